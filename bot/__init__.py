@@ -1,0 +1,1 @@
+"""ticketbot: an IT helpdesk that lives in Slack."""

@@ -1,0 +1,83 @@
+"""Assembly: one place builds the database, services, Bolt app, dispatcher and scheduler."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, ServerErrorRetryHandler
+
+from bot.config import Settings
+from bot.dispatcher import Dispatcher
+from bot.services import Services
+from bot.slack_delivery import SlackDelivery
+from handlers import register_all
+from storage.db import Database
+
+log = logging.getLogger("ticketbot")
+
+
+def web_client(settings: Settings, *, retries: bool) -> WebClient:
+    """Listeners retry a 429 or 5xx on the spot; the dispatcher leaves that to the outbox's backoff
+    (a sleeping retry there would hold up every other row)."""
+    handlers = [RateLimitErrorRetryHandler(max_retry_count=2), ServerErrorRetryHandler(max_retry_count=2)]
+    return WebClient(
+        token=settings.slack_bot_token,
+        base_url=settings.slack_api_url,
+        timeout=10,
+        retry_handlers=handlers if retries else [],
+    )
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    services: Services
+    app: App
+    dispatcher: Dispatcher
+    scheduler: BackgroundScheduler
+
+    @property
+    def db(self) -> Database:
+        return self.services.db
+
+    def start_background(self) -> None:
+        """Start delivering notifications: the dispatcher thread and the APScheduler jobs."""
+        self.dispatcher.start()
+        if not self.scheduler.running:
+            self.scheduler.start()
+
+    def stop(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=True)
+        self.dispatcher.stop()
+        self.db.dispose()
+
+
+def build(settings: Settings, db: Database | None = None) -> Runtime:
+    db = db or Database.from_url(settings.database_url)
+    services = Services.build(settings, db)
+
+    app = App(
+        token=settings.slack_bot_token,
+        signing_secret=settings.slack_signing_secret or "socket-mode-needs-no-signing-secret",
+        client=web_client(settings, retries=True),
+        # Answer Slack as soon as the ack listener returns; Slack API calls run in lazy listeners.
+        process_before_response=True,
+        token_verification_enabled=False,  # `ticketbot run` checks the token itself, with a clear message
+        raise_error_for_unhandled_request=False,
+    )
+    register_all(app, services)
+
+    delivery = SlackDelivery(web_client(settings, retries=False), services)
+    dispatcher = Dispatcher(db, delivery.deliverers(), max_attempts=settings.outbox_max_attempts)
+    db.on_commit(dispatcher.kick)
+
+    scheduler = BackgroundScheduler(timezone="UTC")
+    scheduler.add_job(
+        dispatcher.kick, "interval", seconds=settings.dispatch_interval, id="outbox-sweep", coalesce=True
+    )
+    return Runtime(settings, services, app, dispatcher, scheduler)

@@ -1,0 +1,193 @@
+"""`ticketbot`: run the bot, migrate the database, manage engineers."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.exc import OperationalError
+
+from bot.config import ConfigError, Settings, load_settings
+from storage.db import Database
+from storage.errors import InvalidInput
+
+log = logging.getLogger("ticketbot")
+
+
+class CliError(Exception):
+    """Reported as one line on stderr with exit status 2."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if getattr(args, "verbose", False) else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        settings = load_settings()
+        return args.handler(settings, args)
+    except (ConfigError, CliError) as error:
+        print(f"ticketbot: {error}", file=sys.stderr)
+        return 2
+    except OperationalError as error:
+        print(f"ticketbot: cannot use the database ({error.orig}); check DATABASE_URL", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ticketbot", description="An IT helpdesk that lives in Slack.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug details")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="run the bot (Socket Mode, or HTTP with --http)")
+    run.add_argument("--http", action="store_true", help="serve Slack's requests over HTTP")
+    run.add_argument("--port", type=int, help="HTTP port (default: $PORT or 3000)")
+    run.add_argument("--host", default="0.0.0.0", help="HTTP address to listen on (default 0.0.0.0)")
+    run.add_argument("--no-migrate", action="store_true", help="do not apply migrations at start")
+    run.set_defaults(handler=cmd_run)
+
+    db = commands.add_parser("db", help="database schema").add_subparsers(dest="db_command", required=True)
+    db.add_parser("upgrade", help="apply the Alembic migrations").set_defaults(handler=cmd_db_upgrade)
+
+    engineers = commands.add_parser("engineers", help="manage engineers").add_subparsers(
+        dest="engineers_command", required=True
+    )
+    add = engineers.add_parser("add", help="register a Slack user as an engineer")
+    add.add_argument("user_id", help="Slack user id, like U0123ABCD")
+    add.add_argument("--specialty", required=True, help='e.g. "Redes y Servidores"')
+    add.add_argument("--phone", help="optional phone number")
+    add.set_defaults(handler=cmd_engineers_add)
+    engineers.add_parser("list", help="list engineers").set_defaults(handler=cmd_engineers_list)
+    remove = engineers.add_parser("remove", help="remove an engineer")
+    remove.add_argument("user_id")
+    remove.set_defaults(handler=cmd_engineers_remove)
+    return parser
+
+
+def _database(settings: Settings, migrate: bool = True) -> Database:
+    from storage.migrate import upgrade
+
+    db = Database.from_url(settings.database_url)
+    if migrate:
+        upgrade(db.engine)
+    return db
+
+
+def cmd_db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
+    from storage.migrate import current_revision
+
+    db = _database(settings)
+    print(f"database at revision {current_revision(db.engine)}")
+    return 0
+
+
+def cmd_engineers_add(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.app import web_client
+    from bot.directory import UnknownUser, lookup, parse_user_id
+    from storage.people import People
+
+    settings.require("SLACK_BOT_TOKEN")
+    try:
+        user_id = parse_user_id(args.user_id)
+        profile = lookup(web_client(settings, retries=True), user_id)
+    except UnknownUser as error:
+        raise CliError(str(error)) from None
+    except SlackApiError as error:
+        raise CliError(f"Slack refused users.info: {error.response.get('error')}") from None
+    try:
+        created = People(_database(settings)).add_engineer(profile, args.specialty, args.phone)
+    except InvalidInput as error:
+        raise CliError("--specialty must be 1 to 100 characters") from error
+    verb = "added" if created else "updated"
+    print(f"{verb} engineer {profile.real_name or profile.name} ({user_id}) — {args.specialty.strip()}")
+    return 0
+
+
+def cmd_engineers_list(settings: Settings, args: argparse.Namespace) -> int:
+    from storage.people import People
+
+    loads = People(_database(settings)).engineers()
+    if not loads:
+        print("no engineers yet: add one with `ticketbot engineers add U0123ABCD --specialty …`")
+        return 0
+    print(f"{'USER':<12} {'NAME':<24} {'SPECIALTY':<28} {'PHONE':<14} {'AVAILABLE':<9} OPEN")
+    for e in loads:
+        print(
+            f"{e.user_id:<12} {e.display[:24]:<24} {e.specialty[:28]:<28} {(e.phone or '-')[:14]:<14} "
+            f"{'yes' if e.available else 'no':<9} {e.open_tickets}"
+        )
+    return 0
+
+
+def cmd_engineers_remove(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.directory import UnknownUser, parse_user_id
+    from storage.people import People
+
+    try:
+        user_id = parse_user_id(args.user_id)
+    except UnknownUser as error:
+        raise CliError(str(error)) from None
+    if not People(_database(settings)).remove_engineer(user_id):
+        raise CliError(f"{user_id} is not an engineer")
+    print(f"removed engineer {user_id}")
+    return 0
+
+
+def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.app import build, web_client
+
+    settings.require("SLACK_BOT_TOKEN", "TRIAGE_CHANNEL_ID")
+    if args.http:
+        settings.require("SLACK_SIGNING_SECRET")
+    elif not settings.slack_app_token:
+        raise CliError("SLACK_APP_TOKEN is not set: set it for Socket Mode, or run with --http")
+    try:
+        who = web_client(settings, retries=True).auth_test()
+    except SlackApiError as error:
+        raise CliError(f"Slack refused SLACK_BOT_TOKEN: {error.response.get('error')}") from None
+    except OSError as error:
+        raise CliError(f"cannot reach Slack at {settings.slack_api_url}: {error}") from None
+
+    runtime = build(settings, _database(settings, migrate=not args.no_migrate))
+    runtime.start_background()
+    log.info("connected to Slack as %s in %s", who.get("user"), who.get("team"))
+    try:
+        if args.http:
+            _serve_http(runtime, args.host, args.port or settings.port)
+        else:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            log.info("Socket Mode: connecting")
+            SocketModeHandler(runtime.app, settings.slack_app_token).start()
+    finally:
+        runtime.stop()
+    return 0
+
+
+def _serve_http(runtime, host: str, port: int) -> None:
+    from bot.http import make_http_server
+
+    server = make_http_server(runtime, host, port)
+
+    def shutdown(signum, frame):
+        threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, shutdown)
+    log.info("serving Slack's requests at http://%s:%s/slack/events", host, port)
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,126 @@
+"""Delivers outbox rows: woken right after a commit that wrote some, and by APScheduler.
+
+Each delivery function takes a row's payload and either returns (done) or raises: `Retry`
+(try again later, maybe not before `retry_after`), `Permanent` (dead at once, with the reason),
+or anything else (a retry, logged with its traceback).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import uuid
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from storage import outbox
+from storage.db import Database
+
+log = logging.getLogger("ticketbot.dispatcher")
+
+Deliver = Callable[[dict[str, Any]], None]
+
+
+class Retry(Exception):
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
+class Permanent(Exception):
+    """Trying again cannot help (a channel that does not exist, a refused recipient)."""
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        db: Database,
+        deliverers: Mapping[str, Deliver],
+        *,
+        max_attempts: int,
+        batch: int = 50,
+    ) -> None:
+        self.db = db
+        self.deliverers = dict(deliverers)
+        self.max_attempts = max_attempts
+        self.batch = batch
+        self.worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # -- running -----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._loop, name="outbox-dispatcher", daemon=True)
+            self._thread.start()
+            self.kick()
+
+    def kick(self) -> None:
+        """Deliver whatever is due now (cheap; called after every commit that wrote rows)."""
+        self._wake.set()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Finish the row in hand, then give back the unstarted claims to other processes."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+        outbox.release(self.db, self.worker)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self._wake.wait()
+            self._wake.clear()
+            try:
+                while not self._stop.is_set() and self.run_once():
+                    pass
+            except Exception:
+                # The database may be down for a moment: rows stay pending, the next kick retries.
+                log.exception("outbox pass failed")
+
+    # -- one pass ----------------------------------------------------------------------------
+
+    def run_once(self) -> int:
+        """Claim one batch and deliver it; returns how many rows were claimed."""
+        claimed = outbox.claim(self.db, self.worker, self.batch)
+        for row in claimed:
+            if self._stop.is_set():
+                break
+            self._deliver(row)
+        return len(claimed)
+
+    def drain(self, rounds: int = 1000) -> None:
+        """Deliver until nothing is due (tests and the CLI use it; the loop does the same)."""
+        for _ in range(rounds):
+            if not self.run_once():
+                return
+
+    def _deliver(self, row: outbox.Claimed) -> None:
+        deliver = self.deliverers.get(row.kind)
+        try:
+            if deliver is None:
+                raise Permanent(f"no delivery for kind {row.kind!r}")
+            deliver(row.payload)
+        except Permanent as error:
+            self._failed(row, f"permanent: {error}", permanent=True)
+        except Retry as error:
+            self._failed(row, str(error), retry_after=error.retry_after)
+        except Exception as error:
+            log.exception("outbox row %s (%s) failed", row.id, row.kind)
+            self._failed(row, f"{type(error).__name__}: {error}")
+        else:
+            outbox.complete(self.db, row.id, self.worker)
+
+    def _failed(self, row: outbox.Claimed, reason: str, **kwargs: Any) -> None:
+        state = outbox.fail(self.db, row.id, self.worker, reason, max_attempts=self.max_attempts, **kwargs)
+        if state == outbox.DEAD:
+            log.error(
+                "outbox row %s (%s) is dead after %s attempts: %s", row.id, row.kind, row.attempts + 1, reason
+            )
+        else:
+            log.warning("outbox row %s (%s) will be retried: %s", row.id, row.kind, reason)

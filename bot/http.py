@@ -1,0 +1,52 @@
+"""HTTP mode: Slack's requests at POST /slack/events, a health check at GET /healthz."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from socketserver import ThreadingMixIn
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+
+from bot.app import Runtime
+
+log = logging.getLogger("ticketbot.http")
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+
+
+def wsgi_app(runtime: Runtime) -> Callable:
+    slack = SlackRequestHandler(runtime.app, path=EVENTS_PATH)
+
+    def application(environ: dict, start_response: Callable) -> Iterable[bytes]:
+        path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
+        if path == HEALTH_PATH and method in ("GET", "HEAD"):
+            try:
+                runtime.db.ping()
+            except Exception:
+                log.exception("health check: database unreachable")
+                start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+                return [b"database unreachable\n"]
+            start_response("200 OK", [("Content-Type", "text/plain")])
+            return [b"ok\n"]
+        return slack(environ, start_response)
+
+    return application
+
+
+class _ThreadingServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+    request_queue_size = 128  # the default backlog of 5 refuses bursts of Slack requests
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args) -> None:
+        log.debug("%s " + format, self.address_string(), *args)
+
+
+def make_http_server(runtime: Runtime, host: str, port: int) -> WSGIServer:
+    return make_server(
+        host, port, wsgi_app(runtime), server_class=_ThreadingServer, handler_class=_QuietHandler
+    )

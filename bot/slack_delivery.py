@@ -1,0 +1,167 @@
+"""Delivering the outbox's Slack rows: ticket cards posted then kept current, thread replies."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+from urllib.error import URLError
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackRequestError
+from sqlalchemy import update
+
+from bot.dispatcher import Deliver, Permanent, Retry
+from bot.services import Services
+from handlers.blocks.cards import Message, ticket_card
+from handlers.blocks.replies import event_reply
+from storage import outbox
+from storage.models import Ticket, TicketEvent
+from storage.notifications import ENGINEER, REPORTER, TRIAGE
+
+log = logging.getLogger("ticketbot.slack")
+
+# Errors no retry can fix: the row goes dead at once, with the reason.
+PERMANENT_ERRORS = frozenset(
+    {
+        "channel_not_found",
+        "not_in_channel",
+        "is_archived",
+        "invalid_blocks",
+        "invalid_auth",
+        "account_inactive",
+        "token_revoked",
+        "user_not_found",
+        "cannot_dm_bot",
+        "missing_scope",
+        "msg_too_long",
+        "no_text",
+    }
+)
+
+# Which ticket columns hold each audience's card.
+CARD_COLUMNS = {
+    TRIAGE: ("triage_channel", "triage_ts"),
+    REPORTER: ("reporter_dm_channel", "reporter_dm_ts"),
+    ENGINEER: ("engineer_dm_channel", "engineer_dm_ts"),
+}
+
+CardRenderer = Callable[[Ticket, str], Message]
+
+
+class SlackDelivery:
+    def __init__(
+        self, client: WebClient, services: Services, render_card: CardRenderer | None = None
+    ) -> None:
+        self.client = client
+        self.services = services
+        self.render_card = render_card or self._plain_card
+
+    def deliverers(self) -> dict[str, Deliver]:
+        return {
+            outbox.SLACK_TRIAGE_CARD: lambda p: self.sync_card(p, TRIAGE),
+            outbox.SLACK_REPORTER_CARD: lambda p: self.sync_card(p, REPORTER),
+            outbox.SLACK_ENGINEER_CARD: lambda p: self.sync_card(p, ENGINEER),
+            outbox.SLACK_EVENT_REPLY: self.event_reply,
+        }
+
+    # -- cards -------------------------------------------------------------------------------
+
+    def sync_card(self, payload: dict[str, Any], audience: str) -> None:
+        """Post the audience's card if it has none yet, else redraw it in place."""
+        ticket = self._ticket(payload["ticket_id"])
+        destination = self._destination(ticket, audience)
+        if destination is None:
+            return  # e.g. the engineer was unassigned before the card left: nothing to show
+        message = self.render_card(ticket, audience)
+        channel_col, ts_col = CARD_COLUMNS[audience]
+        channel, ts = getattr(ticket, channel_col), getattr(ticket, ts_col)
+        if channel and ts:
+            try:
+                self._call(self.client.chat_update, channel=channel, ts=ts, **message.as_kwargs())
+                return
+            except Permanent as error:
+                if "message_not_found" not in str(error):
+                    raise
+                log.warning("card of %s in %s was deleted; posting it again", ticket.number, channel)
+        response = self._call(self.client.chat_postMessage, channel=destination, **message.as_kwargs())
+        self._remember_card(ticket, audience, response["channel"], response["ts"])
+
+    def _destination(self, ticket: Ticket, audience: str) -> str | None:
+        if audience == TRIAGE:
+            if not self.services.settings.triage_channel_id:
+                raise Permanent("TRIAGE_CHANNEL_ID is not set")
+            return self.services.settings.triage_channel_id
+        if audience == REPORTER:
+            return ticket.reporter_id  # a user id as channel: Slack posts in the app's DM with them
+        return ticket.engineer_id
+
+    def _remember_card(self, ticket: Ticket, audience: str, channel: str, ts: str) -> None:
+        channel_col, ts_col = CARD_COLUMNS[audience]
+        query = update(Ticket).where(Ticket.id == ticket.id)
+        if audience == ENGINEER:
+            # Reassigned while this card was on its way: it belongs to the old engineer.
+            query = query.where(Ticket.engineer_id == ticket.engineer_id)
+        # A Core UPDATE: storing where a card lives is not a change of the ticket (no version bump).
+        with self.services.db.transaction() as session:
+            session.execute(query.values({channel_col: channel, ts_col: ts}))
+
+    def _plain_card(self, ticket: Ticket, audience: str) -> Message:
+        tr, categories = self.services.tr, self.services.settings.categories
+        intro = None
+        if audience == REPORTER:
+            intro = tr("card.received", number=ticket.number)
+        return ticket_card(tr, ticket, categories, intro=intro)
+
+    # -- thread replies ----------------------------------------------------------------------
+
+    def event_reply(self, payload: dict[str, Any]) -> None:
+        audience = payload["audience"]
+        ticket = self._ticket(payload["ticket_id"])
+        with self.services.db.read() as session:
+            event = session.get(TicketEvent, payload["event_id"])
+            if event is None:
+                raise Permanent(f"event {payload['event_id']} not found")
+        if "thread_ts" in payload:  # the card of an engineer the ticket was taken from
+            channel, thread_ts = payload["channel"], payload["thread_ts"]
+            message = event_reply(self.services.tr, event, to_previous_engineer=True)
+        else:
+            channel_col, ts_col = CARD_COLUMNS[audience]
+            channel, thread_ts = getattr(ticket, channel_col), getattr(ticket, ts_col)
+            channel = channel or self._destination(ticket, audience)
+            message = event_reply(self.services.tr, event)
+        if channel is None:
+            return
+        self._call(self.client.chat_postMessage, channel=channel, thread_ts=thread_ts, **message.as_kwargs())
+
+    # -- plumbing ----------------------------------------------------------------------------
+
+    def _ticket(self, ticket_id: int) -> Ticket:
+        with self.services.db.read() as session:
+            ticket = session.get(Ticket, ticket_id)
+            if ticket is None:
+                raise Permanent(f"ticket {ticket_id} not found")
+            return ticket
+
+    @staticmethod
+    def _call(method: Callable[..., Any], **kwargs: Any) -> Any:
+        try:
+            return method(**kwargs)
+        except SlackApiError as error:
+            raise classify(error) from error
+        except (URLError, SlackRequestError, OSError) as error:
+            raise Retry(f"cannot reach Slack: {error}") from error
+
+
+def classify(error: SlackApiError) -> Exception:
+    response = error.response
+    status = response.status_code
+    if status == 429:
+        retry_after = response.headers.get("Retry-After") or response.headers.get("retry-after") or "1"
+        return Retry("ratelimited", retry_after=float(retry_after))
+    if status >= 500:
+        return Retry(f"Slack answered HTTP {status}")
+    code = response.get("error") if isinstance(response.data, dict) else None
+    if code in PERMANENT_ERRORS or code == "message_not_found":
+        return Permanent(str(code))
+    return Retry(str(code or f"HTTP {status}"))

@@ -1,0 +1,106 @@
+"""The ticket card: one look for the triage channel, the reporter's DM and the engineer's DM."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.config import Category
+from bot.i18n import Translator
+from handlers.blocks.ticket_form import category_label
+from handlers.text import clip, escape, mention, slack_date
+from storage.models import Ticket
+
+STATUS_EMOJI = {
+    "open": ":large_blue_circle:",
+    "in_progress": ":hammer_and_wrench:",
+    "on_hold": ":double_vertical_bar:",
+    "closed": ":white_check_mark:",
+}
+PRIORITY_EMOJI = {
+    "low": ":white_circle:",
+    "medium": ":large_yellow_circle:",
+    "high": ":large_orange_circle:",
+    "critical": ":red_circle:",
+}
+DESCRIPTION_LIMIT = 2900  # a section's text may hold 3,000 characters; escaping adds some
+
+
+@dataclass(frozen=True)
+class Message:
+    """What chat.postMessage / chat.update take: a notification text and the blocks."""
+
+    text: str
+    blocks: list[Block]
+
+    def as_kwargs(self) -> dict:
+        return {"text": self.text, "blocks": [b.to_dict() for b in self.blocks]}
+
+
+def status_label(tr: Translator, status: str) -> str:
+    return f"{STATUS_EMOJI.get(status, '')} {tr(f'status.{status}')}".strip()
+
+
+def priority_label(tr: Translator, priority: str) -> str:
+    return f"{PRIORITY_EMOJI.get(priority, '')} {tr(f'priority.{priority}')}".strip()
+
+
+def category_name(tr: Translator, categories: Sequence[Category], key: str) -> str:
+    for category in categories:
+        if category.key == key:
+            return category_label(tr, category)
+    return key  # a category removed from the configuration since the ticket was filed
+
+
+def ticket_card(
+    tr: Translator,
+    ticket: Ticket,
+    categories: Sequence[Category],
+    *,
+    intro: str | None = None,
+    actions: Sequence[Block] = (),
+) -> Message:
+    """The card for one ticket. `intro` is an mrkdwn line above it; `actions` go below."""
+    assignee = mention(ticket.engineer_id) if ticket.engineer_id else tr("card.unassigned")
+    fields = [
+        (tr("card.reporter"), mention(ticket.reporter_id)),
+        (tr("card.status"), status_label(tr, ticket.status)),
+        (tr("card.priority"), priority_label(tr, ticket.priority)),
+        (tr("card.category"), escape(category_name(tr, categories, ticket.category))),
+        (tr("card.assignee"), assignee),
+    ]
+    blocks: list[Block] = []
+    if intro:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=intro)))
+    blocks += [
+        HeaderBlock(text=clip(f"{ticket.number} · {ticket.title}", 150)),
+        SectionBlock(text=MarkdownTextObject(text=escape(clip(ticket.description, DESCRIPTION_LIMIT)))),
+        SectionBlock(fields=[MarkdownTextObject(text=f"*{label}*\n{value}") for label, value in fields]),
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text=f"{tr('card.created', when=slack_date(ticket.created_at))} · "
+                    f"{tr('card.updated', when=slack_date(ticket.updated_at))}"
+                )
+            ]
+        ),
+    ]
+    if actions:
+        blocks.append(DividerBlock())
+        blocks.extend(actions)
+    text = tr(
+        "card.fallback",
+        number=ticket.number,
+        title=escape(ticket.title),
+        status=tr(f"status.{ticket.status}"),
+    )
+    return Message(text=text, blocks=blocks)

@@ -1,0 +1,65 @@
+"""The filing modal, opened by `/ticket` and by the Home tab's button."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import InputBlock, Option, PlainTextInputElement, StaticSelectElement
+from slack_sdk.models.views import View
+
+from bot.config import Category
+from bot.i18n import Translator
+from handlers import ids
+from handlers.text import clip
+from storage.domain import Priority
+from storage.tickets import DESCRIPTION_MAX, TITLE_MAX
+
+
+def category_label(tr: Translator, category: Category) -> str:
+    return category.label or tr(f"category.{category.key}")
+
+
+def new_ticket_view(tr: Translator, categories: tuple[Category, ...], title: str = "") -> View:
+    category_options = [Option(value=c.key, label=clip(category_label(tr, c), 75)) for c in categories]
+    priority_options = {p: Option(value=p.value, label=tr(f"priority.{p.value}")) for p in Priority}
+    return View(
+        type="modal",
+        callback_id=ids.NEW_TICKET_VIEW,
+        title=tr("modal.new.title"),
+        submit=tr("modal.submit"),
+        close=tr("modal.cancel"),
+        blocks=[
+            InputBlock(
+                block_id=ids.TITLE_BLOCK,
+                label=tr("field.title"),
+                element=PlainTextInputElement(
+                    action_id=ids.TITLE_ACTION,
+                    initial_value=clip(title.strip(), TITLE_MAX) or None,
+                    max_length=TITLE_MAX,
+                    placeholder=clip(tr("field.title.placeholder"), 150),
+                ),
+            ),
+            InputBlock(
+                block_id=ids.DESCRIPTION_BLOCK,
+                label=tr("field.description"),
+                element=PlainTextInputElement(
+                    action_id=ids.DESCRIPTION_ACTION,
+                    multiline=True,
+                    max_length=DESCRIPTION_MAX,
+                    placeholder=clip(tr("field.description.placeholder"), 150),
+                ),
+            ),
+            InputBlock(
+                block_id=ids.CATEGORY_BLOCK,
+                label=tr("field.category"),
+                element=StaticSelectElement(action_id=ids.CATEGORY_ACTION, options=category_options),
+            ),
+            InputBlock(
+                block_id=ids.PRIORITY_BLOCK,
+                label=tr("field.priority"),
+                element=StaticSelectElement(
+                    action_id=ids.PRIORITY_ACTION,
+                    options=list(priority_options.values()),
+                    initial_option=priority_options[Priority.MEDIUM],
+                ),
+            ),
+        ],
+    )

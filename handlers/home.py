@@ -1,0 +1,40 @@
+"""The App Home tab and its buttons."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.services import Services
+from handlers import ids
+from handlers.blocks.home import HOME_TICKETS, reporter_home
+from handlers.blocks.ticket_form import new_ticket_view
+from handlers.edge import acks_safely, logs_failures
+
+
+def register(app: App, services: Services) -> None:
+    tr = services.tr
+
+    def ack_event(ack):
+        ack()
+
+    @logs_failures
+    def publish_home(event, client):
+        if event.get("tab", "home") != "home":
+            return
+        user_id = event["user"]
+        tickets, total = services.tickets.reported_by(user_id, limit=HOME_TICKETS)
+        client.views_publish(user_id=user_id, view=reporter_home(tr, tickets, total))
+
+    app.event("app_home_opened")(ack=ack_event, lazy=[publish_home])
+
+    @acks_safely(tr)
+    def ack_button(ack):
+        ack()
+
+    @logs_failures
+    def open_modal(body, client):
+        client.views_open(
+            trigger_id=body["trigger_id"], view=new_ticket_view(tr, services.settings.categories)
+        )
+
+    app.action(ids.HOME_NEW_TICKET)(ack=ack_button, lazy=[open_modal])

@@ -1,0 +1,28 @@
+"""Putting user text and times into Slack messages safely."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+def escape(text: str) -> str:
+    """Escape user text for mrkdwn: `<!channel>` stays text and `<@U123>` never mentions anyone."""
+    return text.translate(_ESCAPES)
+
+
+def clip(text: str, limit: int) -> str:
+    """At most `limit` characters, with an ellipsis when something was cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def mention(user_id: str) -> str:
+    return f"<@{user_id}>"
+
+
+def slack_date(moment: datetime, token: str = "{date_short_pretty} {time}") -> str:
+    """Slack's date token: each reader sees the time in their own time zone."""
+    moment = moment.astimezone(timezone.utc)
+    fallback = moment.strftime("%Y-%m-%d %H:%M UTC")
+    return f"<!date^{int(moment.timestamp())}^{token}|{fallback}>"

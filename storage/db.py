@@ -1,0 +1,91 @@
+"""Engine and session factory, created once per process; one session per unit of work."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.orm import Session, sessionmaker
+
+COMMIT_HOOKS = "after_commit_hooks"
+
+
+def make_engine(url: str, **kwargs) -> Engine:
+    if url.startswith("sqlite"):
+        # Bolt listeners and the dispatcher run on worker threads: let connections cross them
+        # (each is used by one session at a time) and wait for the writer lock, not fail.
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        # pysqlite's own BEGIN handling defers the write lock; BEGIN IMMEDIATE takes it at the
+        # start, so two writers queue on busy_timeout instead of deadlocking on an upgrade.
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)  # survive a database restart without a stale pool
+    kwargs.setdefault("pool_size", 10)
+    kwargs.setdefault("max_overflow", 20)
+    return create_engine(url, **kwargs)
+
+
+def _sqlite_begin(conn) -> None:
+    mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    dbapi_connection.isolation_level = None  # autocommit at the driver; SQLAlchemy's BEGIN rules
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+class Database:
+    """The engine, its session factory, and what to do after a commit (wake the dispatcher)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.sessions = sessionmaker(engine, expire_on_commit=False)
+        self._after_commit: list[Callable[[], None]] = []
+        event.listen(self.sessions, "after_commit", self._run_commit_hooks)
+
+    @classmethod
+    def from_url(cls, url: str, **kwargs) -> Database:
+        return cls(make_engine(url, **kwargs))
+
+    def on_commit(self, hook: Callable[[], None]) -> None:
+        """Call `hook` after each commit of a session that asked for it (see `wake_after_commit`)."""
+        self._after_commit.append(hook)
+
+    def _run_commit_hooks(self, session: Session) -> None:
+        if session.info.pop(COMMIT_HOOKS, False):
+            for hook in self._after_commit:
+                hook()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One unit of work: commits on success, rolls back on any exception."""
+        with self.sessions.begin() as session:
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only unit of work; on SQLite it does not take the writer lock."""
+        # Closing (not rolling back) ends the transaction and keeps loaded objects readable.
+        with self.sessions() as session:
+            session.connection(execution_options={"sqlite_begin": "DEFERRED"})
+            yield session
+
+    def ping(self) -> None:
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def wake_after_commit(session: Session) -> None:
+    """Mark the session so the commit hooks run once it commits (outbox rows were added)."""
+    session.info[COMMIT_HOOKS] = True

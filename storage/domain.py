@@ -1,0 +1,74 @@
+"""The ticket domain's vocabulary and its one transition table."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class Status(str, Enum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    ON_HOLD = "on_hold"
+    CLOSED = "closed"
+
+
+class Priority(str, Enum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+    @property
+    def rank(self) -> int:
+        """Higher is more urgent; queues sort on it."""
+        return _PRIORITY_RANK[self]
+
+
+_PRIORITY_RANK = {Priority.LOW: 0, Priority.MEDIUM: 1, Priority.HIGH: 2, Priority.CRITICAL: 3}
+
+
+class EventKind(str, Enum):
+    CREATED = "created"
+    ASSIGNED = "assigned"
+    STATUS = "status"
+    NOTE = "note"
+    CLOSED = "closed"
+    REOPENED = "reopened"
+
+
+class Visibility(str, Enum):
+    PUBLIC = "public"  # the reporter sees it
+    INTERNAL = "internal"  # engineers and admins only (the seed's "notas internas")
+
+
+# Open → In progress → On hold → In progress → Closed; Closed → reopened (back to Open).
+# Closing straight from Open or On hold is allowed too: a duplicate or a problem that solved
+# itself should not need two clicks through In progress.
+TRANSITIONS: dict[Status, frozenset[Status]] = {
+    Status.OPEN: frozenset({Status.IN_PROGRESS, Status.ON_HOLD, Status.CLOSED}),
+    Status.IN_PROGRESS: frozenset({Status.ON_HOLD, Status.CLOSED}),
+    Status.ON_HOLD: frozenset({Status.IN_PROGRESS, Status.CLOSED}),
+    Status.CLOSED: frozenset({Status.OPEN}),
+}
+
+
+def can_transition(current: Status, target: Status) -> bool:
+    return target in TRANSITIONS[current]
+
+
+TICKET_PREFIX = "TKT-"
+
+
+def format_number(ticket_id: int) -> str:
+    return f"{TICKET_PREFIX}{ticket_id:06d}"
+
+
+def parse_number(text: str) -> int | None:
+    """`TKT-000042`, `tkt-42`, `#42` or `42` → 42; anything else → None."""
+    value = text.strip().upper().lstrip("#")
+    if value.startswith(TICKET_PREFIX):
+        value = value[len(TICKET_PREFIX) :]
+    if not value.isdigit() or len(value) > 12:
+        return None
+    number = int(value)
+    return number if number > 0 else None

@@ -1,0 +1,43 @@
+"""Typed domain errors; Slack handlers turn each into an ephemeral message or a modal error."""
+
+from __future__ import annotations
+
+
+class TicketError(Exception):
+    """Base of every refusal the ticket service can give. `code` is an i18n key."""
+
+    code = "error.generic"
+
+    def __init__(self, message: str = "", **params: object) -> None:
+        super().__init__(message or self.code)
+        self.params = params
+
+
+class TicketNotFound(TicketError):
+    """Also raised for a ticket that exists but that the asker may not see: existence is not leaked."""
+
+    code = "error.not_found"
+
+
+class NotAllowed(TicketError):
+    code = "error.not_allowed"
+
+
+class InvalidTransition(TicketError):
+    code = "error.invalid_transition"
+
+
+class StaleTicket(TicketError):
+    """Someone else changed the ticket between the card being drawn and the click."""
+
+    code = "error.stale"
+
+
+class InvalidInput(TicketError):
+    """Field-level problems: `errors` maps a field name to an i18n key (with `params`)."""
+
+    code = "error.invalid_input"
+
+    def __init__(self, errors: dict[str, str], **params: object) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()), **params)
+        self.errors = errors

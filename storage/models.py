@@ -1,0 +1,170 @@
+"""SQLAlchemy 2 typed models. The schema itself is created by the Alembic migrations."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, Text, TypeDecorator
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from storage.domain import Priority, Status, format_number
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC in and out, on SQLite (which keeps no zone) as on PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+# BIGINT on PostgreSQL, but INTEGER on SQLite, where only "INTEGER PRIMARY KEY" is the rowid.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON()}
+
+
+class User(Base):
+    """A Slack user as we last saw them (users.info), cached so emails and names need no API call."""
+
+    __tablename__ = "users"
+
+    slack_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), default="")
+    real_name: Mapped[str] = mapped_column(String(255), default="")
+    email: Mapped[str | None] = mapped_column(String(320))
+    tz: Mapped[str | None] = mapped_column(String(64))
+    locale: Mapped[str | None] = mapped_column(String(16))
+    fetched_at: Mapped[datetime | None]
+
+    @property
+    def display(self) -> str:
+        return self.real_name or self.name or self.slack_id
+
+
+class Engineer(Base):
+    __tablename__ = "engineers"
+
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.slack_id"), primary_key=True)
+    specialty: Mapped[str] = mapped_column(String(100))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    available: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class Ticket(Base):
+    __tablename__ = "tickets"
+    # AUTOINCREMENT on SQLite: a deleted last row's id is never handed out again, so a ticket
+    # number is never reused (PostgreSQL's identity sequence gives the same guarantee).
+    __table_args__ = (
+        Index("ix_tickets_reporter", "reporter_id", "id"),
+        Index("ix_tickets_engineer_status", "engineer_id", "status"),
+        Index("ix_tickets_status_priority", "status", "priority"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    reporter_id: Mapped[str] = mapped_column(ForeignKey("users.slack_id"))
+    engineer_id: Mapped[str | None] = mapped_column(ForeignKey("users.slack_id"))
+    title: Mapped[str] = mapped_column(String(150))
+    description: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(40))
+    priority: Mapped[str] = mapped_column(String(16), default=Priority.MEDIUM.value)
+    status: Mapped[str] = mapped_column(String(16), default=Status.OPEN.value)
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None]
+    # Idempotency key of the request that filed it (the modal's view id): a view submission
+    # that Slack or a double click sends twice finds the ticket instead of filing another.
+    request_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    triage_channel: Mapped[str | None] = mapped_column(String(32))
+    triage_ts: Mapped[str | None] = mapped_column(String(32))
+    reporter_dm_channel: Mapped[str | None] = mapped_column(String(32))
+    reporter_dm_ts: Mapped[str | None] = mapped_column(String(32))
+    engineer_dm_channel: Mapped[str | None] = mapped_column(String(32))
+    engineer_dm_ts: Mapped[str | None] = mapped_column(String(32))
+
+    reporter: Mapped[User] = relationship(foreign_keys=[reporter_id], lazy="joined")
+    engineer: Mapped[User | None] = relationship(foreign_keys=[engineer_id], lazy="joined")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def number(self) -> str:
+        return format_number(self.id)
+
+    @property
+    def status_enum(self) -> Status:
+        return Status(self.status)
+
+    @property
+    def priority_enum(self) -> Priority:
+        return Priority(self.priority)
+
+
+class TicketEvent(Base):
+    """Append-only history: nothing ever updates or deletes a row of it."""
+
+    __tablename__ = "ticket_events"
+    __table_args__ = (Index("ix_ticket_events_ticket", "ticket_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))
+    actor_id: Mapped[str] = mapped_column(ForeignKey("users.slack_id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    kind: Mapped[str] = mapped_column(String(16))
+    old_value: Mapped[str | None] = mapped_column(String(64))
+    new_value: Mapped[str | None] = mapped_column(String(64))
+    note: Mapped[str | None] = mapped_column(Text)
+    visibility: Mapped[str] = mapped_column(String(16), default="public")
+
+    actor: Mapped[User] = relationship(lazy="joined")
+
+
+class OutboxRow(Base):
+    """One notification to deliver, written in the transaction of the change that caused it.
+
+    `stream` orders delivery: rows sharing one (e.g. `slack:42`) leave in id order, so a card
+    is posted before it is updated and thread replies keep their order.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_due", "state", "next_attempt_at"),
+        Index("ix_outbox_stream", "stream", "state", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    stream: Mapped[str | None] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(8), default="pending")  # pending | done | dead
+    attempts: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_until: Mapped[datetime | None]
+    done_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,66 @@
+"""Who is told what when a ticket changes: the outbox rows each event writes.
+
+Domain policy only — rows name a surface and a ticket or event; how a card or an email looks
+is decided at delivery, far from here.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from storage import outbox
+from storage.domain import EventKind, Visibility
+from storage.models import Ticket, TicketEvent
+
+TRIAGE, REPORTER, ENGINEER = "triage", "reporter", "engineer"
+_CARD_KIND = {
+    TRIAGE: outbox.SLACK_TRIAGE_CARD,
+    REPORTER: outbox.SLACK_REPORTER_CARD,
+    ENGINEER: outbox.SLACK_ENGINEER_CARD,
+}
+
+
+def stream(audience: str, ticket_id: int) -> str:
+    """One ordered stream per Slack surface of a ticket: a card is posted before it is updated."""
+    return f"{audience}:{ticket_id}"
+
+
+def sync_card(session: Session, ticket: Ticket, audience: str) -> None:
+    outbox.enqueue(session, _CARD_KIND[audience], {"ticket_id": ticket.id}, stream(audience, ticket.id))
+
+
+def reply(
+    session: Session, ticket: Ticket, event: TicketEvent, audience: str, thread: tuple[str, str] | None = None
+) -> None:
+    """A line in the thread of the audience's card (or of an explicit `thread`: channel, ts)."""
+    payload: dict = {"ticket_id": ticket.id, "event_id": event.id, "audience": audience}
+    if thread:
+        payload["channel"], payload["thread_ts"] = thread
+    outbox.enqueue(session, outbox.SLACK_EVENT_REPLY, payload, stream(audience, ticket.id))
+
+
+def plan(
+    session: Session, ticket: Ticket, event: TicketEvent, *, previous_card: tuple[str, str] | None = None
+) -> None:
+    """Write the outbox rows for `event` (already flushed, so it has an id).
+
+    `previous_card` is the DM card of an engineer the ticket was just taken from.
+    """
+    kind = EventKind(event.kind)
+    if kind is EventKind.CREATED:
+        sync_card(session, ticket, TRIAGE)
+        sync_card(session, ticket, REPORTER)
+        return
+    if previous_card:
+        reply(session, ticket, event, ENGINEER, thread=previous_card)
+
+    internal = event.visibility == Visibility.INTERNAL.value
+    found = [TRIAGE, REPORTER] + ([ENGINEER] if ticket.engineer_id else [])
+    for audience in found:
+        if kind is not EventKind.NOTE:
+            sync_card(session, ticket, audience)
+        if audience == REPORTER and internal:
+            continue  # internal notes never reach the reporter
+        if audience == ENGINEER and kind is EventKind.ASSIGNED:
+            continue  # the engineer's new card says it all; a reply would repeat it
+        reply(session, ticket, event, audience)

@@ -1,0 +1,143 @@
+"""The transactional outbox: notifications written with the change, delivered later.
+
+Rows are claimed with a lease (`claimed_until`) under `SELECT … FOR UPDATE SKIP LOCKED`, so
+several processes on one PostgreSQL database never deliver a row twice at once, and a crashed
+process's claims simply expire. SQLite ignores SKIP LOCKED; it is meant for one process.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy.orm import Session, aliased
+
+from storage.db import Database, wake_after_commit
+from storage.models import OutboxRow, utcnow
+
+# What a row asks for. Slack card rows carry only the ticket id: the card is drawn from the
+# ticket's state at delivery, so a late delivery shows the newest state, never an old one.
+SLACK_TRIAGE_CARD = "slack.triage_card"
+SLACK_REPORTER_CARD = "slack.reporter_card"
+SLACK_ENGINEER_CARD = "slack.engineer_card"
+SLACK_EVENT_REPLY = "slack.event_reply"  # payload: event_id, audience
+
+PENDING, DONE, DEAD = "pending", "done", "dead"
+LEASE = timedelta(minutes=2)
+BACKOFF_BASE = 2.0
+BACKOFF_CAP = 3600.0
+
+
+def enqueue(session: Session, kind: str, payload: dict[str, Any], stream: str | None = None) -> OutboxRow:
+    row = OutboxRow(kind=kind, payload=payload, stream=stream)
+    session.add(row)
+    wake_after_commit(session)
+    return row
+
+
+@dataclass(frozen=True)
+class Claimed:
+    id: int
+    kind: str
+    payload: dict[str, Any]
+    attempts: int
+
+
+def claim(db: Database, worker: str, limit: int = 50, now: datetime | None = None) -> list[Claimed]:
+    """Lease up to `limit` due rows to `worker`; only the oldest pending row of each stream."""
+    now = now or utcnow()
+    earlier = aliased(OutboxRow)
+    blocked = exists().where(
+        and_(earlier.stream == OutboxRow.stream, earlier.state == PENDING, earlier.id < OutboxRow.id)
+    )
+    query = (
+        select(OutboxRow)
+        .where(
+            OutboxRow.state == PENDING,
+            OutboxRow.next_attempt_at <= now,
+            or_(OutboxRow.claimed_until.is_(None), OutboxRow.claimed_until < now),
+            or_(OutboxRow.stream.is_(None), ~blocked),
+        )
+        .order_by(OutboxRow.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True, of=OutboxRow)
+    )
+    with db.transaction() as session:
+        rows = session.scalars(query).all()
+        for row in rows:
+            row.claimed_by = worker
+            row.claimed_until = now + LEASE
+        return [Claimed(r.id, r.kind, dict(r.payload), r.attempts) for r in rows]
+
+
+def complete(db: Database, row_id: int, worker: str) -> None:
+    with db.transaction() as session:
+        session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == row_id, OutboxRow.claimed_by == worker)
+            .values(state=DONE, done_at=utcnow(), claimed_by=None, claimed_until=None, last_error=None)
+        )
+
+
+def fail(
+    db: Database,
+    row_id: int,
+    worker: str,
+    error: str,
+    *,
+    max_attempts: int,
+    permanent: bool = False,
+    retry_after: float | None = None,
+) -> str:
+    """Record a failed attempt; returns the row's new state (pending again, or dead)."""
+    with db.transaction() as session:
+        row = session.get(OutboxRow, row_id, with_for_update=True)
+        if row is None or row.claimed_by != worker:
+            return PENDING  # our lease expired and another worker owns it now
+        row.attempts += 1
+        row.last_error = error[:2000]
+        row.claimed_by = row.claimed_until = None
+        if permanent or row.attempts >= max_attempts:
+            row.state = DEAD
+        else:
+            row.next_attempt_at = utcnow() + timedelta(seconds=backoff(row.attempts, retry_after))
+        return row.state
+
+
+def release(db: Database, worker: str) -> None:
+    """Give back this worker's unfinished claims at once (graceful shutdown)."""
+    with db.transaction() as session:
+        session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.claimed_by == worker, OutboxRow.state == PENDING)
+            .values(claimed_by=None, claimed_until=None)
+        )
+
+
+def backoff(attempts: int, retry_after: float | None = None) -> float:
+    """Exponential with jitter (half fixed, half random), never sooner than Slack's Retry-After."""
+    delay = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (attempts - 1))
+    delay = delay / 2 + random.uniform(0, delay / 2)
+    return max(delay, retry_after or 0.0)
+
+
+def requeue(db: Database, row_ids: list[int] | None = None) -> int:
+    """Dead rows back to pending (all of them when `row_ids` is None); returns how many."""
+    query = update(OutboxRow).where(OutboxRow.state == DEAD)
+    if row_ids is not None:
+        query = query.where(OutboxRow.id.in_(row_ids))
+    with db.transaction() as session:
+        result = session.execute(query.values(state=PENDING, attempts=0, next_attempt_at=utcnow()))
+        wake_after_commit(session)
+        return result.rowcount
+
+
+def rows(db: Database, state: str | None = None, limit: int = 100) -> list[OutboxRow]:
+    query = select(OutboxRow).order_by(OutboxRow.id.desc()).limit(limit)
+    if state:
+        query = query.where(OutboxRow.state == state)
+    with db.read() as session:
+        return list(session.scalars(query))

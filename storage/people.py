@@ -1,0 +1,124 @@
+"""Users as Slack describes them, and the engineers who work tickets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from storage.db import Database
+from storage.domain import Status
+from storage.errors import InvalidInput
+from storage.models import Engineer, Ticket, User, utcnow
+
+SPECIALTY_MAX = 100
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What `users.info` told us about someone."""
+
+    slack_id: str
+    name: str
+    real_name: str = ""
+    email: str | None = None
+    tz: str | None = None
+    locale: str | None = None
+
+
+@dataclass(frozen=True)
+class EngineerLoad:
+    user_id: str
+    display: str
+    email: str | None
+    specialty: str
+    phone: str | None
+    available: bool
+    created_at: datetime
+    open_tickets: int
+
+
+class People:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def remember(self, profile: Profile) -> None:
+        with self.db.transaction() as session:
+            self._upsert(session, profile)
+
+    def user(self, slack_id: str) -> User | None:
+        with self.db.read() as session:
+            return session.get(User, slack_id)
+
+    def add_engineer(self, profile: Profile, specialty: str, phone: str | None = None) -> bool:
+        """Register (or update) an engineer; returns True when they were not one before."""
+        specialty = specialty.strip()
+        if not specialty or len(specialty) > SPECIALTY_MAX:
+            raise InvalidInput({"specialty": "error.required" if not specialty else "error.too_long"})
+        with self.db.transaction() as session:
+            self._upsert(session, profile)
+            engineer = session.get(Engineer, profile.slack_id)
+            if engineer is None:
+                session.add(Engineer(user_id=profile.slack_id, specialty=specialty, phone=phone))
+                return True
+            engineer.specialty = specialty
+            engineer.phone = phone or engineer.phone
+            return False
+
+    def remove_engineer(self, slack_id: str) -> bool:
+        """Tickets keep pointing at the person (a users row); only the engineer role goes."""
+        with self.db.transaction() as session:
+            engineer = session.get(Engineer, slack_id)
+            if engineer is None:
+                return False
+            session.delete(engineer)
+            return True
+
+    def set_available(self, slack_id: str, available: bool) -> bool:
+        with self.db.transaction() as session:
+            engineer = session.get(Engineer, slack_id)
+            if engineer is None:
+                return False
+            engineer.available = available
+            return True
+
+    def engineers(self) -> list[EngineerLoad]:
+        """Every engineer with their count of tickets not yet closed, by name."""
+        open_count = (
+            select(func.count())
+            .where(Ticket.engineer_id == Engineer.user_id, Ticket.status != Status.CLOSED.value)
+            .correlate(Engineer)
+            .scalar_subquery()
+        )
+        with self.db.read() as session:
+            rows = session.execute(select(Engineer, open_count)).all()
+            loads = [
+                EngineerLoad(
+                    user_id=e.user_id,
+                    display=e.user.display,
+                    email=e.user.email,
+                    specialty=e.specialty,
+                    phone=e.phone,
+                    available=e.available,
+                    created_at=e.created_at,
+                    open_tickets=int(count),
+                )
+                for e, count in rows
+            ]
+        return sorted(loads, key=lambda load: load.display.lower())
+
+    @staticmethod
+    def _upsert(session, profile: Profile) -> User:
+        user = session.get(User, profile.slack_id)
+        if user is None:
+            user = User(slack_id=profile.slack_id)
+            session.add(user)
+        user.name = profile.name
+        user.real_name = profile.real_name
+        user.email = profile.email
+        user.tz = profile.tz
+        user.locale = profile.locale
+        user.fetched_at = utcnow()
+        session.flush()
+        return user

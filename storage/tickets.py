@@ -1,0 +1,299 @@
+"""The ticket lifecycle: every rule, permission, history row and outbox row lives here.
+
+Each public method is one transaction: the change, its `TicketEvent` and its notifications
+commit together or not at all. Callers pass plain values; nothing here knows Slack payloads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from storage import notifications
+from storage.db import Database
+from storage.domain import EventKind, Priority, Status, Visibility, can_transition
+from storage.errors import InvalidInput, InvalidTransition, NotAllowed, StaleTicket, TicketNotFound
+from storage.models import Engineer, Ticket, TicketEvent, User, utcnow
+
+TITLE_MAX = 150
+DESCRIPTION_MAX = 3000
+NOTE_MAX = 3000
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts, as Slack told us (the id is trusted: it comes from a signed request)."""
+
+    user_id: str
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class NewTicket:
+    title: str
+    description: str
+    category: str
+    priority: str = Priority.MEDIUM.value
+    request_key: str | None = None
+
+
+class TicketService:
+    def __init__(self, db: Database, *, admins: Collection[str], categories: Collection[str]) -> None:
+        self.db = db
+        self.admins = frozenset(admins)
+        self.categories = tuple(categories)
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def is_admin(self, user_id: str) -> bool:
+        return user_id in self.admins
+
+    def get(self, ticket_id: int, viewer: str) -> Ticket:
+        """The ticket if `viewer` may see it: its reporter, its engineer, or an admin."""
+        with self.db.read() as session:
+            ticket = session.get(Ticket, ticket_id)
+            if ticket is None or not self._may_view(session, ticket, viewer):
+                raise TicketNotFound(number=ticket_id)
+            return ticket
+
+    def history(self, ticket_id: int, viewer: str) -> list[TicketEvent]:
+        """Events `viewer` may see, oldest first: internal notes only for staff on the ticket."""
+        with self.db.read() as session:
+            ticket = session.get(Ticket, ticket_id)
+            if ticket is None or not self._may_view(session, ticket, viewer):
+                raise TicketNotFound(number=ticket_id)
+            query = select(TicketEvent).where(TicketEvent.ticket_id == ticket_id).order_by(TicketEvent.id)
+            if not self._is_staff_on(ticket, viewer):
+                query = query.where(TicketEvent.visibility == Visibility.PUBLIC.value)
+            return list(session.scalars(query))
+
+    def reported_by(self, user_id: str, limit: int = 20) -> tuple[list[Ticket], int]:
+        """A reporter's tickets, newest first, and how many there are in all."""
+        with self.db.read() as session:
+            tickets = session.scalars(
+                select(Ticket).where(Ticket.reporter_id == user_id).order_by(Ticket.id.desc()).limit(limit)
+            ).all()
+            total = session.scalar(
+                select(func.count()).select_from(Ticket).where(Ticket.reporter_id == user_id)
+            )
+            return list(tickets), int(total or 0)
+
+    # -- changing ----------------------------------------------------------------------------
+
+    def create(self, reporter: Actor, new: NewTicket) -> tuple[Ticket, bool]:
+        """File a ticket; returns it and whether it is new (False: the same request came twice)."""
+        title, description = new.title.strip(), new.description.strip()
+        errors: dict[str, str] = {}
+        if not title:
+            errors["title"] = "error.required"
+        elif len(title) > TITLE_MAX:
+            errors["title"] = "error.too_long"
+        if not description:
+            errors["description"] = "error.required"
+        elif len(description) > DESCRIPTION_MAX:
+            errors["description"] = "error.too_long"
+        if new.category not in self.categories:
+            errors["category"] = "error.unknown_choice"
+        if new.priority not in {p.value for p in Priority}:
+            errors["priority"] = "error.unknown_choice"
+        if errors:
+            raise InvalidInput(errors)
+
+        if new.request_key and (existing := self._by_request_key(new.request_key)):
+            return existing, False
+        try:
+            with self.db.transaction() as session:
+                self._touch_user(session, reporter)
+                now = utcnow()
+                ticket = Ticket(
+                    reporter_id=reporter.user_id,
+                    title=title,
+                    description=description,
+                    category=new.category,
+                    priority=new.priority,
+                    status=Status.OPEN.value,
+                    created_at=now,
+                    updated_at=now,
+                    request_key=new.request_key,
+                )
+                session.add(ticket)
+                session.flush()
+                self._record(session, ticket, reporter, EventKind.CREATED, new_value=Status.OPEN.value)
+                return ticket, True
+        except IntegrityError:
+            # The same view submission raced itself in: the other request filed it.
+            if new.request_key and (existing := self._by_request_key(new.request_key)):
+                return existing, False
+            raise
+
+    def assign(
+        self, ticket_id: int, engineer_id: str, actor: Actor, expected_version: int | None = None
+    ) -> Ticket:
+        if not self.is_admin(actor.user_id):
+            raise NotAllowed()
+        with self._changing(ticket_id, expected_version) as (session, ticket):
+            engineer = session.get(Engineer, engineer_id)
+            if engineer is None:
+                raise InvalidInput({"engineer": "error.not_an_engineer"})
+            if ticket.status == Status.CLOSED.value:
+                raise InvalidTransition(status=ticket.status)
+            previous = ticket.engineer_id
+            if previous == engineer_id:
+                return ticket
+            self._touch_user(session, actor)
+            previous_card = None
+            if ticket.engineer_dm_channel and ticket.engineer_dm_ts:
+                previous_card = (ticket.engineer_dm_channel, ticket.engineer_dm_ts)
+            # The new engineer gets a card of their own; the old one hears of it in its thread.
+            ticket.engineer_dm_channel = ticket.engineer_dm_ts = None
+            ticket.engineer_id = engineer_id
+            ticket.updated_at = utcnow()
+            self._record(
+                session,
+                ticket,
+                actor,
+                EventKind.ASSIGNED,
+                old_value=previous,
+                new_value=engineer_id,
+                previous_card=previous_card,
+            )
+            return ticket
+
+    def change_status(
+        self,
+        ticket_id: int,
+        target: Status,
+        actor: Actor,
+        note: str | None = None,
+        expected_version: int | None = None,
+    ) -> Ticket:
+        """Move along the transition table. Closing needs a resolution note; reopening goes to Open."""
+        note = (note or "").strip() or None
+        if note and len(note) > NOTE_MAX:
+            raise InvalidInput({"note": "error.too_long"})
+        if target is Status.CLOSED and not note:
+            raise InvalidInput({"note": "error.required"})
+        with self._changing(ticket_id, expected_version) as (session, ticket):
+            current = Status(ticket.status)
+            reopening = current is Status.CLOSED and target is Status.OPEN
+            allowed = self._is_staff_on(ticket, actor.user_id) or (
+                reopening and actor.user_id == ticket.reporter_id
+            )
+            if not allowed:
+                if not self._may_view(session, ticket, actor.user_id):
+                    raise TicketNotFound(number=ticket_id)
+                raise NotAllowed()
+            if not can_transition(current, target):
+                raise InvalidTransition(status=current.value, target=target.value)
+            self._touch_user(session, actor)
+            now = utcnow()
+            ticket.status = target.value
+            ticket.updated_at = now
+            ticket.closed_at = now if target is Status.CLOSED else None
+            kind = (
+                EventKind.CLOSED
+                if target is Status.CLOSED
+                else EventKind.REOPENED
+                if reopening
+                else EventKind.STATUS
+            )
+            self._record(
+                session, ticket, actor, kind, old_value=current.value, new_value=target.value, note=note
+            )
+            return ticket
+
+    def close(
+        self, ticket_id: int, actor: Actor, resolution: str, expected_version: int | None = None
+    ) -> Ticket:
+        return self.change_status(ticket_id, Status.CLOSED, actor, resolution, expected_version)
+
+    def reopen(self, ticket_id: int, actor: Actor, reason: str | None = None) -> Ticket:
+        return self.change_status(ticket_id, Status.OPEN, actor, reason)
+
+    def add_note(self, ticket_id: int, actor: Actor, text: str, visibility: Visibility) -> TicketEvent:
+        text = text.strip()
+        if not text:
+            raise InvalidInput({"note": "error.required"})
+        if len(text) > NOTE_MAX:
+            raise InvalidInput({"note": "error.too_long"})
+        with self._changing(ticket_id, None) as (session, ticket):
+            if not self._is_staff_on(ticket, actor.user_id):
+                if not self._may_view(session, ticket, actor.user_id):
+                    raise TicketNotFound(number=ticket_id)
+                raise NotAllowed()
+            self._touch_user(session, actor)
+            ticket.updated_at = utcnow()
+            return self._record(session, ticket, actor, EventKind.NOTE, note=text, visibility=visibility)
+
+    # -- internals ---------------------------------------------------------------------------
+
+    @contextmanager
+    def _changing(self, ticket_id: int, expected_version: int | None) -> Iterator[tuple[Session, Ticket]]:
+        """Load a ticket for change in one transaction; a lost race becomes `StaleTicket`."""
+        try:
+            with self.db.transaction() as session:
+                ticket = session.get(Ticket, ticket_id)
+                if ticket is None:
+                    raise TicketNotFound(number=ticket_id)
+                if expected_version is not None and ticket.version != expected_version:
+                    raise StaleTicket(number=ticket_id)
+                yield session, ticket
+        except StaleDataError as error:
+            raise StaleTicket(number=ticket_id) from error
+
+    def _by_request_key(self, key: str) -> Ticket | None:
+        with self.db.read() as session:
+            return session.scalar(select(Ticket).where(Ticket.request_key == key))
+
+    def _is_staff_on(self, ticket: Ticket, user_id: str) -> bool:
+        return self.is_admin(user_id) or (ticket.engineer_id is not None and ticket.engineer_id == user_id)
+
+    def _may_view(self, session: Session, ticket: Ticket, user_id: str) -> bool:
+        return ticket.reporter_id == user_id or self._is_staff_on(ticket, user_id)
+
+    @staticmethod
+    def _touch_user(session: Session, actor: Actor) -> None:
+        """Make sure the actor has a users row (foreign keys need it), race-free: two first
+        requests of one person at once must not collide on the primary key."""
+        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        session.execute(
+            insert(User)
+            .values(slack_id=actor.user_id, name=actor.name or "", real_name="")
+            .on_conflict_do_nothing(index_elements=["slack_id"])
+        )
+
+    @staticmethod
+    def _record(
+        session: Session,
+        ticket: Ticket,
+        actor: Actor,
+        kind: EventKind,
+        *,
+        old_value: str | None = None,
+        new_value: str | None = None,
+        note: str | None = None,
+        visibility: Visibility = Visibility.PUBLIC,
+        previous_card: tuple[str, str] | None = None,
+    ) -> TicketEvent:
+        event = TicketEvent(
+            ticket_id=ticket.id,
+            actor_id=actor.user_id,
+            kind=kind.value,
+            old_value=old_value,
+            new_value=new_value,
+            note=note,
+            visibility=visibility.value,
+            created_at=ticket.updated_at,
+        )
+        session.add(event)
+        session.flush()
+        notifications.plan(session, ticket, event, previous_card=previous_card)
+        return event

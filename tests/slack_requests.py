@@ -1,0 +1,130 @@
+"""Sends the app requests signed exactly as Slack signs them (v0 HMAC over timestamp and body)."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import hmac
+import json
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+PAYLOADS = Path(__file__).with_name("payloads")
+
+
+def payload(name: str) -> dict[str, Any]:
+    return copy.deepcopy(json.loads((PAYLOADS / f"{name}.json").read_text()))
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    base = b"v0:" + timestamp.encode() + b":" + body
+    return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+
+
+@dataclass
+class Answer:
+    status: int
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body) if self.body else None
+
+
+class SlackRequests:
+    def __init__(self, url: str, signing_secret: str, response_url: str = "") -> None:
+        self.url = url
+        self.secret = signing_secret
+        self.response_url = response_url
+
+    def post(
+        self,
+        body: bytes,
+        content_type: str,
+        *,
+        timestamp: int | None = None,
+        secret: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Answer:
+        ts = str(int(time.time()) if timestamp is None else timestamp)
+        request = urllib.request.Request(
+            self.url,
+            data=body,
+            method="POST",
+            headers={
+                "Content-Type": content_type,
+                "X-Slack-Request-Timestamp": ts,
+                "X-Slack-Signature": sign(secret or self.secret, ts, body),
+                **(headers or {}),
+            },
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return Answer(response.status, response.read())
+        except urllib.error.HTTPError as error:
+            return Answer(error.code, error.read())
+
+    # -- the shapes Slack sends ----------------------------------------------------------------
+
+    def command(
+        self, text: str = "", user: str = "U0REPORTER", user_name: str = "ana", **fields: str
+    ) -> Answer:
+        form = payload("slash_command") | {"text": text, "user_id": user, "user_name": user_name}
+        form["response_url"] = self.response_url or form["response_url"]
+        form.update(fields)
+        return self.post(urllib.parse.urlencode(form).encode(), "application/x-www-form-urlencoded")
+
+    def interaction(self, body: dict[str, Any], **kwargs: Any) -> Answer:
+        data = urllib.parse.urlencode({"payload": json.dumps(body)}).encode()
+        return self.post(data, "application/x-www-form-urlencoded", **kwargs)
+
+    def submit_new_ticket(
+        self,
+        title: str = "Cannot reach my email",
+        description: str = "Outlook says 401 since this morning",
+        category: str | None = "software",
+        priority: str | None = "high",
+        user: str = "U0REPORTER",
+        view_id: str = "V0000000001",
+    ) -> Answer:
+        body = payload("view_submission")
+        body["user"] = {"id": user, "username": user.lower(), "name": user.lower(), "team_id": "T0001"}
+        body["view"]["id"] = view_id
+        values: dict[str, Any] = {
+            "title": {"title_value": {"type": "plain_text_input", "value": title}},
+            "description": {"description_value": {"type": "plain_text_input", "value": description}},
+        }
+        if category is not None:
+            option = {"text": {"type": "plain_text", "text": category}, "value": category}
+            values["category"] = {"category_value": {"type": "static_select", "selected_option": option}}
+        if priority is not None:
+            option = {"text": {"type": "plain_text", "text": priority}, "value": priority}
+            values["priority"] = {"priority_value": {"type": "static_select", "selected_option": option}}
+        body["view"]["state"]["values"] = values
+        return self.interaction(body)
+
+    def click(
+        self, action_id: str, value: str | None = None, user: str = "U0REPORTER", **extra: Any
+    ) -> Answer:
+        body = payload("block_actions")
+        body["user"] = {"id": user, "username": user.lower(), "name": user.lower(), "team_id": "T0001"}
+        action = body["actions"][0] | {"action_id": action_id}
+        if value is not None:
+            action["value"] = value
+        body["actions"] = [action]
+        body.update(extra)
+        return self.interaction(body)
+
+    def event(self, event: dict[str, Any], **kwargs: Any) -> Answer:
+        body = payload("app_home_opened")
+        body["event"] = event
+        return self.post(json.dumps(body).encode(), "application/json", **kwargs)
+
+    def home_opened(self, user: str = "U0REPORTER") -> Answer:
+        body = payload("app_home_opened")
+        body["event"]["user"] = user
+        return self.event(body["event"])

@@ -1,0 +1,139 @@
+"""Quick checks of the fake Slack server itself, driven by a real slack_sdk WebClient."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.webhook import WebhookClient
+
+from tests.fakes.slack_api import FakeSlack
+
+
+@pytest.fixture
+def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSlack]:
+    # WebClient sends even 127.0.0.1 traffic through HTTPS_PROXY (it ignores NO_PROXY).
+    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    with FakeSlack() as server:
+        yield server
+
+
+@pytest.fixture
+def client(fake: FakeSlack) -> WebClient:
+    return WebClient(token="xoxb-test", base_url=fake.base_url, timeout=5)
+
+
+SECTION = {"type": "section", "block_id": "intro", "text": {"type": "mrkdwn", "text": "*Ticket #1*"}}
+
+
+def test_post_then_update_flow(fake: FakeSlack, client: WebClient) -> None:
+    assert client.auth_test()["user_id"] == "UBOT"
+    first = client.chat_postMessage(channel="C100", text="hi", blocks=[SECTION])
+    second = client.chat_postMessage(channel="U200", text="a DM")
+    assert first["channel"] == "C100" and second["channel"] == "D200"
+    assert float(second["ts"]) > float(first["ts"])
+    assert first["message"]["blocks"] == [SECTION]
+
+    updated = client.chat_update(channel="C100", ts=first["ts"], text="edited")
+    assert (updated["ts"], updated["text"]) == (first["ts"], "edited")
+    with pytest.raises(SlackApiError) as err:
+        client.chat_update(channel="U200", ts=second["ts"], text="must use the D id")
+    assert err.value.response["error"] == "message_not_found"
+
+    link = client.chat_getPermalink(channel="C100", message_ts=first["ts"])["permalink"]
+    assert link == f"https://test.slack.com/archives/C100/p{first['ts'].replace('.', '')}"
+    (call,) = fake.calls("chat.update")[:1]
+    assert call.headers["authorization"] == "Bearer xoxb-test" and call.params["text"] == "edited"
+    assert fake.violations == []
+
+
+def test_users_info_and_auth(fake: FakeSlack, client: WebClient) -> None:
+    fake.add_user("U1", "ana", "Ana Pérez", email="ana@example.com")
+    user = client.users_info(user="U1", include_locale=True)["user"]
+    assert (user["tz"], user["tz_offset"], user["locale"]) == ("America/Bogota", -18000, "es-ES")
+    assert user["profile"] == {"real_name": "Ana Pérez", "display_name": "ana", "email": "ana@example.com"}
+    assert "locale" not in client.users_info(user="U1")["user"]
+    with pytest.raises(SlackApiError, match="user_not_found"):
+        client.users_info(user="U404")
+    with pytest.raises(SlackApiError, match="not_authed"):
+        WebClient(base_url=fake.base_url).users_info(user="U1")
+
+
+def test_injected_429_reaches_client_with_retry_after(fake: FakeSlack, client: WebClient) -> None:
+    fake.fail("chat.postMessage", times=1, status=429, retry_after=7)
+    with pytest.raises(SlackApiError) as err:
+        client.chat_postMessage(channel="C1", text="x")
+    assert err.value.response.status_code == 429
+    assert err.value.response.headers["Retry-After"] == "7"
+    assert client.chat_postMessage(channel="C1", text="x")["ok"]  # only the next call failed
+    assert [c.failed for c in fake.calls("chat.postMessage")] == [True, False]
+
+    fake.fail("conversations.info", error="channel_not_found")
+    with pytest.raises(SlackApiError, match="channel_not_found"):
+        client.conversations_info(channel="C1")
+    fake.not_member_channels.add("C9")
+    assert client.conversations_info(channel="C9")["channel"]["is_member"] is False
+
+
+def test_files_upload_v2_round_trip(fake: FakeSlack, client: WebClient) -> None:
+    data = bytes(range(256)) * 10
+    result = client.files_upload_v2(
+        file=data, filename="report.xlsx", title="Report", channel="C5", initial_comment="here"
+    )
+    assert result["file"]["title"] == "Report"
+    (uploaded,) = fake.uploaded_files()
+    assert uploaded["bytes"] == data and uploaded["filename"] == "report.xlsx"
+    assert (uploaded["channel_id"], uploaded["initial_comment"], uploaded["completed"]) == (
+        "C5",
+        "here",
+        True,
+    )
+    assert [c.method for c in fake.calls()] == [
+        "files.getUploadURLExternal",
+        "file_upload",
+        "files.completeUploadExternal",
+    ]
+    with pytest.raises(SlackApiError, match="file_not_found"):
+        client.files_completeUploadExternal(files=[{"id": "F404", "title": "nope"}], channel_id="C5")
+
+
+def test_invalid_blocks_are_reported_not_crashing(fake: FakeSlack, client: WebClient) -> None:
+    header = {"type": "header", "text": {"type": "plain_text", "text": "x" * 151}}
+    with pytest.raises(SlackApiError, match="invalid_blocks"):
+        client.chat_postMessage(channel="C1", text="t", blocks=[header])
+    option = {"text": {"type": "plain_text", "text": "o" * 80}, "value": "v"}
+    select = {"type": "static_select", "action_id": "pick", "options": [option]}
+    modal = {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "A title that is far too long"},
+        "blocks": [{"type": "input", "label": {"type": "plain_text", "text": "L"}, "element": select}],
+    }
+    with pytest.raises(SlackApiError, match="invalid_blocks"):
+        client.views_open(trigger_id="123.abc", view=modal)
+    assert len(fake.violations) == 3, fake.violations
+    assert "header text is 151 chars" in fake.violations[0]
+    assert any("option text is 80 chars" in v for v in fake.violations)
+
+    fake.reset()
+    modal["title"]["text"], option["text"]["text"] = "New ticket", "Hardware"
+    view = client.views_open(trigger_id="123.abc", view=modal)["view"]
+    assert view["id"].startswith("V") and view["hash"]
+    WebhookClient(fake.response_url("r1")).send(text="done", replace_original=True)
+    assert fake.calls("response_url")[0].params == {"text": "done", "replace_original": True}
+    assert fake.violations == []
+
+
+def test_wait_for_wakes_on_calls_and_times_out_readably(fake: FakeSlack, client: WebClient) -> None:
+    threading.Timer(0.05, lambda: client.chat_postMessage(channel="C7", text="later")).start()
+    (call,) = fake.wait_for("chat.postMessage", lambda c: c.params["channel"] == "C7", timeout=5)
+    assert call.params["text"] == "later"
+
+    started = time.monotonic()
+    with pytest.raises(AssertionError, match=r"(?s)saw 0.*chat\.postMessage.*C7"):
+        fake.wait_for("chat.postMessage", lambda c: c.params["channel"] == "C8", timeout=0.2)
+    assert time.monotonic() - started < 2
