@@ -62,7 +62,6 @@ def build(settings: Settings, db: Database | None = None) -> Runtime:
     services = Services.build(settings, db)
 
     app = App(
-        token=settings.slack_bot_token,
         signing_secret=settings.slack_signing_secret or "socket-mode-needs-no-signing-secret",
         client=web_client(settings, retries=True),
         # Answer Slack as soon as the ack listener returns; Slack API calls run in lazy listeners.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -184,7 +185,8 @@ def _parse_categories(raw: str | None) -> tuple[Category, ...]:
             categories.append(Category(key.lower()))
             continue
         label = label or key
-        slug = _SLUG.sub("-", key.lower()).strip("-")[:40]
+        ascii_key = unicodedata.normalize("NFKD", key.lower()).encode("ascii", "ignore").decode()
+        slug = _SLUG.sub("-", ascii_key).strip("-")[:40]
         if not slug or len(label) > 75:
             raise ConfigError(
                 f"TICKET_CATEGORIES: {entry!r} needs a key and a label of at most 75 characters"

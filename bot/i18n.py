@@ -4,23 +4,31 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bot.locales import en, es
+from bot.config import LANGUAGES
+from bot.locales import AREAS
 
-CATALOGS: dict[str, Mapping[str, str]] = {"en": en.MESSAGES, "es": es.MESSAGES}
+
+def _catalogs() -> dict[str, dict[str, str]]:
+    catalogs: dict[str, dict[str, str]] = {language: {} for language in LANGUAGES}
+    for area in AREAS:
+        for key, texts in area.MESSAGES.items():
+            if key in catalogs["en"]:
+                raise ValueError(f"message {key!r} is defined twice")
+            for language, text in zip(LANGUAGES, texts):
+                catalogs[language][key] = text
+    return catalogs
+
+
+CATALOGS: Mapping[str, Mapping[str, str]] = _catalogs()
 
 
 class Translator:
-    """`tr("card.status")` → the text in the workspace language; `{name}` fields filled in."""
+    """`tr("card.status")` → the text in the workspace language, `{name}` fields filled in."""
 
     def __init__(self, language: str) -> None:
         self.language = language
         self._messages = CATALOGS[language]
 
     def __call__(self, key: str, **params: object) -> str:
-        text = self._messages.get(key) or CATALOGS["en"].get(key)
-        if text is None:
-            raise KeyError(f"no message {key!r}")
+        text = self._messages[key]
         return text.format(**params) if params else text
-
-    def has(self, key: str) -> bool:
-        return key in self._messages

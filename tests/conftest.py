@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import threading
@@ -35,6 +36,14 @@ def _pg_url() -> str:
     return url
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_proxy() -> Iterator[None]:
+    """slack_sdk sends even 127.0.0.1 traffic through HTTP(S)_PROXY when set: drop it."""
+    saved = {k: os.environ.pop(k) for k in list(os.environ) if k.lower() in ("http_proxy", "https_proxy")}
+    yield
+    os.environ.update(saved)
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory) -> Path:
     """Migrated once per test process; each test gets a copy (fast, and isolated)."""
@@ -51,7 +60,9 @@ def pg_database(worker_id: str) -> Iterator[str]:
     if not PG_URL:
         pytest.skip("TEST_DATABASE_URL is not set: PostgreSQL tests skipped")
     base = _pg_url()
-    name = f"ticketbot_test_{worker_id}"
+    # One name per checkout and worker: two checkouts testing at once must not share a database.
+    checkout = hashlib.sha1(str(Path(__file__).resolve()).encode()).hexdigest()[:8]
+    name = f"ticketbot_test_{checkout}_{worker_id}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -142,10 +153,14 @@ class Harness:
 
 @pytest.fixture
 def harness(settings, db: Database, fake_slack: FakeSlack) -> Iterator[Harness]:
+    yield from _harness(settings, db, fake_slack)
+
+
+def _harness(settings, db: Database, fake_slack: FakeSlack) -> Iterator[Harness]:
     runtime = build(settings, db)
     runtime.start_background()
     server = make_http_server(runtime, "127.0.0.1", 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{server.server_port}"
     slack = SlackRequests(f"{base}/slack/events", SIGNING_SECRET, fake_slack.response_url("command"))
@@ -157,5 +172,6 @@ def harness(settings, db: Database, fake_slack: FakeSlack) -> Iterator[Harness]:
         runtime.stop()
 
 
-def with_settings(settings, **changes):
-    return replace(settings, **changes)
+@pytest.fixture
+def harness_es(settings, db: Database, fake_slack: FakeSlack) -> Iterator[Harness]:
+    yield from _harness(replace(settings, language="es"), db, fake_slack)

@@ -1,0 +1,7 @@
+"""Message catalogs, one module per area of the app: `MESSAGES = {key: (english, spanish)}`."""
+
+from __future__ import annotations
+
+from bot.locales import core
+
+AREAS = (core,)

@@ -1,0 +1,69 @@
+"""Configuration: defaults, validation with one clear line, and `.env` from the working directory."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.config import ConfigError, load_settings
+
+
+def settings(**env):
+    return load_settings(env, dotenv=False)
+
+
+def test_defaults():
+    s = settings()
+    assert s.database_url == "sqlite:///ticketbot.db" and s.language == "en"
+    assert s.slack_api_url == "https://slack.com/api/" and s.port == 3000
+    assert s.category_keys == ("hardware", "software", "network", "printers", "access", "other")
+
+
+@pytest.mark.parametrize(
+    ("env", "names"),
+    [
+        ({"SLACK_BOT_TOKEN": "xoxp-user-token"}, "SLACK_BOT_TOKEN"),
+        ({"SLACK_APP_TOKEN": "xoxb-wrong"}, "SLACK_APP_TOKEN"),
+        ({"TRIAGE_CHANNEL_ID": "#it-triage"}, "TRIAGE_CHANNEL_ID"),
+        ({"ADMIN_USER_IDS": "U0ADMIN,carlos"}, "ADMIN_USER_IDS"),
+        ({"BOT_LANGUAGE": "fr"}, "BOT_LANGUAGE"),
+        ({"DATABASE_URL": "mysql://x"}, "DATABASE_URL"),
+        ({"PORT": "eighty"}, "PORT"),
+        ({"PORT": "70000"}, "PORT"),
+        ({"SLACK_API_URL": "ftp://x"}, "SLACK_API_URL"),
+        ({"TICKET_CATEGORIES": ",,"}, "TICKET_CATEGORIES"),
+    ],
+)
+def test_a_bad_setting_is_named_in_one_line(env, names):
+    with pytest.raises(ConfigError) as raised:
+        settings(**env)
+    message = str(raised.value)
+    assert names in message and "\n" not in message
+
+
+def test_require_names_the_missing_variable():
+    with pytest.raises(ConfigError, match="SLACK_SIGNING_SECRET is not set"):
+        settings().require("SLACK_SIGNING_SECRET")
+
+
+def test_admins_language_and_postgres_driver():
+    s = settings(ADMIN_USER_IDS=" U0A1 , W0B2 ", BOT_LANGUAGE="ES", DATABASE_URL="postgresql://u@h/db")
+    assert s.admin_user_ids == {"U0A1", "W0B2"} and s.is_admin("W0B2") and not s.is_admin("U0X")
+    assert s.language == "es" and s.database_url == "postgresql+psycopg://u@h/db"
+
+
+def test_categories_override_keeps_known_translations():
+    s = settings(TICKET_CATEGORIES="hardware, VPN=VPN y acceso remoto, Telefonía")
+    assert [(c.key, c.label) for c in s.categories] == [
+        ("hardware", None),
+        ("vpn", "VPN y acceso remoto"),
+        ("telefonia", "Telefonía"),
+    ]
+
+
+def test_dotenv_is_read_from_the_working_directory(tmp_path, monkeypatch):
+    (tmp_path / ".env").write_text("TRIAGE_CHANNEL_ID=C0FROMFILE\nBOT_LANGUAGE=es\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TRIAGE_CHANNEL_ID", raising=False)
+    monkeypatch.setenv("BOT_LANGUAGE", "en")  # the process environment wins over the file
+    s = load_settings()
+    assert s.triage_channel_id == "C0FROMFILE" and s.language == "en"
