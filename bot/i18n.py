@@ -14,7 +14,7 @@ def _catalogs() -> dict[str, dict[str, str]]:
         for key, texts in area.MESSAGES.items():
             if key in catalogs["en"]:
                 raise ValueError(f"message {key!r} is defined twice")
-            for language, text in zip(LANGUAGES, texts):
+            for language, text in zip(LANGUAGES, texts, strict=True):
                 catalogs[language][key] = text
     return catalogs
 

@@ -178,8 +178,18 @@ MESSAGES = {
         "{actor} agregó una nota interna: {note}",
     ),
     "help.text": (
-        "*How to use /ticket*\n• `/ticket` — open the form to report an IT problem\n• `/ticket <title>` — open the form with the title filled in\n• `/ticket mine` — list the tickets you reported\n• `/ticket help` — show this help\nYou can also open the *Home* tab of this app to file and follow your tickets.",
-        "*Cómo usar /ticket*\n• `/ticket` — abre el formulario para reportar un problema de TI\n• `/ticket <título>` — abre el formulario con el título ya escrito\n• `/ticket mine` (o `mis`) — lista los tickets que reportaste\n• `/ticket help` (o `ayuda`) — muestra esta ayuda\nTambién puedes abrir la pestaña *Inicio* de esta app para crear y seguir tus tickets.",
+        "*How to use /ticket*\n"
+        "• `/ticket` — open the form to report an IT problem\n"
+        "• `/ticket <title>` — open the form with the title filled in\n"
+        "• `/ticket mine` — list the tickets you reported\n"
+        "• `/ticket help` — show this help\n"
+        "You can also open the *Home* tab of this app to file and follow your tickets.",
+        "*Cómo usar /ticket*\n"
+        "• `/ticket` — abre el formulario para reportar un problema de TI\n"
+        "• `/ticket <título>` — abre el formulario con el título ya escrito\n"
+        "• `/ticket mine` (o `mis`) — lista los tickets que reportaste\n"
+        "• `/ticket help` (o `ayuda`) — muestra esta ayuda\n"
+        "También puedes abrir la pestaña *Inicio* de esta app para crear y seguir tus tickets.",
     ),
     "mine.header": (
         "*Your tickets* ({total})",

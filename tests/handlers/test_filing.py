@@ -129,7 +129,7 @@ def test_user_text_cannot_ping_a_channel_or_mention_anyone(harness):
     )
     triage = harness.fake.wait_for("chat.postMessage", lambda c: c.params["channel"] == TRIAGE)[0]
     # Header blocks are plain_text (never parsed); every mrkdwn text and the fallback must be escaped.
-    card = json.dumps(mrkdwn_texts(triage.params["blocks"]) + [triage.params["text"]])
+    card = json.dumps([*mrkdwn_texts(triage.params["blocks"]), triage.params["text"]])
     assert "<!channel>" not in card and "<@U0BOSS>" not in card and "<https://evil" not in card
     assert "&lt;!channel&gt; urgent &lt;@U0BOSS&gt;" in card and "a &amp; b" in card
 
