@@ -271,4 +271,17 @@ MESSAGES = {
         "Sorry, something went wrong on our side. Please try again in a moment.",
         "Lo sentimos, algo falló de nuestro lado. Inténtalo de nuevo en un momento.",
     ),
+    # Filters typed after /ticket list or /ticket export
+    "filter.unknown_status": (
+        "I do not know the status “{word}”. Try open, in progress, on hold or closed.",
+        "No conozco el estado «{word}». Prueba abierto, en progreso, en espera o cerrado.",
+    ),
+    "filter.unknown_priority": (
+        "I do not know the priority “{word}”. Try low, medium, high or critical.",
+        "No conozco la prioridad «{word}». Prueba baja, media, alta o crítica.",
+    ),
+    "filter.bad_date": (
+        "“{word}” is not a date; write it as 2026-01-31.",
+        "«{word}» no es una fecha; escríbela como 2026-01-31.",
+    ),
 }

@@ -1,0 +1,100 @@
+"""Read-side queries shared by dashboards, `/ticket list` and exports: one filter, one search."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from storage.domain import Priority, parse_number
+from storage.models import Ticket, User
+
+NEWEST = "newest"  # newest first: the admin's and the reporter's default
+QUEUE = "queue"  # most urgent first, then oldest: an engineer's work queue
+
+_PRIORITY_RANK = case({p.value: p.rank for p in Priority}, value=Ticket.priority, else_=0)
+
+
+@dataclass(frozen=True)
+class TicketFilter:
+    """Which tickets. Empty fields do not filter. `scope` fields come from who asks, never
+    from what they typed: a reporter's filter always carries their `reporter_id`."""
+
+    statuses: tuple[str, ...] = ()
+    priorities: tuple[str, ...] = ()
+    text: str = ""
+    since: datetime | None = None
+    reporter_id: str | None = None
+    engineer_id: str | None = None
+    unassigned: bool = False
+
+    def but(self, **changes) -> TicketFilter:
+        return replace(self, **changes)
+
+
+def _escape_like(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def apply(query: Select, flt: TicketFilter) -> Select:
+    conditions = []
+    if flt.statuses:
+        conditions.append(Ticket.status.in_(flt.statuses))
+    if flt.priorities:
+        conditions.append(Ticket.priority.in_(flt.priorities))
+    if flt.since is not None:
+        conditions.append(Ticket.created_at >= flt.since)
+    if flt.reporter_id is not None:
+        conditions.append(Ticket.reporter_id == flt.reporter_id)
+    if flt.engineer_id is not None:
+        conditions.append(Ticket.engineer_id == flt.engineer_id)
+    if flt.unassigned:
+        conditions.append(Ticket.engineer_id.is_(None))
+    words = flt.text.split()
+    if words:
+        reporter = aliased(User)
+        query = query.join(reporter, reporter.slack_id == Ticket.reporter_id)
+        for word in words:
+            number = parse_number(word) if word.upper().startswith(("TKT-", "#")) or word.isdigit() else None
+            pattern = f"%{_escape_like(word.lower())}%"
+            matches = [
+                func.lower(Ticket.title).like(pattern, escape="\\"),
+                func.lower(Ticket.description).like(pattern, escape="\\"),
+                func.lower(reporter.name).like(pattern, escape="\\"),
+                func.lower(reporter.real_name).like(pattern, escape="\\"),
+            ]
+            if number is not None:
+                matches.append(Ticket.id == number)
+            conditions.append(or_(*matches))
+    return query.where(and_(*conditions)) if conditions else query
+
+
+def search(
+    session: Session, flt: TicketFilter, *, offset: int = 0, limit: int = 20, order: str = NEWEST
+) -> list[Ticket]:
+    query = apply(select(Ticket), flt)
+    if order == QUEUE:
+        query = query.order_by(_PRIORITY_RANK.desc(), Ticket.created_at, Ticket.id)
+    else:
+        query = query.order_by(Ticket.id.desc())
+    return list(session.scalars(query.offset(offset).limit(limit)))
+
+
+def count(session: Session, flt: TicketFilter) -> int:
+    return int(session.scalar(apply(select(func.count(Ticket.id)), flt)) or 0)
+
+
+def stream(session: Session, flt: TicketFilter, *, chunk: int = 1000) -> Iterator[Ticket]:
+    """Every matching ticket, oldest first, read in keyset-paged chunks (flat memory for exports)."""
+    last_id = 0
+    while True:
+        query = apply(select(Ticket), flt).where(Ticket.id > last_id).order_by(Ticket.id).limit(chunk)
+        batch = list(session.scalars(query))
+        if not batch:
+            return
+        yield from batch
+        last_id = batch[-1].id
+        session.expunge_all()
