@@ -1,4 +1,4 @@
-"""Slack listeners, one module per surface, each with `register(app, services)`."""
+"""Slack listeners, one module per surface, each with `register(app, services[, router])`."""
 
 from __future__ import annotations
 
@@ -10,5 +10,7 @@ from bot.services import Services
 def register_all(app: App, services: Services) -> None:
     from handlers import commands, home, views
 
-    for surface in (commands, views, home):
-        surface.register(app, services)
+    router = commands.Router()
+    commands.register(app, services, router)  # /ticket itself, help and mine
+    views.register(app, services)
+    home.register(app, services)

@@ -1,7 +1,13 @@
-"""`/ticket` and its subcommands."""
+"""`/ticket` and its subcommands.
+
+Each feature registers its own subcommands (`subcommand(...)`) from its module's `register`;
+this module only routes. Anything that is not a subcommand is the title of a new ticket.
+"""
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from slack_bolt import App
@@ -12,51 +18,82 @@ from handlers.blocks.listing import MINE_LIMIT, help_message, mine_message
 from handlers.blocks.ticket_form import new_ticket_view
 from handlers.edge import acks_safely, logs_failures
 
-# Each subcommand in both languages; anything else is the title of a new ticket.
-SUBCOMMANDS = {
-    "help": "help",
-    "ayuda": "help",
-    "mine": "mine",
-    "mis": "mine",
-    "mios": "mine",
-    "míos": "mine",
-}
+
+@dataclass(frozen=True)
+class Invocation:
+    """One `/ticket …` as Slack sent it: who, where, and the words after the subcommand."""
+
+    user_id: str
+    channel_id: str
+    rest: str
+    command: dict
+
+
+# answer(invocation, ack) must ack quickly; later(invocation, client, respond) runs after the ack.
+Answer = Callable[[Invocation, Callable], None]
+Later = Callable[..., None]
 
 
 @dataclass(frozen=True)
-class Command:
-    name: str  # help | mine | new
-    rest: str = ""
+class Subcommand:
+    answer: Answer
+    later: Later | None = None
 
 
-def parse_command(text: str | None) -> Command:
-    text = (text or "").strip()
-    word, _, rest = text.partition(" ")
-    name = SUBCOMMANDS.get(word.lower())
-    if name:
-        return Command(name, rest.strip())
-    return Command("new", text)
+class Router:
+    def __init__(self) -> None:
+        self.subcommands: dict[str, Subcommand] = {}
+
+    def add(self, names: tuple[str, ...], answer: Answer, later: Later | None = None) -> None:
+        for name in names:
+            self.subcommands[_plain(name)] = Subcommand(answer, later)
+
+    def route(self, command: dict) -> tuple[Subcommand | None, Invocation]:
+        text = (command.get("text") or "").strip()
+        word, _, rest = text.partition(" ")
+        found = self.subcommands.get(_plain(word)) if word else None
+        invocation = Invocation(
+            user_id=command.get("user_id", ""),
+            channel_id=command.get("channel_id", ""),
+            rest=rest.strip() if found else text,
+            command=command,
+        )
+        return found, invocation
 
 
-def register(app: App, services: Services) -> None:
+def _plain(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def register(app: App, services: Services, router: Router) -> None:
     tr = services.tr
+
+    def help_(invocation: Invocation, ack: Callable) -> None:
+        ack(**help_message(tr).as_kwargs(), response_type="ephemeral")
+
+    def mine(invocation: Invocation, ack: Callable) -> None:
+        tickets, total = services.tickets.reported_by(invocation.user_id, limit=MINE_LIMIT)
+        ack(**mine_message(tr, tickets, total).as_kwargs(), response_type="ephemeral")
+
+    router.add(("help", "ayuda"), help_)
+    router.add(("mine", "mis", "mios"), mine)
 
     @acks_safely(tr)
     def answer(ack, command):
-        parsed = parse_command(command.get("text"))
-        if parsed.name == "help":
-            ack(**help_message(tr).as_kwargs(), response_type="ephemeral")
-        elif parsed.name == "mine":
-            tickets, total = services.tickets.reported_by(command["user_id"], limit=MINE_LIMIT)
-            ack(**mine_message(tr, tickets, total).as_kwargs(), response_type="ephemeral")
+        found, invocation = router.route(command)
+        if found is None:
+            ack()  # the filing modal opens right after, from the lazy listener
         else:
-            ack()  # the modal opens right after, from the lazy listener
+            found.answer(invocation, ack)
 
     @logs_failures
-    def open_modal(command, client):
-        parsed = parse_command(command.get("text"))
-        if parsed.name == "new":
-            view = new_ticket_view(tr, services.settings.categories, title=parsed.rest)
+    def later(command, client, respond):
+        found, invocation = router.route(command)
+        if found is None:
+            view = new_ticket_view(tr, services.settings.categories, title=invocation.rest)
             client.views_open(trigger_id=command["trigger_id"], view=view)
+        elif found.later is not None:
+            found.later(invocation, client=client, respond=respond)
 
-    app.command(ids.COMMAND)(ack=answer, lazy=[open_modal])
+    app.command(ids.COMMAND)(ack=answer, lazy=[later])

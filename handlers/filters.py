@@ -6,7 +6,9 @@ is search text. Both languages are always accepted, whatever `BOT_LANGUAGE` says
 
 from __future__ import annotations
 
+import json
 import unicodedata
+from dataclasses import asdict
 from datetime import datetime, timezone
 
 from storage.domain import Priority, Status
@@ -109,3 +111,30 @@ def parse_filter(text: str, base: TicketFilter | None = None) -> TicketFilter:
         since=since,
         text=" ".join(rest) or base.text,
     )
+
+
+def filter_to_value(flt: TicketFilter, scope: str) -> str:
+    """A filter (and the export scope: mine | assigned | all) as a button value (≤ 2,000 chars)."""
+    data = {k: v for k, v in asdict(flt).items() if v not in ((), "", None, False)}
+    if flt.since is not None:
+        data["since"] = flt.since.date().isoformat()
+    data["scope"] = scope
+    return json.dumps(data, separators=(",", ":"))[:2000]
+
+
+def filter_from_value(value: str) -> tuple[TicketFilter, str]:
+    """Back from a button value. Scope fields (reporter/engineer) are NOT trusted from it: the
+    caller sets them from who clicked."""
+    try:
+        data = json.loads(value)
+        since = data.get("since")
+        flt = TicketFilter(
+            statuses=tuple(s for s in data.get("statuses", ()) if s in {x.value for x in Status}),
+            priorities=tuple(p for p in data.get("priorities", ()) if p in {x.value for x in Priority}),
+            text=str(data.get("text", ""))[:200],
+            since=datetime.strptime(since, "%Y-%m-%d").replace(tzinfo=timezone.utc) if since else None,
+            unassigned=bool(data.get("unassigned", False)),
+        )
+        return flt, str(data.get("scope", "mine"))
+    except (ValueError, TypeError, AttributeError):
+        return TicketFilter(), "mine"

@@ -14,3 +14,6 @@ HOME_NEW_TICKET = "home_new_ticket"
 
 # Slash command
 COMMAND = "/ticket"
+
+# The "Export to Excel" button on every role's Home: its value is `filters.filter_to_value(...)`.
+EXPORT_EXCEL = "export_excel"
