@@ -12,9 +12,11 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, Se
 
 from bot.config import Settings
 from bot.dispatcher import Dispatcher
+from bot.email.delivery import EmailDelivery
 from bot.services import Services
 from bot.slack_delivery import SlackDelivery
 from handlers import register_all
+from storage import email_plan
 from storage.db import Database
 
 log = logging.getLogger("ticketbot")
@@ -72,7 +74,11 @@ def build(settings: Settings, db: Database | None = None) -> Runtime:
     register_all(app, services)
 
     delivery = SlackDelivery(web_client(settings, retries=False), services)
-    dispatcher = Dispatcher(db, delivery.deliverers(), max_attempts=settings.outbox_max_attempts)
+    email_plan.configure(db, email_plan.MailPolicy(settings.admin_user_ids, settings.admin_emails))
+    email = EmailDelivery.build(services, web_client(settings, retries=False))
+    deliverers = {**delivery.deliverers(), **email.deliverers()}
+    dispatcher = Dispatcher(db, deliverers, max_attempts=settings.outbox_max_attempts)
+    dispatcher.on_idle(email.tidy)
     db.on_commit(dispatcher.kick)
 
     scheduler = BackgroundScheduler(timezone="UTC")
