@@ -101,7 +101,7 @@ class SmtpSender:
             try:
                 try:
                     (self._conn or self._connect()).send_message(message, sender, [recipient])
-                except smtplib.SMTPServerDisconnected:
+                except (smtplib.SMTPServerDisconnected, ConnectionError):
                     if not reused:
                         raise
                     # The server closed our idle connection before MAIL FROM: once more, anew.

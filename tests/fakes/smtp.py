@@ -54,6 +54,7 @@ class _Handler:
     async def handle_MAIL(self, server, session, envelope, address, mail_options) -> str:
         self._session_number(session)
         with self.owner._cond:
+            self.owner._servers.add(server)
             self.owner.attempts += 1
             refusal = self.owner._refusal
         if refusal:
@@ -96,6 +97,7 @@ class FakeSMTP:
         self.attempts = 0  # MAIL FROM commands seen, accepted or not
         self._refusal: str | None = None
         self._rejected: dict[str, str] = {}
+        self._servers: set = set()  # the SMTP protocol of every connection that sent MAIL FROM
         self._controller = _Controller(_Handler(self), hostname="127.0.0.1", port=0)
 
     @property
@@ -119,6 +121,25 @@ class FakeSMTP:
     def reject(self, address: str, reply: str = "550 5.1.1 No such user here") -> None:
         with self._cond:
             self._rejected[address.lower()] = reply
+
+    def drop_connections(self) -> None:
+        """Close every open client connection from the server side, as an idle timeout would."""
+        closed = threading.Event()
+
+        def close_all() -> None:
+            for server in list(self._servers):
+                if server.transport is not None:
+                    server.transport.close()
+            self._servers.clear()
+            loop.call_soon(closed.set)  # after the transports' own close callbacks
+
+        loop = self._controller.loop
+        loop.call_soon_threadsafe(close_all)
+        assert closed.wait(5), "the SMTP server did not close its connections"
+
+    def unreject(self, address: str) -> None:
+        with self._cond:
+            self._rejected.pop(address.lower(), None)
 
     def messages(self, predicate: Callable[[Received], bool] = lambda r: True) -> list[Received]:
         with self._cond:
