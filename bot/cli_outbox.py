@@ -38,12 +38,12 @@ def cmd_outbox_list(settings: Settings, args: argparse.Namespace) -> int:
     if not rows:
         print("no dead rows" if args.dead else "the outbox is empty")
         return 0
-    print(f"{'ID':>8}  {'KIND':<20} {'STATE':<7} {'TRIES':>5}  {'WHEN (UTC)':<16}  {'ABOUT':<36} LAST ERROR")
+    print(f"{'ID':>8}  {'KIND':<20} {'STATE':<7} {'TRIES':>5}  {'WHEN (UTC)':<16}  {'ABOUT':<44} LAST ERROR")
     for row in rows:
         when = row.done_at if row.state == outbox.DONE else row.next_attempt_at
         print(
             f"{row.id:>8}  {row.kind[:20]:<20} {row.state:<7} {row.attempts:>5}  "
-            f"{when:%Y-%m-%d %H:%M}  {describe(row.payload)[:36]:<36} {(row.last_error or '')[:120]}"
+            f"{when:%Y-%m-%d %H:%M}  {describe(row.payload)[:44]:<44} {(row.last_error or '')[:120]}"
         )
     return 0
 

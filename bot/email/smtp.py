@@ -112,7 +112,7 @@ class SmtpSender:
                 raise classify(error) from error
             except (smtplib.SMTPException, OSError) as error:
                 self._close()
-                if isinstance(error, TimeoutError):
+                if _timed_out(error):
                     self._paused_until = self.clock() + PAUSE_AFTER_TIMEOUT
                 raise classify(error) from error
             self._last_used = self.clock()
@@ -181,6 +181,11 @@ def classify(error: Exception) -> Exception:
             )
         return Retry(f"mail server answered {error.smtp_code} {_text(error.smtp_error)}")
     return Retry(f"cannot reach the mail server: {type(error).__name__}: {error}")
+
+
+def _timed_out(error: BaseException) -> bool:
+    # smtplib reports a reply that never came as SMTPServerDisconnected, the timeout inside it.
+    return isinstance(error, TimeoutError) or isinstance(error.__context__, TimeoutError)
 
 
 def _text(reply: bytes | str) -> str:

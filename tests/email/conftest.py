@@ -8,14 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import timedelta
 
 import pytest
-from sqlalchemy import update
 
 from bot.app import Runtime, build
 from storage.db import Database
-from storage.models import OutboxRow, utcnow
 from storage.people import People, Profile
 from storage.tickets import Actor, NewTicket
 from tests.fakes.smtp import FakeSMTP
@@ -73,23 +70,3 @@ def new_ticket(title: str = "Printer jams", **kw) -> NewTicket:
         description=kw.pop("description", "Paper jam on floor 3.\nTried turning it off and on."),
         **{"category": "printers", "priority": "high", **kw},
     )
-
-
-def make_due(db: Database) -> None:
-    """Time passes: every pending row's backoff is over (no sleeping for it)."""
-    with db.transaction() as session:
-        session.execute(
-            update(OutboxRow)
-            .where(OutboxRow.state == "pending")
-            .values(next_attempt_at=utcnow() - timedelta(seconds=1))
-        )
-
-
-def expire_leases(db: Database) -> None:
-    """Time passes: every claim's lease runs out, as when its process died."""
-    with db.transaction() as session:
-        session.execute(
-            update(OutboxRow)
-            .where(OutboxRow.claimed_until.is_not(None))
-            .values(claimed_until=utcnow() - timedelta(seconds=1))
-        )

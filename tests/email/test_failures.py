@@ -26,10 +26,9 @@ from tests.email.conftest import (
     CARLOS,
     CARLOS_MAIL,
     TEAM_MAIL,
-    expire_leases,
-    make_due,
     new_ticket,
 )
+from tests.outbox_helpers import expire_leases, make_due
 
 
 def rows(db, kind: str | None = None) -> list[OutboxRow]:
