@@ -70,8 +70,8 @@ class EmailDelivery:
         if template not in email_plan.TEMPLATES:
             raise Permanent(f"unknown email template {template!r}")
         facts = self._facts(payload["ticket_id"], payload["event_id"])
-        address = self.book.resolve(to)
-        if address is None:
+        mailbox = self.book.resolve(to)
+        if mailbox is None:
             return  # nobody to write to; the address book said why, once
         settings, ticket = self.services.settings, facts.ticket
         content = render(
@@ -80,20 +80,20 @@ class EmailDelivery:
             template,
             ticket,
             facts.event,
-            reader=address.display_name or facts.name_of(to.get("user")) or address.addr_spec,
+            reader=mailbox.name or mailbox.address,
             name_of=facts.name_of,
             link=self._link(ticket, template, to.get("user")),
         )
         message = compose(
             content,
             sender=settings.mail_from,
-            to=address,
+            to=mailbox,
             reply_to=settings.mail_reply_to,
             message_id=message_id(ticket.number, settings.mail_domain, template, facts.event.id, to),
             root=thread_root(ticket.number, settings.mail_domain),
             date=facts.event.created_at,
         )
-        self.sender.send(message, parseaddr(settings.mail_from)[1], address.addr_spec)
+        self.sender.send(message, parseaddr(settings.mail_from)[1], mailbox.address)
 
     def _facts(self, ticket_id: int, event_id: int) -> Facts:
         with self.services.db.read() as session:

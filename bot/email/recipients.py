@@ -9,10 +9,11 @@ address on the profile, or the scope missing) is skipped with one log line: not 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from contextlib import suppress
 from datetime import datetime, timedelta
-from email.headerregistry import Address
+from typing import NamedTuple
 from urllib.error import URLError
 
 from slack_sdk import WebClient
@@ -28,6 +29,12 @@ from storage.people import People
 log = logging.getLogger("ticketbot.email")
 
 PROFILE_TTL = timedelta(days=1)
+_ADDRESS = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+$")
+
+
+class Mailbox(NamedTuple):
+    name: str
+    address: str
 
 
 class AddressBook:
@@ -40,7 +47,7 @@ class AddressBook:
     ) -> None:
         self.people, self.client, self.ttl, self.clock = people, client, ttl, clock
 
-    def resolve(self, to: dict[str, str]) -> Address | None:
+    def resolve(self, to: dict[str, str]) -> Mailbox | None:
         """The address to write to, or None (logged) when there is none to be had."""
         if "address" in to:
             return _address(to["address"], "", to["address"])
@@ -64,7 +71,7 @@ class AddressBook:
         return _address(user_id, profile.real_name or profile.name, profile.email)
 
 
-def _address(who: str, name: str, email: str | None) -> Address | None:
+def _address(who: str, name: str, email: str | None) -> Mailbox | None:
     if not email:
         log.warning(
             "no email address for %s: the Slack profile has none, or the app lacks users:read.email; "
@@ -72,8 +79,7 @@ def _address(who: str, name: str, email: str | None) -> Address | None:
             who,
         )
         return None
-    try:
-        return Address(display_name=name, addr_spec=email)
-    except (ValueError, IndexError) as error:
-        log.warning("unusable email address %r for %s (%s); email skipped", email, who, error)
+    if not _ADDRESS.match(email):
+        log.warning("unusable email address %r for %s; email skipped", email, who)
         return None
+    return Mailbox(name, email)

@@ -16,7 +16,7 @@ import ssl
 import threading
 import time
 from collections.abc import Callable
-from email.message import EmailMessage
+from email.message import Message
 from typing import Protocol
 
 from bot.config import Settings
@@ -31,7 +31,7 @@ PAUSE_AFTER_TIMEOUT = 30.0  # a mail server that times out is not asked again fo
 class Sender(Protocol):
     description: str
 
-    def send(self, message: EmailMessage, sender: str, recipient: str) -> None: ...
+    def send(self, message: Message, sender: str, recipient: str) -> None: ...
 
     def tidy(self, final: bool = False) -> None: ...
 
@@ -41,7 +41,7 @@ class ConsoleSender:
 
     description = "console (SMTP_HOST is unset: emails are written to the log)"
 
-    def send(self, message: EmailMessage, sender: str, recipient: str) -> None:
+    def send(self, message: Message, sender: str, recipient: str) -> None:
         log.info("email to %s (console backend):\n%s", recipient, message.as_string())
 
     def tidy(self, final: bool = False) -> None:
@@ -90,7 +90,7 @@ class SmtpSender:
             local_hostname=settings.mail_domain,
         )
 
-    def send(self, message: EmailMessage, sender: str, recipient: str) -> None:
+    def send(self, message: Message, sender: str, recipient: str) -> None:
         with self._lock:
             now = self.clock()
             if now < self._paused_until:
