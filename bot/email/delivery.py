@@ -52,12 +52,13 @@ class EmailDelivery:
 
     @classmethod
     def build(cls, services: Services, client: WebClient, sender: Sender | None = None) -> EmailDelivery:
-        return cls(
-            services,
-            sender or sender_for(services.settings),
+        sender = sender or sender_for(services.settings)
+        log.info("email backend: %s", sender.description)
+        book, links = (
             AddressBook(services.people, client),
             SlackLinks(client, services.settings.triage_channel_id),
         )
+        return cls(services, sender, book, links)
 
     def deliverers(self) -> dict[str, Deliver]:
         return {email_plan.EMAIL: self.deliver}

@@ -10,6 +10,7 @@ are retried — and logged at every attempt — rather than killing every email 
 
 from __future__ import annotations
 
+import functools
 import logging
 import smtplib
 import ssl
@@ -123,15 +124,18 @@ class SmtpSender:
             if self._conn is not None and (final or self.clock() - self._last_used > self.keepalive):
                 self._close(polite=True)
 
+    @functools.cached_property
+    def _tls(self) -> ssl.SSLContext:
+        return ssl.create_default_context()  # loads the CA store (~0.1 s): once, and only for TLS
+
     def _connect(self) -> smtplib.SMTP:
-        context = ssl.create_default_context()
         if self.use_ssl:
             conn: smtplib.SMTP = smtplib.SMTP_SSL(
                 self.host,
                 self.port,
                 local_hostname=self.local_hostname,
                 timeout=self.timeout,
-                context=context,
+                context=self._tls,
             )
         else:
             conn = smtplib.SMTP(
@@ -140,7 +144,7 @@ class SmtpSender:
         try:
             conn.ehlo()
             if self.starttls:
-                conn.starttls(context=context)
+                conn.starttls(context=self._tls)
                 conn.ehlo()
             if self.username and self.password:
                 conn.login(self.username, self.password)
