@@ -55,6 +55,14 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--no-migrate", action="store_true", help="do not apply migrations at start")
     run.set_defaults(handler=cmd_run)
 
+    serve = commands.add_parser("serve", help="serve HTTP under gunicorn with several worker processes")
+    serve.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+    serve.add_argument("--threads", type=int, default=8, help="threads per worker (default 8)")
+    serve.add_argument("--port", type=int, help="HTTP port (default: $PORT or 3000)")
+    serve.add_argument("--host", default="0.0.0.0", help="address to listen on (default 0.0.0.0)")
+    serve.add_argument("--no-migrate", action="store_true", help="do not apply migrations at start")
+    serve.set_defaults(handler=cmd_serve)
+
     db = commands.add_parser("db", help="database schema").add_subparsers(dest="db_command", required=True)
     db.add_parser("upgrade", help="apply the Alembic migrations").set_defaults(handler=cmd_db_upgrade)
 
@@ -143,19 +151,14 @@ def cmd_engineers_remove(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.app import build, web_client
+    from bot.app import build
 
     settings.require("SLACK_BOT_TOKEN", "TRIAGE_CHANNEL_ID")
     if args.http:
         settings.require("SLACK_SIGNING_SECRET")
     elif not settings.slack_app_token:
         raise CliError("SLACK_APP_TOKEN is not set: set it for Socket Mode, or run with --http")
-    try:
-        who = web_client(settings, retries=True).auth_test()
-    except SlackApiError as error:
-        raise CliError(f"Slack refused SLACK_BOT_TOKEN: {error.response.get('error')}") from None
-    except OSError as error:
-        raise CliError(f"cannot reach Slack at {settings.slack_api_url}: {error}") from None
+    who = _check_token(settings)
 
     runtime = build(settings, _database(settings, migrate=not args.no_migrate))
     runtime.start_background()
@@ -171,6 +174,31 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     finally:
         runtime.stop()
     return 0
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.serve import serve
+
+    settings.require("SLACK_BOT_TOKEN", "TRIAGE_CHANNEL_ID", "SLACK_SIGNING_SECRET")
+    if args.workers < 1 or args.threads < 1:
+        raise CliError("--workers and --threads must be at least 1")
+    _check_token(settings)
+    _database(settings, migrate=not args.no_migrate).dispose()
+    serve(
+        settings, host=args.host, port=args.port or settings.port, workers=args.workers, threads=args.threads
+    )
+    return 0
+
+
+def _check_token(settings: Settings) -> dict:
+    from bot.app import web_client
+
+    try:
+        return web_client(settings, retries=True).auth_test().data
+    except SlackApiError as error:
+        raise CliError(f"Slack refused SLACK_BOT_TOKEN: {error.response.get('error')}") from None
+    except OSError as error:
+        raise CliError(f"cannot reach Slack at {settings.slack_api_url}: {error}") from None
 
 
 def _serve_http(runtime, host: str, port: int) -> None:

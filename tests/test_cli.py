@@ -4,19 +4,14 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import subprocess
-import sys
-import urllib.request
-from pathlib import Path
 
 import pytest
 
 from bot.cli import main
 from storage.db import Database
 from storage.people import People
+from tests.processes import BotProcess, bot_env
 from tests.slack_requests import SlackRequests
-from tests.waiting import wait_until
 
 
 @pytest.fixture
@@ -87,27 +82,12 @@ def test_missing_settings_stop_start_up_with_one_line(monkeypatch, tmp_path, cap
 
 def test_run_http_serves_slack_and_health_then_stops_on_sigterm(fake_slack, tmp_path):
     db_path = tmp_path / "run.db"
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")},
-        "SLACK_BOT_TOKEN": "xoxb-run",
-        "SLACK_SIGNING_SECRET": "run-secret",
-        "SLACK_API_URL": fake_slack.base_url,
-        "DATABASE_URL": f"sqlite:///{db_path}",
-        "TRIAGE_CHANNEL_ID": "C0TRIAGE",
-        "PORT": str(_free_port()),
-        "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "run", "--http", "--host", "127.0.0.1"],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+    bot = BotProcess(
+        ["run", "--http", "--host", "127.0.0.1"], bot_env(fake_slack, f"sqlite:///{db_path}"), tmp_path
     )
-    base = f"http://127.0.0.1:{env['PORT']}"
     try:
-        wait_until(lambda: _healthy(base), timeout=20, what="ticketbot run --http to answer /healthz")
-        slack = SlackRequests(base + "/slack/events", "run-secret", fake_slack.response_url("run"))
+        bot.wait_ready()
+        slack = SlackRequests(bot.base + "/slack/events", "run-secret", fake_slack.response_url("run"))
         assert slack.command("help").json()["response_type"] == "ephemeral"
         assert slack.submit_new_ticket(title="From a real process").status == 200
         card = fake_slack.wait_for(
@@ -115,24 +95,6 @@ def test_run_http_serves_slack_and_health_then_stops_on_sigterm(fake_slack, tmp_
         )[0]
         assert "From a real process" in json.dumps(card.params["blocks"])
     finally:
-        process.send_signal(signal.SIGTERM)
-        output = process.communicate(timeout=20)[0].decode()
-    assert process.returncode == 0, output
-    assert "Traceback" not in output
-    assert Path(db_path).exists()
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _healthy(base: str) -> bool:
-    try:
-        with urllib.request.urlopen(base + "/healthz", timeout=1) as response:
-            return response.status == 200
-    except OSError:
-        return False
+        output = bot.stop()
+    assert bot.process.returncode == 0, output
+    assert "Traceback" not in output and db_path.exists()
