@@ -12,9 +12,11 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, Se
 
 from bot.config import Settings
 from bot.dispatcher import Dispatcher
+from bot.leader import Leadership
 from bot.services import Services
 from bot.slack_delivery import SlackDelivery
 from handlers import register_all
+from storage import outbox
 from storage.db import Database
 
 log = logging.getLogger("ticketbot")
@@ -39,6 +41,7 @@ class Runtime:
     app: App
     dispatcher: Dispatcher
     scheduler: BackgroundScheduler
+    leadership: Leadership
 
     @property
     def db(self) -> Database:
@@ -54,7 +57,26 @@ class Runtime:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)
         self.dispatcher.stop()
+        self.leadership.release()
         self.db.dispose()
+
+    def leader_only(self, job):
+        """Wrap a scheduled job that must run in one process only (the leader)."""
+
+        def run() -> None:
+            if self.leadership.is_leader():
+                job()
+
+        run.__name__ = getattr(job, "__name__", "job")
+        return run
+
+
+def sweep_outbox(db: Database) -> None:
+    deleted, dead = outbox.sweep(db)
+    if deleted:
+        log.info("outbox sweep: deleted %s delivered rows older than a week", deleted)
+    if dead:
+        log.error("%s outbox rows are dead (never delivered): see `ticketbot outbox list --dead`", dead)
 
 
 def build(settings: Settings, db: Database | None = None) -> Runtime:
@@ -79,4 +101,12 @@ def build(settings: Settings, db: Database | None = None) -> Runtime:
     scheduler.add_job(
         dispatcher.kick, "interval", seconds=settings.dispatch_interval, id="outbox-sweep", coalesce=True
     )
-    return Runtime(settings, services, app, dispatcher, scheduler)
+    runtime = Runtime(settings, services, app, dispatcher, scheduler, Leadership(db.engine))
+    scheduler.add_job(
+        runtime.leader_only(lambda: sweep_outbox(db)),
+        "interval",
+        minutes=10,
+        id="outbox-cleanup",
+        coalesce=True,
+    )
+    return runtime
