@@ -63,6 +63,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--no-migrate", action="store_true", help="do not apply migrations at start")
     serve.set_defaults(handler=cmd_serve)
 
+    check = commands.add_parser(
+        "check", help="check configuration, database, Slack and email; exit 1 on a failure"
+    )
+    check.set_defaults(handler=cmd_check)
+
     db = commands.add_parser("db", help="database schema").add_subparsers(dest="db_command", required=True)
     db.add_parser("upgrade", help="apply the Alembic migrations").set_defaults(handler=cmd_db_upgrade)
 
@@ -88,6 +93,17 @@ def _database(settings: Settings, migrate: bool = True) -> Database:
     if migrate:
         upgrade(db.engine)
     return db
+
+
+def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.check import run_checks
+
+    results = run_checks(settings)
+    for result in results:
+        print(result.line())
+    failed = [r for r in results if not r.ok]
+    print(f"{len(results) - len(failed)} passed, {len(failed)} failed" if failed else "ready")
+    return 1 if failed else 0
 
 
 def cmd_db_upgrade(settings: Settings, args: argparse.Namespace) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 
@@ -12,18 +11,6 @@ from storage.db import Database
 from storage.people import People
 from tests.processes import BotProcess, bot_env
 from tests.slack_requests import SlackRequests
-
-
-@pytest.fixture
-def cli_env(monkeypatch, tmp_path, fake_slack, database_url):
-    monkeypatch.chdir(tmp_path)  # no stray .env from the checkout
-    for name in list(os.environ):
-        if name.startswith(("SLACK_", "TRIAGE_", "ADMIN_", "BOT_", "DATABASE_")):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-cli")
-    monkeypatch.setenv("SLACK_API_URL", fake_slack.base_url)
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    return tmp_path
 
 
 def engineers(database_url):
