@@ -8,8 +8,9 @@ from bot.services import Services
 
 
 def register_all(app: App, services: Services) -> None:
-    from handlers import commands, home, views
+    from handlers import commands, home, retries, views
 
+    retries.register(app)
     router = commands.Router()
     commands.register(app, services, router)  # /ticket itself, help and mine
     views.register(app, services)
