@@ -13,6 +13,7 @@ import socket
 import threading
 import uuid
 from collections.abc import Callable, Mapping
+from datetime import timedelta
 from typing import Any
 
 from storage import outbox
@@ -41,11 +42,13 @@ class Dispatcher:
         *,
         max_attempts: int,
         batch: int = 50,
+        lease: timedelta = outbox.LEASE,
     ) -> None:
         self.db = db
         self.deliverers = dict(deliverers)
         self.max_attempts = max_attempts
         self.batch = batch
+        self.lease = lease  # how long a claim lasts if this process dies holding it
         self.worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -87,7 +90,7 @@ class Dispatcher:
 
     def run_once(self) -> int:
         """Claim one batch and deliver it; returns how many rows were claimed."""
-        claimed = outbox.claim(self.db, self.worker, self.batch)
+        claimed = outbox.claim(self.db, self.worker, self.batch, lease=self.lease)
         for row in claimed:
             if self._stop.is_set():
                 break
