@@ -13,6 +13,7 @@ from sqlalchemy import update
 
 from bot.dispatcher import Deliver, Permanent, Retry
 from bot.services import Services
+from handlers.blocks.actions import card_actions
 from handlers.blocks.cards import Message, ticket_card
 from handlers.blocks.replies import event_reply
 from storage import outbox
@@ -107,11 +108,18 @@ class SlackDelivery:
             session.execute(query.values({channel_col: channel, ts_col: ts}))
 
     def _plain_card(self, ticket: Ticket, audience: str) -> Message:
-        tr, categories = self.services.tr, self.services.settings.categories
+        """The card with what its audience may do: triage → engineer picker, the engineer's DM
+        → status buttons and Add note, the reporter's DM → Reopen once closed."""
+        tr, settings = self.services.tr, self.services.settings
         intro = None
         if audience == REPORTER:
             intro = tr("card.received", number=ticket.number)
-        return ticket_card(tr, ticket, categories, intro=intro)
+        elif audience == ENGINEER:
+            intro = tr("card.assigned_to_you", number=ticket.number)
+        picking = audience == TRIAGE and ticket.status != "closed"
+        engineers = self.services.people.engineers() if picking else []
+        actions = card_actions(tr, ticket, audience, engineers, settings.specialty_for(ticket.category))
+        return ticket_card(tr, ticket, settings.categories, intro=intro, actions=actions)
 
     # -- thread replies ----------------------------------------------------------------------
 

@@ -57,10 +57,17 @@ def plan(
     internal = event.visibility == Visibility.INTERNAL.value
     found = [TRIAGE, REPORTER] + ([ENGINEER] if ticket.engineer_id else [])
     for audience in found:
-        if kind is not EventKind.NOTE:
-            sync_card(session, ticket, audience)
         if audience == REPORTER and internal:
-            continue  # internal notes never reach the reporter
+            continue  # internal notes never reach the reporter, not even as a redrawn card
+        # Notes too: every change bumps the version that a card's buttons carry.
+        sync_card(session, ticket, audience)
         if audience == ENGINEER and kind is EventKind.ASSIGNED:
             continue  # the engineer's new card says it all; a reply would repeat it
         reply(session, ticket, event, audience)
+
+
+def refresh_cards(session: Session, ticket: Ticket) -> None:
+    """Redraw the cards that exist, unchanged ticket: a click showed someone an old one."""
+    for audience in (TRIAGE, REPORTER, ENGINEER):
+        if audience != ENGINEER or ticket.engineer_id:
+            sync_card(session, ticket, audience)
