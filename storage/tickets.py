@@ -248,9 +248,9 @@ class TicketService:
         """Who may (staff on it; its reporter only to reopen), then whether the card was current,
         then whether the move is legal — in that order, so a stranger learns nothing."""
         current = Status(ticket.status)
-        reopening = current is Status.CLOSED and target is Status.OPEN
+        # The reporter may ask to reopen; whether the ticket is closed is the transition table's call.
         allowed = self._is_staff_on(ticket, actor.user_id) or (
-            reopening and actor.user_id == ticket.reporter_id
+            target is Status.OPEN and actor.user_id == ticket.reporter_id
         )
         if not allowed:
             if not self._may_view(session, ticket, actor.user_id):
