@@ -120,6 +120,7 @@ class Dashboards:
         columns = [_count_if(Ticket.status == s.value) for s in Status]
         columns += [_count_if(NOT_CLOSED & (Ticket.priority == p.value)) for p in Priority]
         columns += [_count_if(Ticket.closed_at >= week)]
+        # min() keeps the column's type, so the UTC-aware conversion applies on SQLite too.
         oldest = select(func.min(Ticket.created_at)).where(Ticket.engineer_id == engineer_id, NOT_CLOSED)
         with self.db.read() as session:
             row = [
@@ -128,10 +129,6 @@ class Dashboards:
             ]
             oldest_open = session.scalar(oldest)
         statuses, priorities = row[: len(Status)], row[len(Status) : len(Status) + len(Priority)]
-        if isinstance(oldest_open, datetime) and oldest_open.tzinfo is None:
-            oldest_open = oldest_open.replace(tzinfo=timezone.utc)  # an aggregate skips the column type
-        elif isinstance(oldest_open, str):
-            oldest_open = datetime.fromisoformat(oldest_open).replace(tzinfo=timezone.utc)
         return EngineerCounters(
             by_status={s.value: n for s, n in zip(Status, statuses, strict=True)},
             by_priority={p.value: n for p, n in zip(Priority, priorities, strict=True)},
