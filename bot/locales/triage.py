@@ -5,6 +5,10 @@ MESSAGES = {
         "*{number} is assigned to you.* Move it along with the buttons below.",
         "*Tienes asignado el ticket {number}.* Avánzalo con los botones de abajo.",
     ),
+    "card.taken_from_you": (
+        "*{number} is now assigned to {engineer}.* Nothing more to do here.",
+        "*{number} ahora está asignado a {engineer}.* No hay nada más que hacer aquí.",
+    ),
     # The triage picker
     "assign.placeholder": ("Assign", "Asignar"),
     "assign.load": ("{count} open", "{count} abiertos"),

@@ -91,7 +91,8 @@ def card_actions(
     engineers: Sequence[EngineerLoad] = (),
     specialty: str | None = None,
 ) -> list[Block]:
-    block_id = f"{audience}_{ticket.id}"
+    # A new block id per version: Slack then shows the menu's real choice, not a refused local one.
+    block_id = f"{audience}_{ticket.id}_{ticket.version}"
     if audience == TRIAGE:
         if ticket.status == Status.CLOSED.value:
             return []

@@ -145,7 +145,7 @@ def admin_home(
         if ticket.engineer_id is None and ticket.status != Status.CLOSED.value:
             picker = assign_select(tr, ticket, engineers, specialty_for(ticket.category))
         text = MarkdownTextObject(text=list_line(tr, ticket))
-        blocks.append(SectionBlock(block_id=f"t{ticket.id}", text=text, accessory=picker))
+        blocks.append(SectionBlock(block_id=f"t{ticket.id}_{ticket.version}", text=text, accessory=picker))
     blocks += _pager(tr, page)
     return View(type="home", blocks=blocks, private_metadata=state.metadata())
 

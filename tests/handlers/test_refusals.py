@@ -119,6 +119,9 @@ def test_the_engineer_a_ticket_was_taken_from_is_refused(harness):
         lambda: any("reassigned this ticket to <@U0MARIA>" in r for r in replies(h.fake, old_card)),
         what="told",
     )
+    # Their card is redrawn without buttons; a click from an old copy of it is still refused.
+    redrawn = card_showing(h.fake, old_card, "TKT-000001 is now assigned to <@U0MARIA>")
+    assert action_ids(redrawn["blocks"]) == []
     click_card(h.slack, "ticket_start", user=CARLOS, channel=old_card[0], ts=old_card[1], value=start)
     assert h.fake.wait_for("chat.postEphemeral")[0].params["text"] == REFUSED
     assert ticket(h.db).status == "open" and ticket(h.db).engineer_id == MARIA

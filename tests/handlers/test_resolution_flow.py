@@ -71,7 +71,9 @@ def test_the_seed_flow_end_to_end(harness):
         ts=triage[1],
         selected=option_for(picker, CARLOS),
     )
-    card_showing(fake, triage, f"<@{CARLOS}>")
+    reassign = element(fresh_card(h, triage, f"<@{CARLOS}>")["blocks"], "ticket_assign")
+    assert reassign["initial_option"]["value"].endswith(CARLOS)  # the picker shows who has it
+    assert reassign["options"][0]["text"]["text"] == "Carlos Pérez — Redes y Servidores · 1 open"
     poll(lambda: f"Assigned to <@{CARLOS}> by <@{ADMIN}>." in replies(fake, triage), what="triage line")
     poll(lambda: f"Assigned to <@{CARLOS}> by <@{ADMIN}>." in replies(fake, reporter), what="reporter line")
     card_showing(fake, reporter, f"<@{CARLOS}>")
