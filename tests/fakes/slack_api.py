@@ -333,6 +333,12 @@ class FakeSlack:
         with self._cond:
             return [dict(f) for f in self._files.values() if f["bytes"] is not None]
 
+    def message(self, channel: str, ts: str) -> Json | None:
+        """The message as it stands now (after every chat.update), or None."""
+        with self._cond:
+            found = self._messages.get((channel, ts))
+            return dict(found) if found is not None else None
+
     def wait_for(
         self,
         method: str,
