@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from slack_bolt import App
@@ -13,10 +14,11 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, Se
 from bot.config import Settings
 from bot.dispatcher import Dispatcher
 from bot.email.delivery import EmailDelivery
+from bot.leader import Leadership
 from bot.services import Services
 from bot.slack_delivery import SlackDelivery
 from handlers import register_all
-from storage import email_plan
+from storage import email_plan, outbox
 from storage.db import Database
 
 log = logging.getLogger("ticketbot")
@@ -41,6 +43,7 @@ class Runtime:
     app: App
     dispatcher: Dispatcher
     scheduler: BackgroundScheduler
+    leadership: Leadership
 
     @property
     def db(self) -> Database:
@@ -56,7 +59,26 @@ class Runtime:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)
         self.dispatcher.stop()
+        self.leadership.release()
         self.db.dispose()
+
+    def leader_only(self, job):
+        """Wrap a scheduled job that must run in one process only (the leader)."""
+
+        def run() -> None:
+            if self.leadership.is_leader():
+                job()
+
+        run.__name__ = getattr(job, "__name__", "job")
+        return run
+
+
+def sweep_outbox(db: Database) -> None:
+    deleted, dead = outbox.sweep(db)
+    if deleted:
+        log.info("outbox sweep: deleted %s delivered rows older than a week", deleted)
+    if dead:
+        log.error("%s outbox rows are dead (never delivered): see `ticketbot outbox list --dead`", dead)
 
 
 def build(settings: Settings, db: Database | None = None) -> Runtime:
@@ -76,8 +98,12 @@ def build(settings: Settings, db: Database | None = None) -> Runtime:
     delivery = SlackDelivery(web_client(settings, retries=False), services)
     email_plan.configure(db, email_plan.MailPolicy(settings.admin_user_ids, settings.admin_emails))
     email = EmailDelivery.build(services, web_client(settings, retries=False))
-    deliverers = {**delivery.deliverers(), **email.deliverers()}
-    dispatcher = Dispatcher(db, deliverers, max_attempts=settings.outbox_max_attempts)
+    dispatcher = Dispatcher(
+        db,
+        {**delivery.deliverers(), **email.deliverers()},
+        max_attempts=settings.outbox_max_attempts,
+        lease=timedelta(seconds=settings.outbox_lease_seconds),
+    )
     dispatcher.on_idle(email.tidy)
     db.on_commit(dispatcher.kick)
 
@@ -85,4 +111,12 @@ def build(settings: Settings, db: Database | None = None) -> Runtime:
     scheduler.add_job(
         dispatcher.kick, "interval", seconds=settings.dispatch_interval, id="outbox-sweep", coalesce=True
     )
-    return Runtime(settings, services, app, dispatcher, scheduler)
+    runtime = Runtime(settings, services, app, dispatcher, scheduler, Leadership(db.engine))
+    scheduler.add_job(
+        runtime.leader_only(lambda: sweep_outbox(db)),
+        "interval",
+        minutes=10,
+        id="outbox-cleanup",
+        coalesce=True,
+    )
+    return runtime

@@ -56,6 +56,19 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--no-migrate", action="store_true", help="do not apply migrations at start")
     run.set_defaults(handler=cmd_run)
 
+    serve = commands.add_parser("serve", help="serve HTTP under gunicorn with several worker processes")
+    serve.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+    serve.add_argument("--threads", type=int, default=8, help="threads per worker (default 8)")
+    serve.add_argument("--port", type=int, help="HTTP port (default: $PORT or 3000)")
+    serve.add_argument("--host", default="0.0.0.0", help="address to listen on (default 0.0.0.0)")
+    serve.add_argument("--no-migrate", action="store_true", help="do not apply migrations at start")
+    serve.set_defaults(handler=cmd_serve)
+
+    check = commands.add_parser(
+        "check", help="check configuration, database, Slack and email; exit 1 on a failure"
+    )
+    check.set_defaults(handler=cmd_check)
+
     db = commands.add_parser("db", help="database schema").add_subparsers(dest="db_command", required=True)
     db.add_parser("upgrade", help="apply the Alembic migrations").set_defaults(handler=cmd_db_upgrade)
 
@@ -82,6 +95,17 @@ def _database(settings: Settings, migrate: bool = True) -> Database:
     if migrate:
         upgrade(db.engine)
     return db
+
+
+def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.check import run_checks
+
+    results = run_checks(settings)
+    for result in results:
+        print(result.line())
+    failed = [r for r in results if not r.ok]
+    print(f"{len(results) - len(failed)} passed, {len(failed)} failed" if failed else "ready")
+    return 1 if failed else 0
 
 
 def cmd_db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
@@ -145,19 +169,14 @@ def cmd_engineers_remove(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.app import build, web_client
+    from bot.app import build
 
     settings.require("SLACK_BOT_TOKEN", "TRIAGE_CHANNEL_ID")
     if args.http:
         settings.require("SLACK_SIGNING_SECRET")
     elif not settings.slack_app_token:
         raise CliError("SLACK_APP_TOKEN is not set: set it for Socket Mode, or run with --http")
-    try:
-        who = web_client(settings, retries=True).auth_test()
-    except SlackApiError as error:
-        raise CliError(f"Slack refused SLACK_BOT_TOKEN: {error.response.get('error')}") from None
-    except OSError as error:
-        raise CliError(f"cannot reach Slack at {settings.slack_api_url}: {error}") from None
+    who = _check_token(settings)
 
     runtime = build(settings, _database(settings, migrate=not args.no_migrate))
     runtime.start_background()
@@ -166,13 +185,50 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
         if args.http:
             _serve_http(runtime, args.host, args.port or settings.port)
         else:
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-            log.info("Socket Mode: connecting")
-            SocketModeHandler(runtime.app, settings.slack_app_token).start()
+            _serve_socket_mode(runtime, settings.slack_app_token)
     finally:
         runtime.stop()
     return 0
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.serve import serve
+
+    settings.require("SLACK_BOT_TOKEN", "TRIAGE_CHANNEL_ID", "SLACK_SIGNING_SECRET")
+    if args.workers < 1 or args.threads < 1:
+        raise CliError("--workers and --threads must be at least 1")
+    _check_token(settings)
+    _database(settings, migrate=not args.no_migrate).dispose()
+    serve(
+        settings, host=args.host, port=args.port or settings.port, workers=args.workers, threads=args.threads
+    )
+    return 0
+
+
+def _check_token(settings: Settings) -> dict:
+    from bot.app import web_client
+
+    try:
+        return web_client(settings, retries=True).auth_test().data
+    except SlackApiError as error:
+        raise CliError(f"Slack refused SLACK_BOT_TOKEN: {error.response.get('error')}") from None
+    except OSError as error:
+        raise CliError(f"cannot reach Slack at {settings.slack_api_url}: {error}") from None
+
+
+def _serve_socket_mode(runtime, app_token: str) -> None:
+    """Socket Mode until SIGTERM or Ctrl-C; then close the connection and stop cleanly."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    handler = SocketModeHandler(runtime.app, app_token)
+    stopping = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stopping.set())
+    log.info("Socket Mode: connecting")
+    handler.connect()
+    stopping.wait()
+    log.info("Socket Mode: closing")
+    handler.close()
 
 
 def _serve_http(runtime, host: str, port: int) -> None:

@@ -18,6 +18,14 @@ from dotenv import dotenv_values, find_dotenv
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///ticketbot.db"
 DEFAULT_CATEGORIES = ("hardware", "software", "network", "printers", "access", "other")
+# Which engineer specialty fits a category (the seed's three specialties); the picker offers those first.
+DEFAULT_CATEGORY_SPECIALTIES = (
+    ("network", "Redes y Servidores"),
+    ("hardware", "Hardware y Impresoras"),
+    ("printers", "Hardware y Impresoras"),
+    ("software", "Software y Bases de Datos"),
+    ("access", "Software y Bases de Datos"),
+)
 LANGUAGES = ("en", "es")
 
 _CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
@@ -46,10 +54,12 @@ class Settings:
     admin_user_ids: frozenset[str] = frozenset()
     language: str = "en"
     categories: tuple[Category, ...] = tuple(Category(k) for k in DEFAULT_CATEGORIES)
+    category_specialties: tuple[tuple[str, str], ...] = DEFAULT_CATEGORY_SPECIALTIES
     port: int = 3000
     dispatch_interval: float = 5.0
     # 43 attempts ≈ 24 h of retries with storage.outbox's backoff (see outbox.retry_span).
     outbox_max_attempts: int = 43
+    outbox_lease_seconds: int = 120
     admin_emails: tuple[str, ...] = ()
     smtp_host: str | None = None  # None: emails are written to the log (console backend)
     smtp_port: int = 25
@@ -66,6 +76,10 @@ class Settings:
     @property
     def category_keys(self) -> tuple[str, ...]:
         return tuple(c.key for c in self.categories)
+
+    def specialty_for(self, category: str) -> str | None:
+        """The engineer specialty that fits tickets of `category`, if one is configured."""
+        return dict(self.category_specialties).get(category)
 
     def is_admin(self, user_id: str) -> bool:
         return user_id in self.admin_user_ids
@@ -156,9 +170,13 @@ def parse_settings(env: Mapping[str, str]) -> Settings:
         admin_user_ids=admins,
         language=language,
         categories=_parse_categories(get("TICKET_CATEGORIES")),
+        category_specialties=_parse_specialties(
+            get("CATEGORY_SPECIALTIES"), _parse_categories(get("TICKET_CATEGORIES"))
+        ),
         port=_int(env, "PORT", 3000, 1, 65535),
         dispatch_interval=float(_int(env, "DISPATCH_INTERVAL_SECONDS", 5, 1, 3600)),
         outbox_max_attempts=_int(env, "OUTBOX_MAX_ATTEMPTS", 43, 1, 1000),
+        outbox_lease_seconds=_int(env, "OUTBOX_LEASE_SECONDS", 120, 2, 3600),
         **_mail_settings(env),
         extra=dict(env),
     )
@@ -210,6 +228,33 @@ def _parse_categories(raw: str | None) -> tuple[Category, ...]:
     if not categories or len(set(keys)) != len(keys) or len(keys) > 100:
         raise ConfigError("TICKET_CATEGORIES must list 1 to 100 distinct categories, comma separated")
     return tuple(categories)
+
+
+def _parse_specialties(raw: str | None, categories: tuple[Category, ...]) -> tuple[tuple[str, str], ...]:
+    """`CATEGORY_SPECIALTIES=network=Redes y Servidores;hardware=Hardware y Impresoras`.
+
+    Semicolons separate entries because a specialty may contain a comma. Unset: the seed's
+    three specialties, for whichever of their categories are configured.
+    """
+    keys = {c.key for c in categories}
+    if not raw:
+        return tuple((k, v) for k, v in DEFAULT_CATEGORY_SPECIALTIES if k in keys)
+    pairs: dict[str, str] = {}
+    for entry in (e.strip() for e in raw.split(";")):
+        if not entry:
+            continue
+        key, sep, specialty = entry.partition("=")
+        key, specialty = key.strip().lower(), specialty.strip()
+        if not sep or not specialty or len(specialty) > 100:
+            raise ConfigError(
+                f"CATEGORY_SPECIALTIES: {entry!r} must look like category=Specialty (at most 100 characters)"
+            )
+        if key not in keys:
+            raise ConfigError(
+                f"CATEGORY_SPECIALTIES: {key!r} is not a ticket category (known: {', '.join(sorted(keys))})"
+            )
+        pairs[key] = specialty
+    return tuple(pairs.items())
 
 
 _ADDRESS = re.compile(r"^[^@\s<>,;]+@[A-Za-z0-9.-]+$")

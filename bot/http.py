@@ -31,7 +31,14 @@ def wsgi_app(runtime: Runtime) -> Callable:
                 return [b"database unreachable\n"]
             start_response("200 OK", [("Content-Type", "text/plain")])
             return [b"ok\n"]
-        return slack(environ, start_response)
+        try:
+            return slack(environ, start_response)
+        except Exception:
+            # Bolt parses the body before it checks the signature, and a body such as `null`
+            # breaks that parsing: answer a clean 400, never a 500 page.
+            log.warning("unreadable request to %s", path, exc_info=True)
+            start_response("400 Bad Request", [("Content-Type", "text/plain")])
+            return [b"bad request\n"]
 
     return application
 

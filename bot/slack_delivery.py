@@ -13,11 +13,13 @@ from sqlalchemy import update
 
 from bot.dispatcher import Deliver, Permanent, Retry
 from bot.services import Services
+from handlers.blocks.actions import card_actions
 from handlers.blocks.cards import Message, ticket_card
 from handlers.blocks.replies import event_reply
+from handlers.text import mention
 from storage import outbox
 from storage.models import Ticket, TicketEvent
-from storage.notifications import ENGINEER, REPORTER, TRIAGE
+from storage.notifications import ENGINEER, FORMER_ENGINEER, REPORTER, TRIAGE
 
 log = logging.getLogger("ticketbot.slack")
 
@@ -69,6 +71,9 @@ class SlackDelivery:
 
     def sync_card(self, payload: dict[str, Any], audience: str) -> None:
         """Post the audience's card if it has none yet, else redraw it in place."""
+        if "ts" in payload:
+            self._redraw_former_card(payload)
+            return
         ticket = self._ticket(payload["ticket_id"])
         destination = self._destination(ticket, audience)
         if destination is None:
@@ -86,6 +91,20 @@ class SlackDelivery:
                 log.warning("card of %s in %s was deleted; posting it again", ticket.number, channel)
         response = self._call(self.client.chat_postMessage, channel=destination, **message.as_kwargs())
         self._remember_card(ticket, audience, response["channel"], response["ts"])
+
+    def _redraw_former_card(self, payload: dict[str, Any]) -> None:
+        """The DM card of an engineer the ticket was taken from, redrawn without its buttons."""
+        message = self.render_card(self._ticket(payload["ticket_id"]), FORMER_ENGINEER)
+        try:
+            self._call(
+                self.client.chat_update, channel=payload["channel"], ts=payload["ts"], **message.as_kwargs()
+            )
+        except Permanent as error:
+            if "message_not_found" not in str(error):
+                raise
+            log.info(
+                "the former engineer's card of ticket %s is gone; nothing to redraw", payload["ticket_id"]
+            )
 
     def _destination(self, ticket: Ticket, audience: str) -> str | None:
         if audience == TRIAGE:
@@ -107,11 +126,22 @@ class SlackDelivery:
             session.execute(query.values({channel_col: channel, ts_col: ts}))
 
     def _plain_card(self, ticket: Ticket, audience: str) -> Message:
-        tr, categories = self.services.tr, self.services.settings.categories
+        """The card with what its audience may do: triage → engineer picker, the engineer's DM
+        → status buttons and Add note, the reporter's DM → Reopen once closed."""
+        tr, settings = self.services.tr, self.services.settings
         intro = None
         if audience == REPORTER:
             intro = tr("card.received", number=ticket.number)
-        return ticket_card(tr, ticket, categories, intro=intro)
+        elif audience == ENGINEER:
+            intro = tr("card.assigned_to_you", number=ticket.number)
+        elif audience == FORMER_ENGINEER:
+            intro = tr(
+                "card.taken_from_you", number=ticket.number, engineer=mention(ticket.engineer_id or "")
+            )
+        picking = audience == TRIAGE and ticket.status != "closed"
+        engineers = self.services.people.engineers() if picking else []
+        actions = card_actions(tr, ticket, audience, engineers, settings.specialty_for(ticket.category))
+        return ticket_card(tr, ticket, settings.categories, intro=intro, actions=actions)
 
     # -- thread replies ----------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Slack listeners, one module per surface, each with `register(app, services[, router])`."""
+"""Slack listeners, one module per surface, each with `register(app, services[, router][, homes])`."""
 
 from __future__ import annotations
 
@@ -8,9 +8,16 @@ from bot.services import Services
 
 
 def register_all(app: App, services: Services) -> None:
-    from handlers import commands, home, views
+    from handlers import commands, dashboard, engineers, home, lookup, retries, triage, views, work
 
+    retries.register(app)
     router = commands.Router()
     commands.register(app, services, router)  # /ticket itself, help and mine
+    lookup.register(app, services, router)  # /ticket status TKT-…, /ticket TKT-…, /ticket list
+    engineers.register(app, services, router)  # /ticket engineers …
     views.register(app, services)
-    home.register(app, services)
+    homes = dashboard.HomeTabs(services)  # the Home tab by role, redrawn after clicks on it
+    home.register(app, services, homes)
+    dashboard.register(app, services, homes)
+    triage.register(app, services, homes)
+    work.register(app, services, homes)

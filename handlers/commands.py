@@ -43,15 +43,29 @@ class Subcommand:
 class Router:
     def __init__(self) -> None:
         self.subcommands: dict[str, Subcommand] = {}
+        # Whole texts that are not a title though no subcommand word starts them (`/ticket TKT-000042`).
+        self.patterns: list[tuple[Callable[[str], bool], Subcommand]] = []
+        self.help_keys: list[str] = []  # extra lines of `/ticket help`, one i18n key per feature
 
-    def add(self, names: tuple[str, ...], answer: Answer, later: Later | None = None) -> None:
+    def add(
+        self, names: tuple[str, ...], answer: Answer, later: Later | None = None, help_key: str | None = None
+    ) -> None:
         for name in names:
             self.subcommands[_plain(name)] = Subcommand(answer, later)
+        if help_key and help_key not in self.help_keys:
+            self.help_keys.append(help_key)
+
+    def add_pattern(self, matches: Callable[[str], bool], answer: Answer, later: Later | None = None) -> None:
+        """Route a whole text that `matches` to `answer`, with the text itself as `rest`."""
+        self.patterns.append((matches, Subcommand(answer, later)))
 
     def route(self, command: dict) -> tuple[Subcommand | None, Invocation]:
         text = (command.get("text") or "").strip()
         word, _, rest = text.partition(" ")
         found = self.subcommands.get(_plain(word)) if word else None
+        if found is None and text:
+            found = next((sub for matches, sub in self.patterns if matches(text)), None)
+            rest = text
         invocation = Invocation(
             user_id=command.get("user_id", ""),
             channel_id=command.get("channel_id", ""),
@@ -70,7 +84,8 @@ def register(app: App, services: Services, router: Router) -> None:
     tr = services.tr
 
     def help_(invocation: Invocation, ack: Callable) -> None:
-        ack(**help_message(tr).as_kwargs(), response_type="ephemeral")
+        extra = [tr(key) for key in router.help_keys]
+        ack(**help_message(tr, extra).as_kwargs(), response_type="ephemeral")
 
     def mine(invocation: Invocation, ack: Callable) -> None:
         tickets, total = services.tickets.reported_by(invocation.user_id, limit=MINE_LIMIT)

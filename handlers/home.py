@@ -6,12 +6,12 @@ from slack_bolt import App
 
 from bot.services import Services
 from handlers import ids
-from handlers.blocks.home import HOME_TICKETS, reporter_home
 from handlers.blocks.ticket_form import new_ticket_view
+from handlers.dashboard import HomeTabs
 from handlers.edge import acks_safely, logs_failures
 
 
-def register(app: App, services: Services) -> None:
+def register(app: App, services: Services, homes: HomeTabs) -> None:
     tr = services.tr
 
     def ack_event(ack):
@@ -21,9 +21,7 @@ def register(app: App, services: Services) -> None:
     def publish_home(event, client):
         if event.get("tab", "home") != "home":
             return
-        user_id = event["user"]
-        tickets, total = services.tickets.reported_by(user_id, limit=HOME_TICKETS)
-        client.views_publish(user_id=user_id, view=reporter_home(tr, tickets, total))
+        homes.publish(client, event["user"])  # by role: admin, engineer or reporter
 
     app.event("app_home_opened")(ack=ack_event, lazy=[publish_home])
 

@@ -17,3 +17,26 @@ COMMAND = "/ticket"
 
 # The "Export to Excel" button on every role's Home: its value is `filters.filter_to_value(...)`.
 EXPORT_EXCEL = "export_excel"
+
+# Triage and work on a ticket: card buttons and menus (values: see handlers/refs.py)
+ASSIGN = "ticket_assign"
+WORK_START = "ticket_start"
+WORK_HOLD = "ticket_hold"
+WORK_CLOSE = "ticket_close"
+WORK_NOTE = "ticket_note"
+REOPEN = "ticket_reopen"
+
+# Modals opened by those buttons; private_metadata carries the ticket ref and where it was opened
+HOLD_VIEW = "ticket_hold_view"
+CLOSE_VIEW = "ticket_close_view"
+NOTE_VIEW = "ticket_note_view"
+NOTE_BLOCK, NOTE_ACTION = "note", "note_value"  # block id == the field the service reports on
+VISIBILITY_BLOCK, VISIBILITY_ACTION = "visibility", "visibility_value"
+
+# Staff Home tabs: filters, search and paging (the current ones live in private_metadata)
+HOME_STATUS = "home_status"
+HOME_PRIORITY = "home_priority"
+HOME_SEARCH = "home_search"
+HOME_CLEAR = "home_clear"
+HOME_PREVIOUS = "home_previous"
+HOME_NEXT = "home_next"

@@ -13,6 +13,7 @@ from storage.domain import EventKind, Visibility
 from storage.models import Ticket, TicketEvent
 
 TRIAGE, REPORTER, ENGINEER = "triage", "reporter", "engineer"
+FORMER_ENGINEER = "former_engineer"  # the DM card of an engineer a ticket was taken from
 _CARD_KIND = {
     TRIAGE: outbox.SLACK_TRIAGE_CARD,
     REPORTER: outbox.SLACK_REPORTER_CARD,
@@ -53,15 +54,29 @@ def plan(
         sync_card(session, ticket, REPORTER)
         return
     if previous_card:
+        former_card(session, ticket, previous_card)
         reply(session, ticket, event, ENGINEER, thread=previous_card)
 
     internal = event.visibility == Visibility.INTERNAL.value
     found = [TRIAGE, REPORTER] + ([ENGINEER] if ticket.engineer_id else [])
     for audience in found:
-        if kind is not EventKind.NOTE:
-            sync_card(session, ticket, audience)
         if audience == REPORTER and internal:
-            continue  # internal notes never reach the reporter
+            continue  # internal notes never reach the reporter, not even as a redrawn card
+        # Notes too: every change bumps the version that a card's buttons carry.
+        sync_card(session, ticket, audience)
         if audience == ENGINEER and kind is EventKind.ASSIGNED:
             continue  # the engineer's new card says it all; a reply would repeat it
         reply(session, ticket, event, audience)
+
+
+def refresh_cards(session: Session, ticket: Ticket) -> None:
+    """Redraw the cards that exist, unchanged ticket: a click showed someone an old one."""
+    for audience in (TRIAGE, REPORTER, ENGINEER):
+        if audience != ENGINEER or ticket.engineer_id:
+            sync_card(session, ticket, audience)
+
+
+def former_card(session: Session, ticket: Ticket, card: tuple[str, str]) -> None:
+    """Redraw the card of the engineer a ticket was taken from: no buttons they may no longer use."""
+    payload = {"ticket_id": ticket.id, "channel": card[0], "ts": card[1]}
+    outbox.enqueue(session, _CARD_KIND[ENGINEER], payload, stream(ENGINEER, ticket.id))

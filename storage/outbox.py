@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import and_, delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from storage.db import Database, wake_after_commit
@@ -52,7 +52,9 @@ class Claimed:
     attempts: int
 
 
-def claim(db: Database, worker: str, limit: int = 50, now: datetime | None = None) -> list[Claimed]:
+def claim(
+    db: Database, worker: str, limit: int = 50, now: datetime | None = None, lease: timedelta = LEASE
+) -> list[Claimed]:
     """Lease up to `limit` due rows to `worker`; only the oldest pending row of each stream."""
     now = now or utcnow()
     earlier = aliased(OutboxRow)
@@ -75,7 +77,7 @@ def claim(db: Database, worker: str, limit: int = 50, now: datetime | None = Non
         rows = session.scalars(query).all()
         for row in rows:
             row.claimed_by = worker
-            row.claimed_until = now + LEASE
+            row.claimed_until = now + lease
         return [Claimed(r.id, r.kind, dict(r.payload), r.attempts) for r in rows]
 
 
@@ -153,3 +155,13 @@ def rows(db: Database, state: str | None = None, limit: int = 100) -> list[Outbo
         query = query.where(OutboxRow.state == state)
     with db.read() as session:
         return list(session.scalars(query))
+
+
+def sweep(db: Database, keep_done: timedelta = timedelta(days=7)) -> tuple[int, int]:
+    """Delete delivered rows older than `keep_done`; returns (deleted, dead rows waiting)."""
+    with db.transaction() as session:
+        deleted = session.execute(
+            delete(OutboxRow).where(OutboxRow.state == DONE, OutboxRow.done_at < utcnow() - keep_done)
+        ).rowcount
+        dead = session.scalar(select(func.count()).select_from(OutboxRow).where(OutboxRow.state == DEAD))
+    return int(deleted or 0), int(dead or 0)

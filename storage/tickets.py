@@ -139,7 +139,8 @@ class TicketService:
     ) -> Ticket:
         if not self.is_admin(actor.user_id):
             raise NotAllowed()
-        with self._changing(ticket_id, expected_version) as (session, ticket):
+        with self._changing(ticket_id) as (session, ticket):
+            self._expect(ticket, expected_version)
             engineer = session.get(Engineer, engineer_id)
             if engineer is None:
                 raise InvalidInput({"engineer": "error.not_an_engineer"})
@@ -181,18 +182,10 @@ class TicketService:
             raise InvalidInput({"note": "error.too_long"})
         if target is Status.CLOSED and not note:
             raise InvalidInput({"note": "error.required"})
-        with self._changing(ticket_id, expected_version) as (session, ticket):
+        with self._changing(ticket_id) as (session, ticket):
+            self._check_change(session, ticket, target, actor, expected_version)
             current = Status(ticket.status)
             reopening = current is Status.CLOSED and target is Status.OPEN
-            allowed = self._is_staff_on(ticket, actor.user_id) or (
-                reopening and actor.user_id == ticket.reporter_id
-            )
-            if not allowed:
-                if not self._may_view(session, ticket, actor.user_id):
-                    raise TicketNotFound(number=ticket_id)
-                raise NotAllowed()
-            if not can_transition(current, target):
-                raise InvalidTransition(status=current.value, target=target.value)
             self._touch_user(session, actor)
             now = utcnow()
             ticket.status = target.value
@@ -224,30 +217,73 @@ class TicketService:
             raise InvalidInput({"note": "error.required"})
         if len(text) > NOTE_MAX:
             raise InvalidInput({"note": "error.too_long"})
-        with self._changing(ticket_id, None) as (session, ticket):
-            if not self._is_staff_on(ticket, actor.user_id):
-                if not self._may_view(session, ticket, actor.user_id):
-                    raise TicketNotFound(number=ticket_id)
-                raise NotAllowed()
+        with self._changing(ticket_id) as (session, ticket):
+            self._check_change(session, ticket, None, actor, None)
             self._touch_user(session, actor)
             ticket.updated_at = utcnow()
             return self._record(session, ticket, actor, EventKind.NOTE, note=text, visibility=visibility)
 
+    def preview_change(
+        self, ticket_id: int, target: Status | None, actor: Actor, expected_version: int | None = None
+    ) -> Ticket:
+        """Raise now what `change_status(target)` (or `add_note`, for None) would raise, changing
+        nothing: a modal asking for a resolution is only opened for a change that can happen."""
+        with self.db.read() as session:
+            ticket = session.get(Ticket, ticket_id)
+            if ticket is None:
+                raise TicketNotFound(number=ticket_id)
+            self._check_change(session, ticket, target, actor, expected_version)
+            return ticket
+
     # -- internals ---------------------------------------------------------------------------
 
+    def _check_change(
+        self,
+        session: Session,
+        ticket: Ticket,
+        target: Status | None,
+        actor: Actor,
+        expected_version: int | None,
+    ) -> None:
+        """Who may (staff on it; its reporter only to reopen), then whether the card was current,
+        then whether the move is legal — in that order, so a stranger learns nothing."""
+        current = Status(ticket.status)
+        # The reporter may ask to reopen; whether the ticket is closed is the transition table's call.
+        allowed = self._is_staff_on(ticket, actor.user_id) or (
+            target is Status.OPEN and actor.user_id == ticket.reporter_id
+        )
+        if not allowed:
+            if not self._may_view(session, ticket, actor.user_id):
+                raise TicketNotFound(number=ticket.id)
+            raise NotAllowed()
+        self._expect(ticket, expected_version)
+        if target is not None and not can_transition(current, target):
+            raise InvalidTransition(status=current.value, target=target.value)
+
+    def refresh_cards(self, ticket_id: int) -> None:
+        """Redraw every Slack card of a ticket (after a stale click: the clicker's card was old)."""
+        with self.db.transaction() as session:
+            ticket = session.get(Ticket, ticket_id)
+            if ticket is not None:
+                notifications.refresh_cards(session, ticket)
+
     @contextmanager
-    def _changing(self, ticket_id: int, expected_version: int | None) -> Iterator[tuple[Session, Ticket]]:
+    def _changing(self, ticket_id: int) -> Iterator[tuple[Session, Ticket]]:
         """Load a ticket for change in one transaction; a lost race becomes `StaleTicket`."""
         try:
             with self.db.transaction() as session:
                 ticket = session.get(Ticket, ticket_id)
                 if ticket is None:
                     raise TicketNotFound(number=ticket_id)
-                if expected_version is not None and ticket.version != expected_version:
-                    raise StaleTicket(number=ticket_id)
                 yield session, ticket
         except StaleDataError as error:
             raise StaleTicket(number=ticket_id) from error
+
+    @staticmethod
+    def _expect(ticket: Ticket, expected_version: int | None) -> None:
+        """The change was asked for on a card showing `expected_version`: refuse it if that is old."""
+        if expected_version is not None and ticket.version != expected_version:
+            raise StaleTicket(number=ticket.id)
 
     def _by_request_key(self, key: str) -> Ticket | None:
         with self.db.read() as session:

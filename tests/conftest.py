@@ -133,6 +133,19 @@ def settings(fake_slack: FakeSlack, database_url: str, language: str):
     )
 
 
+@pytest.fixture
+def cli_env(monkeypatch, tmp_path, fake_slack, database_url):
+    """The environment `ticketbot` commands see: a clean working directory, the fake Slack."""
+    monkeypatch.chdir(tmp_path)  # no stray .env from the checkout
+    for name in list(os.environ):
+        if name.startswith(("SLACK_", "TRIAGE_", "ADMIN_", "BOT_", "DATABASE_")):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-cli")
+    monkeypatch.setenv("SLACK_API_URL", fake_slack.base_url)
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    return tmp_path
+
+
 @dataclass
 class Harness:
     """The running app as Slack sees it, and what tests need to look behind it."""

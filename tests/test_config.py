@@ -69,6 +69,29 @@ def test_dotenv_is_read_from_the_working_directory(tmp_path, monkeypatch):
     assert s.triage_channel_id == "C0FROMFILE" and s.language == "en"
 
 
+def test_category_specialties_default_to_the_seeds_three():
+    s = settings()
+    assert s.specialty_for("network") == "Redes y Servidores"
+    assert s.specialty_for("printers") == s.specialty_for("hardware") == "Hardware y Impresoras"
+    assert s.specialty_for("access") == s.specialty_for("software") == "Software y Bases de Datos"
+    assert s.specialty_for("other") is None
+    custom = settings(TICKET_CATEGORIES="network,VPN=VPN y acceso remoto")
+    assert custom.category_specialties == (("network", "Redes y Servidores"),)
+
+
+def test_category_specialties_can_be_configured():
+    s = settings(CATEGORY_SPECIALTIES="Network = Redes, Servidores y Nube ; other=Mesa de ayuda;")
+    assert s.specialty_for("network") == "Redes, Servidores y Nube"
+    assert s.specialty_for("other") == "Mesa de ayuda" and s.specialty_for("hardware") is None
+
+
+@pytest.mark.parametrize("raw", ["network", "coffee=Baristas", "network=", "network=" + "x" * 101])
+def test_bad_category_specialties_are_named_in_one_line(raw):
+    with pytest.raises(ConfigError) as raised:
+        settings(CATEGORY_SPECIALTIES=raw)
+    assert str(raised.value).startswith("CATEGORY_SPECIALTIES") and "\n" not in str(raised.value)
+
+
 @pytest.mark.parametrize(
     ("env", "name"),
     [

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from bot.locales import core, email
+from bot.locales import core, email, triage
 
-AREAS = (core, email)
+AREAS = (core, triage, email)

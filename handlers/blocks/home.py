@@ -24,15 +24,16 @@ from storage.models import Ticket
 HOME_TICKETS = 40  # well inside the 100 blocks a view may hold, with room for staff sections
 
 
-def reporter_home(tr: Translator, tickets: Sequence[Ticket], total: int) -> View:
+def reporter_home(
+    tr: Translator, tickets: Sequence[Ticket], total: int, export_value: str | None = None
+) -> View:
+    buttons = [ButtonElement(text=tr("home.new_ticket"), action_id=ids.HOME_NEW_TICKET, style="primary")]
+    if export_value is not None:
+        buttons.append(ButtonElement(text=tr("dash.export"), action_id=ids.EXPORT_EXCEL, value=export_value))
     blocks: list[Block] = [
         HeaderBlock(text=tr("home.title")),
         SectionBlock(text=MarkdownTextObject(text=tr("home.intro"))),
-        ActionsBlock(
-            elements=[
-                ButtonElement(text=tr("home.new_ticket"), action_id=ids.HOME_NEW_TICKET, style="primary")
-            ]
-        ),
+        ActionsBlock(elements=buttons),
         DividerBlock(),
         HeaderBlock(text=tr("home.your_tickets")),
     ]

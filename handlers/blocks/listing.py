@@ -14,9 +14,11 @@ from storage.models import Ticket
 MINE_LIMIT = 15  # one section per line would hit 50 blocks; one section per ticket stays readable
 
 
-def help_message(tr: Translator) -> Message:
-    text = tr("help.text")
-    return Message(text=text, blocks=[SectionBlock(text=MarkdownTextObject(text=text))])
+def help_message(tr: Translator, extra: Sequence[str] = ()) -> Message:
+    """The core help, then one section per feature that registered its own lines."""
+    parts = [tr("help.text"), *extra]
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=t)) for t in parts]
+    return Message(text="\n".join(parts), blocks=blocks)
 
 
 def ticket_line(tr: Translator, ticket: Ticket) -> str:

@@ -215,6 +215,17 @@ class FakeSlack:
     """In-process Slack Web API. Use as ``with FakeSlack() as fake:`` or start()/stop()."""
 
     def __init__(self) -> None:
+        # Sent back as X-OAuth-Scopes on every Web API answer, as Slack does.
+        self.scopes: list[str] = [
+            "commands",
+            "chat:write",
+            "im:write",
+            "users:read",
+            "users:read.email",
+            "files:write",
+            "channels:read",
+            "groups:read",
+        ]
         self._cond = threading.Condition(threading.RLock())
         self._calls: list[Call] = []
         self._failures: dict[str, _Failure] = {}
@@ -322,6 +333,12 @@ class FakeSlack:
         with self._cond:
             return [dict(f) for f in self._files.values() if f["bytes"] is not None]
 
+    def message(self, channel: str, ts: str) -> Json | None:
+        """The message as it stands now (after every chat.update), or None."""
+        with self._cond:
+            found = self._messages.get((channel, ts))
+            return dict(found) if found is not None else None
+
     def wait_for(
         self,
         method: str,
@@ -411,7 +428,8 @@ class FakeSlack:
         result = custom(params) if custom is not None else builtin(params)
         if isinstance(result, str):  # plain-text endpoints (upload URLs, response_urls)
             return 200, result, {}
-        return 200, (result if "ok" in result else {"ok": True, **result}), {}
+        scopes = {"X-OAuth-Scopes": ",".join(self.scopes)} if api else {}
+        return 200, (result if "ok" in result else {"ok": True, **result}), scopes
 
     # ---- helpers for the handlers below (all run under the lock)
     def _next_ts(self) -> str:

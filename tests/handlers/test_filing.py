@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from storage.models import Ticket
 from tests.conftest import REPORTER, TRIAGE
+from tests.waiting import wait_until
 
 
 def tickets(h) -> list[Ticket]:
@@ -80,15 +81,10 @@ def test_submitting_files_a_ticket_posts_the_triage_card_and_dms_the_reporter(ha
         assert expected in card
     assert "Your ticket TKT-000001 was received" in texts_of(dm.params["blocks"])
 
-    def stored():
-        t = tickets(harness)[0]
-        return t.triage_ts and t.reporter_dm_ts
-
-    deadline = time.monotonic() + 5
-    while not stored() and time.monotonic() < deadline:
-        time.sleep(0.02)
-    ticket = tickets(harness)[0]
-    assert (ticket.triage_channel, ticket.triage_ts) == (TRIAGE, triage.params and ticket.triage_ts)
+    ticket = wait_until(
+        lambda: (t := tickets(harness)[0]).triage_ts and t.reporter_dm_ts and t, what="card ts"
+    )
+    assert ticket.triage_channel == TRIAGE and ticket.triage_ts.startswith("1")
     assert ticket.reporter_dm_channel.startswith("D") and ticket.version == 1
 
 

@@ -1,0 +1,121 @@
+"""`ticketbot check`: is this installation ready? One line per check, non-zero exit on a failure."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.config import ConfigError, Settings
+
+# Exactly the bot scopes the app uses; manifest.yml declares the same (a test keeps them equal).
+REQUIRED_SCOPES = frozenset(
+    {
+        "commands",  # /ticket
+        "chat:write",  # cards, DMs, thread replies
+        "im:write",  # DMs with reporters and engineers
+        "users:read",  # names, time zones
+        "users:read.email",  # the email mirror
+        "files:write",  # Excel exports
+        "channels:read",  # is the bot in the triage channel (or where an export was asked for)?
+        "groups:read",  # the same for private channels
+    }
+)
+
+
+@dataclass(frozen=True)
+class Result:
+    name: str
+    ok: bool
+    detail: str
+
+    def line(self) -> str:
+        return f"{'✔' if self.ok else '✘'} {self.name}: {self.detail}"
+
+
+Check = Callable[[Settings, dict], Iterator[Result]]
+
+
+def check_configuration(settings: Settings, state: dict) -> Iterator[Result]:
+    try:
+        settings.require("SLACK_BOT_TOKEN", "TRIAGE_CHANNEL_ID")
+        if not (settings.slack_app_token or settings.slack_signing_secret):
+            raise ConfigError("set SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)")
+    except ConfigError as error:
+        yield Result("configuration", False, str(error))
+        return
+    mode = "Socket Mode" if settings.slack_app_token else "HTTP mode"
+    yield Result(
+        "configuration",
+        True,
+        f"{mode}, language {settings.language}, {len(settings.admin_user_ids)} admin(s)",
+    )
+
+
+def check_database(settings: Settings, state: dict) -> Iterator[Result]:
+    from storage.db import Database
+    from storage.migrate import current_revision, head_revision
+
+    db = Database.from_url(settings.database_url)
+    try:
+        db.ping()
+        yield Result("database", True, f"{db.engine.dialect.name} reachable")
+        current, head = current_revision(db.engine), head_revision()
+        if current == head:
+            yield Result("migrations", True, f"at {head} (latest)")
+        else:
+            yield Result(
+                "migrations", False, f"at {current or 'none'}, latest is {head}: run `ticketbot db upgrade`"
+            )
+    except SQLAlchemyError as error:
+        yield Result("database", False, f"unreachable ({getattr(error, 'orig', error)}); check DATABASE_URL")
+    finally:
+        db.dispose()
+
+
+def check_slack(settings: Settings, state: dict) -> Iterator[Result]:
+    from bot.app import web_client
+
+    if not settings.slack_bot_token:
+        return
+    client = web_client(settings, retries=True)
+    try:
+        who = client.auth_test()
+    except SlackApiError as error:
+        yield Result("Slack token", False, f"refused: {error.response.get('error')}")
+        return
+    except OSError as error:
+        yield Result("Slack token", False, f"cannot reach {settings.slack_api_url}: {error}")
+        return
+    yield Result("Slack token", True, f"bot @{who.get('user')} in {who.get('team')}")
+    header = next((v for k, v in who.headers.items() if k.lower() == "x-oauth-scopes"), "")
+    granted = {s.strip() for s in header.split(",") if s.strip()}
+    missing = sorted(REQUIRED_SCOPES - granted)
+    if missing:
+        yield Result("scopes", False, f"missing {', '.join(missing)}: add them (manifest.yml) and reinstall")
+    else:
+        yield Result("scopes", True, "all granted")
+    if settings.triage_channel_id:
+        yield _triage_membership(client, settings.triage_channel_id)
+
+
+def _triage_membership(client, channel: str) -> Result:
+    try:
+        info = client.conversations_info(channel=channel)["channel"]
+    except SlackApiError as error:
+        return Result("triage channel", False, f"{channel}: {error.response.get('error')}")
+    if not info.get("is_member"):
+        return Result(
+            "triage channel", False, f"the bot is not in #{info.get('name', channel)}: /invite it there"
+        )
+    return Result("triage channel", True, f"the bot is in #{info.get('name', channel)}")
+
+
+CHECKS: list[Check] = [check_configuration, check_database, check_slack]
+
+
+def run_checks(settings: Settings, checks: list[Check] | None = None) -> list[Result]:
+    state: dict = {}
+    return [result for check in (checks or CHECKS) for result in check(settings, state)]

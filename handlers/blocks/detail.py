@@ -1,0 +1,84 @@
+"""One ticket in full (`/ticket status`), one line per ticket (`/ticket list`, Home), and the
+short "where it stands now" line that answers a refused or stale click."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from slack_sdk.models.blocks import Block, ContextBlock, DividerBlock, MarkdownTextObject, SectionBlock
+
+from bot.config import Category
+from bot.i18n import Translator
+from handlers.blocks.cards import Message, priority_label, status_label, ticket_card
+from handlers.blocks.replies import event_text
+from handlers.text import clip, escape, mention, slack_date
+from storage.models import Ticket, TicketEvent
+
+DETAIL_NOTES = 36  # the card's blocks + a header + this many notes stays under 50 blocks
+LIST_LIMIT = 20
+
+
+def assignee_text(tr: Translator, ticket: Ticket) -> str:
+    return mention(ticket.engineer_id) if ticket.engineer_id else tr("card.unassigned")
+
+
+def state_line(tr: Translator, ticket: Ticket) -> str:
+    """`*TKT-000042* Printer jams — ✅ Closed · assigned to @carlos`."""
+    return tr(
+        "state.line",
+        number=ticket.number,
+        title=escape(clip(ticket.title, 100)),
+        status=status_label(tr, ticket.status),
+        assignee=assignee_text(tr, ticket),
+    )
+
+
+def list_line(tr: Translator, ticket: Ticket) -> str:
+    return tr(
+        "list.line",
+        number=ticket.number,
+        title=escape(clip(ticket.title, 100)),
+        status=status_label(tr, ticket.status),
+        priority=priority_label(tr, ticket.priority),
+        reporter=mention(ticket.reporter_id),
+        assignee=assignee_text(tr, ticket),
+        when=slack_date(ticket.updated_at),
+    )
+
+
+def ticket_detail(
+    tr: Translator, ticket: Ticket, events: Sequence[TicketEvent], categories: Sequence[Category]
+) -> Message:
+    """The card, its dates, and every note the viewer may see (the service filtered them)."""
+    card = ticket_card(tr, ticket, categories)
+    blocks: list[Block] = list(card.blocks)
+    if ticket.closed_at is not None:
+        closed = tr("detail.closed", when=slack_date(ticket.closed_at))
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=closed)]))
+    noted = [e for e in events if e.note]
+    blocks += [
+        DividerBlock(),
+        SectionBlock(text=MarkdownTextObject(text=tr("detail.notes", count=len(noted)))),
+    ]
+    if len(noted) > DETAIL_NOTES:
+        earlier = tr("detail.earlier", count=len(noted) - DETAIL_NOTES)
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=earlier)]))
+    for event in noted[-DETAIL_NOTES:]:
+        text = f"{clip(event_text(tr, event), 2000)}\n_{slack_date(event.created_at)}_"
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=text)))
+    if not noted:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=tr("detail.no_notes"))]))
+    return Message(text=card.text, blocks=blocks)
+
+
+def ticket_list(tr: Translator, tickets: Sequence[Ticket], total: int, heading: str) -> Message:
+    if not tickets:
+        text = tr("list.empty", heading=heading)
+        return Message(text=text, blocks=[SectionBlock(text=MarkdownTextObject(text=text))])
+    header = tr("list.header", heading=heading, total=total)
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=header))]
+    blocks += [SectionBlock(text=MarkdownTextObject(text=list_line(tr, t))) for t in tickets]
+    if total > len(tickets):
+        more = tr("list.more", count=total - len(tickets))
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=more)]))
+    return Message(text=header, blocks=blocks)

@@ -1,0 +1,74 @@
+"""`/ticket status TKT-000042` (or just `/ticket TKT-000042`) and `/ticket list [filters]`.
+
+Both answer in the ack: one or two short reads, no Slack API call. Who asks decides what is
+seen: a ticket only by its reporter, its engineer or an admin; lists are scoped by role.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from slack_bolt import App
+
+from bot.i18n import Translator
+from bot.services import Services
+from handlers.blocks.cards import priority_label, status_label
+from handlers.blocks.detail import LIST_LIMIT, ticket_detail, ticket_list
+from handlers.commands import Invocation, Router
+from handlers.filters import FilterError, parse_filter
+from handlers.text import clip, escape
+from storage.dashboards import ADMIN, ENGINEER, Dashboards
+from storage.domain import parse_number
+from storage.queries import TicketFilter
+
+# Only unmistakable numbers stand alone: `/ticket 404` may well be the start of a title.
+BARE_NUMBER = re.compile(r"(?i)^(tkt-\d{1,12}|#\d{1,12})$")
+
+
+def is_ticket_number(text: str) -> bool:
+    return bool(BARE_NUMBER.match(text.strip()))
+
+
+def heading(tr: Translator, role: str, flt: TicketFilter) -> str:
+    """`Tickets assigned to you · Open · High · “vpn”`."""
+    parts = [tr({ADMIN: "list.scope_all", ENGINEER: "list.scope_assigned"}.get(role, "list.scope_mine"))]
+    parts += [status_label(tr, s) for s in flt.statuses]
+    parts += [priority_label(tr, p) for p in flt.priorities]
+    if flt.text:
+        parts.append(f"“{escape(clip(flt.text, 100))}”")
+    return " · ".join(parts)
+
+
+def register(app: App, services: Services, router: Router) -> None:
+    tr = services.tr
+    board = Dashboards(services.db, services.settings.admin_user_ids)
+
+    def show(invocation: Invocation, ack: Callable) -> None:
+        word = invocation.rest.split()[0] if invocation.rest.split() else ""
+        number = parse_number(word)
+        if number is None:
+            ack(text=tr("lookup.usage"), response_type="ephemeral")
+            return
+        # Raises TicketNotFound for a ticket the asker may not see: the same words as a missing one.
+        ticket = services.tickets.get(number, invocation.user_id)
+        events = services.tickets.history(number, invocation.user_id)
+        message = ticket_detail(tr, ticket, events, services.settings.categories)
+        ack(**message.as_kwargs(), response_type="ephemeral")
+
+    def list_(invocation: Invocation, ack: Callable) -> None:
+        role = board.role(invocation.user_id)
+        scope = {ADMIN: TicketFilter(), ENGINEER: TicketFilter(engineer_id=invocation.user_id)}
+        base = scope.get(role, TicketFilter(reporter_id=invocation.user_id))
+        try:
+            flt = parse_filter(invocation.rest, base)
+        except FilterError as error:
+            ack(text=tr(error.key, word=escape(clip(error.word, 50))), response_type="ephemeral")
+            return
+        page = board.page(flt, 0, LIST_LIMIT)
+        message = ticket_list(tr, page.tickets, page.total, heading(tr, role, flt))
+        ack(**message.as_kwargs(), response_type="ephemeral")
+
+    router.add(("status", "estado", "show", "ver"), show, help_key="help.lookup")
+    router.add_pattern(is_ticket_number, show)
+    router.add(("list", "lista", "listar"), list_, help_key="help.list")

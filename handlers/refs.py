@@ -1,0 +1,45 @@
+"""What a button or menu option carries: the ticket id AND the version its card showed.
+
+The version is how a click on an old card is told apart from a click on the current one
+(`StaleTicket`): two admins picking at once, a double click, a card drawn before a change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from storage.models import Ticket
+
+
+@dataclass(frozen=True)
+class TicketRef:
+    ticket_id: int
+    version: int
+
+    @property
+    def value(self) -> str:
+        return f"{self.ticket_id}:{self.version}"
+
+
+def ref_of(ticket: Ticket) -> TicketRef:
+    return TicketRef(ticket.id, ticket.version)
+
+
+def parse_ref(value: str | None) -> TicketRef | None:
+    """`"42:7"` → TicketRef(42, 7); anything else (a forged or truncated value) → None."""
+    ticket_id, _, version = (value or "").partition(":")
+    if not (ticket_id.isdigit() and version.isdigit()) or len(ticket_id) > 12 or len(version) > 9:
+        return None
+    return TicketRef(int(ticket_id), int(version))
+
+
+def assign_value(ticket: Ticket, engineer_id: str) -> str:
+    return f"{ref_of(ticket).value}:{engineer_id}"
+
+
+def parse_assign(value: str | None) -> tuple[TicketRef, str] | None:
+    head, _, engineer_id = (value or "").rpartition(":")
+    ref = parse_ref(head)
+    if ref is None or not engineer_id.isalnum() or len(engineer_id) > 32:
+        return None
+    return ref, engineer_id

@@ -1,0 +1,38 @@
+"""Assigning from the triage card's (or an admin Home tab's) engineer picker."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.services import Services
+from handlers import ids
+from handlers.dashboard import HomeTabs
+from handlers.edge import logs_failures
+from handlers.feedback import actor_of, answer_refusal, tell
+from handlers.refs import parse_assign
+from storage.errors import NotAllowed, TicketError
+
+
+def register(app: App, services: Services, homes: HomeTabs) -> None:
+    tr = services.tr
+
+    def ack_now(ack):
+        ack()
+
+    @logs_failures
+    def assign(body, action, client):
+        parsed = parse_assign((action.get("selected_option") or {}).get("value"))
+        if parsed is None:
+            return
+        ref, engineer_id = parsed
+        try:
+            services.tickets.assign(ref.ticket_id, engineer_id, actor_of(body), expected_version=ref.version)
+        except NotAllowed:
+            tell(client, services, body, tr("assign.refused"))
+            return
+        except TicketError as error:
+            answer_refusal(services, client, body, error, ref.ticket_id)
+        # The triage card and the DMs are redrawn by the outbox; a Home tab is ours to redraw.
+        homes.republish_after(client, body)
+
+    app.action(ids.ASSIGN)(ack=ack_now, lazy=[assign])

@@ -1,0 +1,69 @@
+"""Running `ticketbot` as a real process for tests: environment, free port, readiness, stop."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+from tests.waiting import wait_until
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def bot_env(fake_slack, database_url: str, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    env.update(
+        SLACK_BOT_TOKEN="xoxb-run",
+        SLACK_SIGNING_SECRET="run-secret",
+        SLACK_API_URL=fake_slack.base_url,
+        DATABASE_URL=database_url,
+        TRIAGE_CHANNEL_ID="C0TRIAGE",
+        ADMIN_USER_IDS="U0ADMIN",
+        PYTHONPATH=str(ROOT),
+        **extra,
+    )
+    return env
+
+
+class BotProcess:
+    def __init__(self, args: list[str], env: dict[str, str], cwd: Path) -> None:
+        self.port = int(env.setdefault("PORT", str(free_port())))
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", *args],
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+
+    def healthy(self) -> bool:
+        try:
+            with urllib.request.urlopen(self.base + "/healthz", timeout=1) as response:
+                return response.status == 200
+        except OSError:
+            return False
+
+    def wait_ready(self, timeout: float = 30) -> None:
+        def ready() -> bool:
+            if self.process.poll() is not None:
+                raise AssertionError("ticketbot exited early:\n" + self.process.communicate()[0].decode())
+            return self.healthy()
+
+        wait_until(ready, timeout=timeout, what="ticketbot to answer /healthz")
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 30) -> str:
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+        return self.process.communicate(timeout=timeout)[0].decode()

@@ -1,0 +1,60 @@
+"""`ticketbot check` tells an operator what is wrong, one line each, and exits non-zero."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from bot.check import REQUIRED_SCOPES
+from bot.cli import main
+
+MANIFEST = Path(__file__).resolve().parents[1] / "manifest.yml"
+
+
+def test_manifest_declares_exactly_the_scopes_the_app_uses():
+    manifest = yaml.safe_load(MANIFEST.read_text())
+    assert set(manifest["oauth_config"]["scopes"]["bot"]) == REQUIRED_SCOPES
+    assert manifest["settings"]["socket_mode_enabled"] is True
+    assert manifest["features"]["slash_commands"][0]["command"] == "/ticket"
+    assert manifest["settings"]["event_subscriptions"]["bot_events"] == ["app_home_opened"]
+
+
+def test_everything_ready(cli_env, monkeypatch, capsys):
+    monkeypatch.setenv("TRIAGE_CHANNEL_ID", "C0TRIAGE")
+    monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-1")
+    assert main(["db", "upgrade"]) == 0
+    assert main(["check"]) == 0
+    out = capsys.readouterr().out
+    for line in (
+        "✔ configuration: Socket Mode",
+        "✔ database:",
+        "✔ migrations: at",
+        "✔ Slack token: bot @",
+        "✔ scopes: all granted",
+        "✔ triage channel: the bot is in",
+        "ready",
+    ):
+        assert line in out
+
+
+def test_problems_are_each_named(cli_env, monkeypatch, capsys, fake_slack):
+    monkeypatch.setenv("TRIAGE_CHANNEL_ID", "C0TRIAGE")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{cli_env / 'never-migrated.db'}")
+    fake_slack.not_member_channels.add("C0TRIAGE")
+    fake_slack.scopes.remove("files:write")
+    assert main(["check"]) == 1  # and the database was never migrated
+    out = capsys.readouterr().out
+    assert "✘ configuration: set SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET" in out
+    assert "✘ migrations: at none, latest is" in out and "ticketbot db upgrade" in out
+    assert "✘ scopes: missing files:write" in out
+    assert "✘ triage channel: the bot is not in" in out
+    assert "Traceback" not in out
+
+
+def test_unreachable_database_and_refused_token(cli_env, monkeypatch, capsys, fake_slack):
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:1/nowhere")
+    fake_slack.fail("auth.test", error="invalid_auth")
+    assert main(["check"]) == 1
+    out = capsys.readouterr().out
+    assert "✘ database: unreachable" in out and "✘ Slack token: refused: invalid_auth" in out
