@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import urllib.request
 from pathlib import Path
 
@@ -47,6 +48,19 @@ class BotProcess:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
         )
+        # Read the output as it comes: a child whose log fills an unread pipe (64 KiB) blocks on
+        # its next log line, holding the logging lock, and every thread of it stops with it.
+        self._output: list[bytes] = []
+        self._reader = threading.Thread(target=self._read_output, daemon=True)
+        self._reader.start()
+
+    def _read_output(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self._output.append(line)
+
+    def output(self) -> str:
+        return b"".join(self._output).decode()
 
     def healthy(self) -> bool:
         try:
@@ -58,7 +72,8 @@ class BotProcess:
     def wait_ready(self, timeout: float = 30) -> None:
         def ready() -> bool:
             if self.process.poll() is not None:
-                raise AssertionError("ticketbot exited early:\n" + self.process.communicate()[0].decode())
+                self._reader.join(5)
+                raise AssertionError("ticketbot exited early:\n" + self.output())
             return self.healthy()
 
         wait_until(ready, timeout=timeout, what="ticketbot to answer /healthz")
@@ -66,4 +81,6 @@ class BotProcess:
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 30) -> str:
         if self.process.poll() is None:
             self.process.send_signal(sig)
-        return self.process.communicate(timeout=timeout)[0].decode()
+        self.process.wait(timeout=timeout)
+        self._reader.join(timeout)
+        return self.output()
