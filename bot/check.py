@@ -113,7 +113,23 @@ def _triage_membership(client, channel: str) -> Result:
     return Result("triage channel", True, f"the bot is in #{info.get('name', channel)}")
 
 
-CHECKS: list[Check] = [check_configuration, check_database, check_slack]
+def check_email(settings: Settings, state: dict) -> Iterator[Result]:
+    from bot.dispatcher import Permanent, Retry
+    from bot.email.smtp import SmtpSender
+
+    if not settings.smtp_host:
+        yield Result("email", True, "console backend (SMTP_HOST is unset): emails are written to the log")
+        return
+    sender = SmtpSender.from_settings(settings)
+    try:
+        sender.verify()
+    except (Retry, Permanent) as error:
+        yield Result("email", False, f"{sender.description}: {error}; check SMTP_* settings")
+        return
+    yield Result("email", True, f"{sender.description} accepts us; emails come from {settings.mail_from}")
+
+
+CHECKS: list[Check] = [check_configuration, check_database, check_slack, check_email]
 
 
 def run_checks(settings: Settings, checks: list[Check] | None = None) -> list[Result]:
