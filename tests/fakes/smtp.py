@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import email.policy
 import functools
+import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -95,7 +96,8 @@ class _Controller(Controller):
 
 
 class FakeSMTP:
-    def __init__(self) -> None:
+    def __init__(self, tls_context: ssl.SSLContext | None = None) -> None:
+        """With `tls_context`, the server offers STARTTLS (the benchmark's production-like mode)."""
         self._cond = threading.Condition()
         self.received: list[Received] = []
         self.sessions = 0
@@ -103,7 +105,8 @@ class FakeSMTP:
         self._refusal: str | None = None
         self._rejected: dict[str, str] = {}
         self._servers: set = set()  # the SMTP protocol of every connection that sent MAIL FROM
-        self._controller = _Controller(_Handler(self), hostname="127.0.0.1", port=0)
+        tls = {"tls_context": tls_context} if tls_context else {}
+        self._controller = _Controller(_Handler(self), hostname="127.0.0.1", port=0, **tls)
 
     @property
     def port(self) -> int:
