@@ -13,11 +13,12 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, Se
 
 from bot.config import Settings
 from bot.dispatcher import Dispatcher
+from bot.email.delivery import EmailDelivery
 from bot.leader import Leadership
 from bot.services import Services
 from bot.slack_delivery import SlackDelivery
 from handlers import register_all
-from storage import outbox
+from storage import email_plan, outbox
 from storage.db import Database
 
 log = logging.getLogger("ticketbot")
@@ -95,12 +96,16 @@ def build(settings: Settings, db: Database | None = None) -> Runtime:
     register_all(app, services)
 
     delivery = SlackDelivery(web_client(settings, retries=False), services)
+    email_plan.configure(db, email_plan.MailPolicy(settings.admin_user_ids, settings.admin_emails))
+    email = EmailDelivery.build(services, web_client(settings, retries=False))
+    deliverers = {**delivery.deliverers(), **email.deliverers()}
     dispatcher = Dispatcher(
         db,
-        delivery.deliverers(),
+        deliverers,
         max_attempts=settings.outbox_max_attempts,
         lease=timedelta(seconds=settings.outbox_lease_seconds),
     )
+    dispatcher.on_idle(email.tidy)
     db.on_commit(dispatcher.kick)
 
     scheduler = BackgroundScheduler(timezone="UTC")

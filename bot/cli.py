@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import OperationalError
 
+from bot import cli_outbox
 from bot.config import ConfigError, Settings, load_settings
 from storage.db import Database
 from storage.errors import InvalidInput
@@ -83,6 +84,7 @@ def _parser() -> argparse.ArgumentParser:
     remove = engineers.add_parser("remove", help="remove an engineer")
     remove.add_argument("user_id")
     remove.set_defaults(handler=cmd_engineers_remove)
+    cli_outbox.register(commands)
     return parser
 
 

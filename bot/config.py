@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from email.utils import parseaddr
 
 from dotenv import dotenv_values, find_dotenv
 
@@ -56,8 +57,20 @@ class Settings:
     category_specialties: tuple[tuple[str, str], ...] = DEFAULT_CATEGORY_SPECIALTIES
     port: int = 3000
     dispatch_interval: float = 5.0
-    outbox_max_attempts: int = 20
+    # 43 attempts ≈ 24 h of retries with storage.outbox's backoff (see outbox.retry_span).
+    outbox_max_attempts: int = 43
     outbox_lease_seconds: int = 120
+    admin_emails: tuple[str, ...] = ()
+    smtp_host: str | None = None  # None: emails are written to the log (console backend)
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)
+    smtp_starttls: bool = False
+    smtp_ssl: bool = False
+    smtp_timeout: int = 10
+    mail_from: str = "ticketbot@localhost"
+    mail_reply_to: str | None = None
+    mail_domain: str = "localhost"
     extra: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @property
@@ -162,8 +175,9 @@ def parse_settings(env: Mapping[str, str]) -> Settings:
         ),
         port=_int(env, "PORT", 3000, 1, 65535),
         dispatch_interval=float(_int(env, "DISPATCH_INTERVAL_SECONDS", 5, 1, 3600)),
-        outbox_max_attempts=_int(env, "OUTBOX_MAX_ATTEMPTS", 20, 1, 1000),
+        outbox_max_attempts=_int(env, "OUTBOX_MAX_ATTEMPTS", 43, 1, 1000),
         outbox_lease_seconds=_int(env, "OUTBOX_LEASE_SECONDS", 120, 2, 3600),
+        **_mail_settings(env),
         extra=dict(env),
     )
 
@@ -241,3 +255,62 @@ def _parse_specialties(raw: str | None, categories: tuple[Category, ...]) -> tup
             )
         pairs[key] = specialty
     return tuple(pairs.items())
+
+
+_ADDRESS = re.compile(r"^[^@\s<>,;]+@[A-Za-z0-9.-]+$")
+_DOMAIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$")
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off", "")
+
+
+def _mail_settings(env: Mapping[str, str]) -> dict:
+    """SMTP_* and MAIL_* settings, and ADMIN_EMAILS; an unset SMTP_HOST means the console backend."""
+
+    def get(name: str) -> str | None:
+        return env.get(name, "").strip() or None
+
+    host = get("SMTP_HOST")
+    starttls, ssl = _bool(env, "SMTP_STARTTLS"), _bool(env, "SMTP_SSL")
+    if starttls and ssl:
+        raise ConfigError("SMTP_STARTTLS and SMTP_SSL exclude each other: STARTTLS on 587, or SSL on 465")
+    username, password = get("SMTP_USERNAME"), get("SMTP_PASSWORD")
+    if bool(username) != bool(password):
+        raise ConfigError("SMTP_USERNAME and SMTP_PASSWORD go together: set both, or neither")
+
+    mail_from = get("MAIL_FROM")
+    if host and not mail_from:
+        raise ConfigError("MAIL_FROM is not set: the sender of ticket emails, like helpdesk@example.com")
+    if mail_from and not _ADDRESS.match(parseaddr(mail_from)[1]):
+        raise ConfigError(f"MAIL_FROM={mail_from!r} is not an address like Helpdesk <helpdesk@example.com>")
+    reply_to = get("MAIL_REPLY_TO")
+    if reply_to and not _ADDRESS.match(parseaddr(reply_to)[1]):
+        raise ConfigError(f"MAIL_REPLY_TO={reply_to!r} is not an address like it@example.com")
+    domain = get("MAIL_DOMAIN") or (parseaddr(mail_from)[1].rpartition("@")[2] if mail_from else "localhost")
+    if not _DOMAIN.match(domain):
+        raise ConfigError(f"MAIL_DOMAIN={domain!r} is not a domain name like example.com")
+
+    admin_emails = tuple(a.strip() for a in (get("ADMIN_EMAILS") or "").split(",") if a.strip())
+    for address in admin_emails:
+        if not _ADDRESS.match(address):
+            raise ConfigError(f"ADMIN_EMAILS: {address!r} is not an email address like it@example.com")
+
+    default_port = 465 if ssl else 587 if starttls else 25
+    return {
+        "admin_emails": admin_emails,
+        "smtp_host": host,
+        "smtp_port": _int(env, "SMTP_PORT", default_port, 1, 65535),
+        "smtp_username": username,
+        "smtp_password": password,
+        "smtp_starttls": starttls,
+        "smtp_ssl": ssl,
+        "smtp_timeout": _int(env, "SMTP_TIMEOUT", 10, 1, 300),
+        "mail_from": mail_from or f"ticketbot@{domain}",
+        "mail_reply_to": reply_to,
+        "mail_domain": domain,
+    }
+
+
+def _bool(env: Mapping[str, str], name: str) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if raw not in _TRUE + _FALSE:
+        raise ConfigError(f"{name} must be true or false, not {raw!r}")
+    return raw in _TRUE

@@ -58,6 +58,7 @@ class Dispatcher:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._idle_hooks: list[Callable[[bool], None]] = []
 
     # -- running -----------------------------------------------------------------------------
 
@@ -71,6 +72,11 @@ class Dispatcher:
         """Deliver whatever is due now (cheap; called after every commit that wrote rows)."""
         self._wake.set()
 
+    def on_idle(self, hook: Callable[[bool], None]) -> None:
+        """`hook(final)` runs whenever nothing is due (e.g. close an idle SMTP connection), and
+        once more with final=True when the dispatcher stops."""
+        self._idle_hooks.append(hook)
+
     def stop(self, timeout: float = 10.0) -> None:
         """Finish the row in hand, then give back the unstarted claims to other processes."""
         self._stop.set()
@@ -81,6 +87,7 @@ class Dispatcher:
         if self._pool is not None:
             self._pool.shutdown(wait=True)
         outbox.release(self.db, self.worker)
+        self._run_idle_hooks(final=True)
 
     def _loop(self) -> None:
         while not self._stop.is_set():
@@ -92,17 +99,30 @@ class Dispatcher:
             except Exception:
                 # The database may be down for a moment: rows stay pending, the next kick retries.
                 log.exception("outbox pass failed")
+            self._run_idle_hooks(final=False)
+
+    def _run_idle_hooks(self, final: bool) -> None:
+        for hook in self._idle_hooks:
+            try:
+                hook(final)
+            except Exception:
+                log.exception("outbox idle hook %r failed", hook)
 
     # -- one pass ----------------------------------------------------------------------------
 
     def run_once(self) -> int:
         """Claim one batch and deliver it; returns how many rows were claimed."""
         claimed = outbox.claim(self.db, self.worker, self.batch, lease=self.lease)
-        if self._pool is None:
-            for row in claimed:
-                self._deliver(row)
-        else:
-            list(self._pool.map(self._deliver, claimed))
+        # Slack before email within a batch: people watch Slack, and an email then links to
+        # the card just posted. Order within a stream is kept: no stream mixes the two.
+        slack_first = [row for row in claimed if not row.kind.startswith("email.")]
+        emails = [row for row in claimed if row.kind.startswith("email.")]
+        for group in (slack_first, emails):
+            if self._pool is None or len(group) < 2:
+                for row in group:
+                    self._deliver(row)
+            else:
+                list(self._pool.map(self._deliver, group))
         return len(claimed)
 
     def drain(self, rounds: int = 1000) -> None:
@@ -132,8 +152,14 @@ class Dispatcher:
     def _failed(self, row: outbox.Claimed, reason: str, **kwargs: Any) -> None:
         state = outbox.fail(self.db, row.id, self.worker, reason, max_attempts=self.max_attempts, **kwargs)
         if state == outbox.DEAD:
-            log.error(
-                "outbox row %s (%s) is dead after %s attempts: %s", row.id, row.kind, row.attempts + 1, reason
+            log.critical(
+                "DEAD outbox row %s (%s) after %s attempts, it will not be sent: %s; "
+                "see `ticketbot outbox list --dead`, resend with `ticketbot outbox retry %s`",
+                row.id,
+                row.kind,
+                row.attempts + 1,
+                reason,
+                row.id,
             )
         else:
             log.warning("outbox row %s (%s) will be retried: %s", row.id, row.kind, reason)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from storage import outbox
+from storage import email_plan, outbox
 from storage.domain import EventKind, Visibility
 from storage.models import Ticket, TicketEvent
 
@@ -47,6 +47,7 @@ def plan(
 
     `previous_card` is the DM card of an engineer the ticket was just taken from.
     """
+    email_plan.plan(session, ticket, event)
     kind = EventKind(event.kind)
     if kind is EventKind.CREATED:
         sync_card(session, ticket, TRIAGE)

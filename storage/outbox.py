@@ -3,6 +3,12 @@
 Rows are claimed with a lease (`claimed_until`) under `SELECT … FOR UPDATE SKIP LOCKED`, so
 several processes on one PostgreSQL database never deliver a row twice at once, and a crashed
 process's claims simply expire. SQLite ignores SKIP LOCKED; it is meant for one process.
+
+Retry arithmetic: after failure n a row waits d/2 + uniform(0, d/2) with d = min(1 h, 2 s·2^(n-1)),
+on average 0.75·d. The first 11 waits add up to 0.75·4,094 s ≈ 51 min; each later one averages
+45 min. So 43 attempts (the OUTBOX_MAX_ATTEMPTS default: 42 waits) span 0.75·(4,094 + 31·3,600) s
+≈ 24.1 h on average, within about ±1 h: a mail server or Slack down for a day loses nothing.
+`retry_span(n)` computes it; `ticketbot outbox list` prints it.
 """
 
 from __future__ import annotations
@@ -124,6 +130,12 @@ def backoff(attempts: int, retry_after: float | None = None) -> float:
     delay = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (attempts - 1))
     delay = delay / 2 + random.uniform(0, delay / 2)
     return max(delay, retry_after or 0.0)
+
+
+def retry_span(max_attempts: int) -> timedelta:
+    """How long a row that always fails keeps being retried before it is dead, on average."""
+    waits = (0.75 * min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (n - 1)) for n in range(1, max_attempts))
+    return timedelta(seconds=sum(waits))
 
 
 def requeue(db: Database, row_ids: list[int] | None = None) -> int:

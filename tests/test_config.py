@@ -90,3 +90,50 @@ def test_bad_category_specialties_are_named_in_one_line(raw):
     with pytest.raises(ConfigError) as raised:
         settings(CATEGORY_SPECIALTIES=raw)
     assert str(raised.value).startswith("CATEGORY_SPECIALTIES") and "\n" not in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("env", "name"),
+    [
+        ({"SMTP_PORT": "smtp"}, "SMTP_PORT"),
+        ({"SMTP_STARTTLS": "maybe"}, "SMTP_STARTTLS"),
+        ({"SMTP_STARTTLS": "true", "SMTP_SSL": "true"}, "SMTP_SSL"),
+        ({"SMTP_USERNAME": "bot"}, "SMTP_PASSWORD"),
+        ({"SMTP_TIMEOUT": "0"}, "SMTP_TIMEOUT"),
+        ({"SMTP_HOST": "mail.example.com"}, "MAIL_FROM"),
+        ({"MAIL_FROM": "helpdesk at example"}, "MAIL_FROM"),
+        ({"MAIL_REPLY_TO": "nobody"}, "MAIL_REPLY_TO"),
+        ({"MAIL_DOMAIN": "bad domain"}, "MAIL_DOMAIN"),
+        ({"ADMIN_EMAILS": "it@example.com, boss"}, "ADMIN_EMAILS"),
+    ],
+)
+def test_a_bad_mail_setting_is_named_in_one_line(env, name):
+    with pytest.raises(ConfigError) as raised:
+        settings(**env)
+    assert name in str(raised.value) and "\n" not in str(raised.value)
+
+
+def test_mail_defaults_log_emails_and_derive_the_domain():
+    s = settings()
+    assert s.smtp_host is None and s.mail_from == "ticketbot@localhost" and s.mail_domain == "localhost"
+    s = settings(
+        SMTP_HOST="mail.example.com",
+        SMTP_STARTTLS="yes",
+        SMTP_USERNAME="bot",
+        SMTP_PASSWORD="pa55-w0rd-xyz",
+        MAIL_FROM="IT Helpdesk <helpdesk@corp.example.com>",
+        ADMIN_EMAILS="it@corp.example.com , boss@corp.example.com",
+    )
+    assert (s.smtp_port, s.smtp_starttls, s.smtp_ssl, s.smtp_timeout) == (587, True, False, 10)
+    assert s.mail_domain == "corp.example.com"
+    assert s.admin_emails == ("it@corp.example.com", "boss@corp.example.com")
+    assert "pa55-w0rd-xyz" not in repr(s)
+    assert settings(SMTP_HOST="h", SMTP_SSL="1", MAIL_FROM="a@b.example").smtp_port == 465
+    assert settings(SMTP_HOST="h", SMTP_PORT="2525", MAIL_FROM="a@b.example").smtp_port == 2525
+
+
+def test_the_default_retry_budget_is_about_a_day():
+    from storage.outbox import retry_span
+
+    hours = retry_span(settings().outbox_max_attempts).total_seconds() / 3600
+    assert 23 <= hours <= 25

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from bot.locales import core, triage
+from bot.locales import core, email, triage
 
-AREAS = (core, triage)
+AREAS = (core, triage, email)

@@ -33,7 +33,7 @@ from urllib.parse import parse_qs, urlsplit
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-TEAM_ID, BOT_USER_ID, BOT_ID = "T0001", "UBOT", "BBOT"
+TEAM_ID, BOT_USER_ID, BOT_ID, APP_ID = "T0001", "UBOT", "BBOT", "A0001"
 JSON_FIELDS = ("blocks", "view", "attachments", "metadata", "files")  # JSON text inside form bodies
 MESSAGE_METHODS = ("chat.postMessage", "chat.update", "chat.postEphemeral", "response_url")
 MAX_MESSAGE_BLOCKS, MAX_VIEW_BLOCKS, MAX_VIEW_TITLE = 50, 100, 24
@@ -458,6 +458,19 @@ class FakeSlack:
         ids = {"team_id": TEAM_ID, "user_id": BOT_USER_ID, "bot_id": BOT_ID}
         return {"url": "https://test.slack.com/", "team": "Test", "user": "ticketbot", **ids}
 
+    def _api_bots_info(self, params: dict[str, Any]) -> Json:
+        if params.get("bot") != BOT_ID:
+            return {"ok": False, "error": "bot_not_found"}
+        return {
+            "bot": {
+                "id": BOT_ID,
+                "deleted": False,
+                "name": "ticketbot",
+                "app_id": APP_ID,
+                "user_id": BOT_USER_ID,
+            }
+        }
+
     def _api_chat_postMessage(self, params: dict[str, Any]) -> Json:
         if not params.get("channel"):
             return {"ok": False, "error": "channel_not_found"}
@@ -504,7 +517,7 @@ class FakeSlack:
             "team_id": TEAM_ID,
         }
         view.update(
-            app_id="A0001",
+            app_id=APP_ID,
             bot_id=BOT_ID,
             state={"values": {}},
             hash=f"{int(time.time())}.{next(self._seq):08x}",

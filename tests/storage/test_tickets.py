@@ -38,12 +38,13 @@ def new(title="Printer jams", **kw) -> NewTicket:
 
 
 def outbox_kinds(db, ticket_id=None) -> list[tuple[str, str | None]]:
+    """The Slack rows (email rows are checked in tests/email)."""
     with db.read() as s:
         rows = s.scalars(select(OutboxRow).order_by(OutboxRow.id)).all()
         return [
             (r.kind, r.payload.get("audience"))
             for r in rows
-            if ticket_id is None or r.payload.get("ticket_id") == ticket_id
+            if r.kind.startswith("slack.") and (ticket_id is None or r.payload.get("ticket_id") == ticket_id)
         ]
 
 
@@ -249,7 +250,9 @@ def test_200_tickets_from_8_threads_get_unique_numbers(service, db):
     with db.read() as s:
         ids = s.scalars(select(Ticket.id)).all()
         titles = s.scalars(select(Ticket.title)).all()
-        cards = s.scalar(select(func.count()).select_from(OutboxRow))
+        cards = s.scalar(select(func.count()).where(OutboxRow.kind.startswith("slack.")))
+        emails = s.scalar(select(func.count()).where(OutboxRow.kind == "email.message"))
     assert len(ids) == 200 and len(set(ids)) == 200 and sorted(ids) == list(range(1, 201))
     assert len(set(titles)) == 200
     assert cards == 400  # a triage card and a reporter card each
+    assert emails == 200  # and the reporter's receipt

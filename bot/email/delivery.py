@@ -1,0 +1,119 @@
+"""Delivering the outbox's email rows: find the address, draw the email, send it.
+
+At-least-once, like every outbox row: a process that dies after the server accepted an email
+but before the row is marked done sends it again once its lease expires. Exactly-once is
+impossible over SMTP; the resend carries the same Message-ID, so it is recognisable.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from email.utils import parseaddr
+from typing import Any
+
+from slack_sdk import WebClient
+
+from bot.dispatcher import Deliver, Permanent
+from bot.email.compose import compose, message_id, thread_root
+from bot.email.links import SlackLinks
+from bot.email.recipients import AddressBook
+from bot.email.render import render
+from bot.email.smtp import Sender, sender_for
+from bot.services import Services
+from storage import email_plan
+from storage.domain import EventKind
+from storage.models import Ticket, TicketEvent, User
+
+log = logging.getLogger("ticketbot.email")
+
+
+@dataclass(frozen=True)
+class Facts:
+    """A row's ticket and event, and the names of the people they mention."""
+
+    ticket: Ticket
+    event: TicketEvent
+    names: dict[str, str]
+
+    def name_of(self, user_id: str | None) -> str:
+        return self.names.get(user_id or "", user_id or "")
+
+
+class EmailDelivery:
+    def __init__(
+        self,
+        services: Services,
+        sender: Sender,
+        book: AddressBook,
+        links: SlackLinks,
+    ) -> None:
+        self.services, self.sender, self.book, self.links = services, sender, book, links
+
+    @classmethod
+    def build(cls, services: Services, client: WebClient, sender: Sender | None = None) -> EmailDelivery:
+        sender = sender or sender_for(services.settings)
+        log.info("email backend: %s", sender.description)
+        book, links = (
+            AddressBook(services.people, client),
+            SlackLinks(client, services.settings.triage_channel_id),
+        )
+        return cls(services, sender, book, links)
+
+    def deliverers(self) -> dict[str, Deliver]:
+        return {email_plan.EMAIL: self.deliver}
+
+    def tidy(self, final: bool = False) -> None:
+        self.sender.tidy(final)
+
+    def deliver(self, payload: dict[str, Any]) -> None:
+        template, to = payload["template"], payload["to"]
+        if template not in email_plan.TEMPLATES:
+            raise Permanent(f"unknown email template {template!r}")
+        facts = self._facts(payload["ticket_id"], payload["event_id"])
+        mailbox = self.book.resolve(to)
+        if mailbox is None:
+            return  # nobody to write to; the address book said why, once
+        settings, ticket = self.services.settings, facts.ticket
+        content = render(
+            self.services.tr,
+            settings.categories,
+            template,
+            ticket,
+            facts.event,
+            reader=mailbox.name or mailbox.address,
+            name_of=facts.name_of,
+            link=self._link(ticket, template, to.get("user")),
+        )
+        message = compose(
+            content,
+            sender=settings.mail_from,
+            to=mailbox,
+            reply_to=settings.mail_reply_to,
+            message_id=message_id(ticket.number, settings.mail_domain, template, facts.event.id, to),
+            root=thread_root(ticket.number, settings.mail_domain),
+            date=facts.event.created_at,
+        )
+        self.sender.send(message, parseaddr(settings.mail_from)[1], mailbox.address)
+
+    def _facts(self, ticket_id: int, event_id: int) -> Facts:
+        with self.services.db.read() as session:
+            ticket = session.get(Ticket, ticket_id)
+            event = session.get(TicketEvent, event_id)
+            if ticket is None or event is None:
+                raise Permanent(f"ticket {ticket_id} or event {event_id} not found")
+            people = {ticket.reporter, ticket.engineer, event.actor}
+            if event.kind == EventKind.ASSIGNED.value:  # old and new values are engineers' ids
+                people |= {session.get(User, uid) for uid in (event.old_value, event.new_value) if uid}
+            names = {user.slack_id: user.display for user in people if isinstance(user, User)}
+            return Facts(ticket, event, names)
+
+    def _link(self, ticket: Ticket, template: str, user_id: str | None) -> str | None:
+        if template == email_plan.NEW_TICKET:
+            return self.links.message(ticket.triage_channel, ticket.triage_ts) or self.links.triage()
+        if template == email_plan.ASSIGNED and user_id == ticket.engineer_id:
+            card = self.links.message(ticket.engineer_dm_channel, ticket.engineer_dm_ts)
+            return card or self.links.app_home()
+        if template == email_plan.REASSIGNED:
+            return self.links.app_home()
+        return self.links.message(ticket.reporter_dm_channel, ticket.reporter_dm_ts) or self.links.app_home()

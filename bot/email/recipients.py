@@ -1,0 +1,85 @@
+"""Turning a row's recipient into an address: a literal one, or a Slack user's profile email.
+
+Profiles are cached in the users table and refreshed with `users.info` (scope
+`users:read.email`) when unknown or older than a day. While Slack is unreachable a stale
+cached address is used rather than holding the email back. Someone without an email (no
+address on the profile, or the scope missing) is skipped with one log line: not an error.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from contextlib import suppress
+from datetime import datetime, timedelta
+from typing import NamedTuple
+from urllib.error import URLError
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackRequestError
+from sqlalchemy.exc import IntegrityError
+
+from bot.directory import UnknownUser, lookup
+from bot.dispatcher import Retry
+from bot.slack_delivery import classify
+from storage.models import utcnow
+from storage.people import People
+
+log = logging.getLogger("ticketbot.email")
+
+PROFILE_TTL = timedelta(days=1)
+_ADDRESS = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+$")
+
+
+class Mailbox(NamedTuple):
+    name: str
+    address: str
+
+
+class AddressBook:
+    def __init__(
+        self,
+        people: People,
+        client: WebClient,
+        ttl: timedelta = PROFILE_TTL,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.people, self.client, self.ttl, self.clock = people, client, ttl, clock
+
+    def resolve(self, to: dict[str, str]) -> Mailbox | None:
+        """The address to write to, or None (logged) when there is none to be had."""
+        if "address" in to:
+            return _address(to["address"], "", to["address"])
+        user_id = to["user"]
+        cached = self.people.user(user_id)
+        if cached and cached.fetched_at and self.clock() - cached.fetched_at < self.ttl:
+            return _address(user_id, cached.display, cached.email)
+        try:
+            profile = lookup(self.client, user_id)
+        except UnknownUser as error:
+            log.warning("no email for %s: %s; email skipped", user_id, error)
+            return None
+        except (SlackApiError, SlackRequestError, URLError, OSError) as error:
+            if cached and cached.email:
+                return _address(user_id, cached.display, cached.email)
+            if isinstance(error, SlackApiError):
+                raise classify(error) from error
+            raise Retry(f"cannot reach Slack for users.info: {error}") from error
+        with suppress(IntegrityError):  # another process cached the same person just now
+            self.people.remember(profile)
+        return _address(user_id, profile.real_name or profile.name, profile.email)
+
+
+def _address(who: str, name: str, email: str | None) -> Mailbox | None:
+    if not email:
+        log.warning(
+            "no email address for %s: the Slack profile has none, or the app lacks users:read.email; "
+            "email skipped",
+            who,
+        )
+        return None
+    if not _ADDRESS.match(email):
+        log.warning("unusable email address %r for %s; email skipped", email, who)
+        return None
+    return Mailbox(name, email)

@@ -1,0 +1,111 @@
+"""Which emails a ticket event sends, and to whom: one outbox row per recipient.
+
+Domain policy only, like `storage.notifications` for Slack: a row names the email (a template
+key), the ticket and event, and one recipient — a Slack user id, whose address is looked up at
+delivery (users table, refreshed with users.info), or a literal address (ADMIN_EMAILS). One row
+per recipient, so a refused address fails alone and a retry never mails the others twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from storage import outbox
+from storage.db import Database
+from storage.domain import EventKind, Visibility
+from storage.models import Ticket, TicketEvent
+
+EMAIL = "email.message"  # outbox kind; payload: ticket_id, event_id, template, to
+
+# Templates: which email, named for what it tells its reader.
+RECEIVED = "received"  # the reporter: we have your ticket
+NEW_TICKET = "new_ticket"  # admins: a ticket waits for triage
+ASSIGNED = "assigned"  # the engineer who now has it
+REASSIGNED = "reassigned"  # the engineer it was taken from
+STATUS = "status"  # the reporter: in progress, on hold (with the reason), reopened
+CLOSED = "closed"  # the reporter, with the resolution
+UPDATE = "update"  # the reporter: a note they may see
+TEMPLATES = (RECEIVED, NEW_TICKET, ASSIGNED, REASSIGNED, STATUS, CLOSED, UPDATE)
+
+POLICY_KEY = "ticketbot.mail_policy"
+
+
+@dataclass(frozen=True)
+class MailPolicy:
+    """Who hears of new tickets besides the reporter: admins' Slack ids and extra addresses."""
+
+    admin_user_ids: frozenset[str] = frozenset()
+    admin_emails: tuple[str, ...] = ()
+
+
+def configure(db: Database, policy: MailPolicy) -> None:
+    """Hand `policy` to every session of `db` (sessionmaker `info` is copied into each session),
+    so the ticket service's transactions carry it without threading it through every call."""
+    info = dict(db.sessions.kw.get("info") or {})
+    info[POLICY_KEY] = policy
+    db.sessions.configure(info=info)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    user_id: str | None = None
+    address: str | None = None
+
+    def as_payload(self) -> dict[str, str]:
+        return {"user": self.user_id} if self.user_id else {"address": self.address or ""}
+
+    @property
+    def key(self) -> str:
+        """Short and stable: names the row's stream and, at delivery, its Message-ID."""
+        return recipient_key(self.as_payload())
+
+
+def recipient_key(to: dict[str, str]) -> str:
+    if "user" in to:
+        return to["user"].lower()
+    return "a" + hashlib.sha1(to["address"].lower().encode()).hexdigest()[:12]
+
+
+def emails_for(ticket: Ticket, event: TicketEvent, policy: MailPolicy) -> list[tuple[str, Recipient]]:
+    """(template, recipient) pairs for `event`, in the order they are written."""
+    kind = EventKind(event.kind)
+    reporter = Recipient(user_id=ticket.reporter_id)
+    if kind is EventKind.CREATED:
+        # The reporter's receipt is the point, even though they filed it themselves.
+        admins = sorted(policy.admin_user_ids - {ticket.reporter_id})
+        return [
+            (RECEIVED, reporter),
+            *((NEW_TICKET, Recipient(user_id=admin)) for admin in admins),
+            *((NEW_TICKET, Recipient(address=address)) for address in policy.admin_emails),
+        ]
+    found: list[tuple[str, Recipient]] = []
+    if kind is EventKind.ASSIGNED:
+        found.append((ASSIGNED, Recipient(user_id=event.new_value)))
+        if event.old_value:
+            found.append((REASSIGNED, Recipient(user_id=event.old_value)))
+    elif kind in (EventKind.STATUS, EventKind.REOPENED):
+        found.append((STATUS, reporter))
+    elif kind is EventKind.CLOSED:
+        found.append((CLOSED, reporter))
+    elif kind is EventKind.NOTE and event.visibility != Visibility.INTERNAL.value:
+        found.append((UPDATE, reporter))  # internal notes are never emailed to the reporter
+    # Nobody gets an email about what they just did themselves.
+    return [(template, r) for template, r in found if r.user_id != event.actor_id]
+
+
+def plan(session: Session, ticket: Ticket, event: TicketEvent) -> None:
+    """Write the email rows for `event` (flushed, so it has an id) in the caller's transaction."""
+    policy = session.info.get(POLICY_KEY) or MailPolicy()
+    for template, recipient in emails_for(ticket, event, policy):
+        payload: dict[str, Any] = {
+            "ticket_id": ticket.id,
+            "event_id": event.id,
+            "template": template,
+            "to": recipient.as_payload(),
+        }
+        # One stream per ticket and recipient: each person's emails arrive in the order of events.
+        outbox.enqueue(session, EMAIL, payload, stream=f"email:{ticket.id}:{recipient.key}")

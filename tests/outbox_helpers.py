@@ -1,0 +1,42 @@
+"""Moving the outbox's clock in tests: backoffs and leases run out at once, no sleeping for them."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import timedelta
+
+from sqlalchemy import update
+
+from storage.db import Database
+from storage.models import OutboxRow, utcnow
+
+
+def make_due(db: Database) -> None:
+    """Time passes: every pending row's backoff is over."""
+    with db.transaction() as session:
+        session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.state == "pending")
+            .values(next_attempt_at=utcnow() - timedelta(seconds=1))
+        )
+
+
+def expire_leases(db: Database) -> None:
+    """Time passes: every claim's lease runs out, as when its process died."""
+    with db.transaction() as session:
+        session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.claimed_until.is_not(None))
+            .values(claimed_until=utcnow() - timedelta(seconds=1))
+        )
+
+
+def poll_until(condition: Callable[[], bool], step: Callable[[], None], timeout: float = 10.0) -> None:
+    """Run `step` until `condition` holds, or fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s")
+        step()
+        time.sleep(0.02)  # let the background dispatcher take its turn
