@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from slack_bolt import App
@@ -12,12 +13,19 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, Se
 
 from bot.config import Settings
 from bot.dispatcher import Dispatcher
+from bot.export_delivery import ExportDelivery
 from bot.services import Services
 from bot.slack_delivery import SlackDelivery
 from handlers import register_all
+from storage import outbox
 from storage.db import Database
 
 log = logging.getLogger("ticketbot")
+
+EXPORT_LEASE = timedelta(
+    minutes=30
+)  # a million-ticket export takes minutes: no one else may take it meanwhile
+EXPORT_UPLOAD_TIMEOUT = 300  # seconds for a Web API call or the upload of a large workbook
 
 
 def web_client(settings: Settings, *, retries: bool) -> WebClient:
@@ -39,6 +47,8 @@ class Runtime:
     app: App
     dispatcher: Dispatcher
     scheduler: BackgroundScheduler
+    export_dispatcher: Dispatcher | None = None  # exports only: slow work apart from notifications
+    export_delivery: ExportDelivery | None = None
 
     @property
     def db(self) -> Database:
@@ -47,12 +57,18 @@ class Runtime:
     def start_background(self) -> None:
         """Start delivering notifications: the dispatcher thread and the APScheduler jobs."""
         self.dispatcher.start()
+        if self.export_dispatcher is not None:
+            self.export_dispatcher.start()
         if not self.scheduler.running:
             self.scheduler.start()
 
     def stop(self) -> None:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)
+        if self.export_delivery is not None:
+            self.export_delivery.cancel()
+        if self.export_dispatcher is not None:
+            self.export_dispatcher.stop()
         self.dispatcher.stop()
         self.db.dispose()
 
@@ -72,11 +88,37 @@ def build(settings: Settings, db: Database | None = None) -> Runtime:
     register_all(app, services)
 
     delivery = SlackDelivery(web_client(settings, retries=False), services)
-    dispatcher = Dispatcher(db, delivery.deliverers(), max_attempts=settings.outbox_max_attempts)
+    dispatcher = Dispatcher(
+        db,
+        delivery.deliverers(),
+        max_attempts=settings.outbox_max_attempts,
+        exclude_kinds=outbox.EXPORT_KINDS,
+    )
     db.on_commit(dispatcher.kick)
+    export_client = web_client(settings, retries=False)
+    export_client.timeout = EXPORT_UPLOAD_TIMEOUT
+    export_delivery = ExportDelivery(export_client, services)
+    export_dispatcher = Dispatcher(
+        db,
+        export_delivery.deliverers(),
+        max_attempts=settings.export_max_attempts,
+        batch=1,  # each export is long: lease one at a time
+        kinds=outbox.EXPORT_KINDS,
+        lease=EXPORT_LEASE,
+        on_dead=export_delivery.on_dead,
+        name="export-dispatcher",
+    )
+    db.on_commit(export_dispatcher.kick)
 
     scheduler = BackgroundScheduler(timezone="UTC")
     scheduler.add_job(
         dispatcher.kick, "interval", seconds=settings.dispatch_interval, id="outbox-sweep", coalesce=True
     )
-    return Runtime(settings, services, app, dispatcher, scheduler)
+    scheduler.add_job(
+        export_dispatcher.kick,
+        "interval",
+        seconds=settings.dispatch_interval,
+        id="export-sweep",
+        coalesce=True,
+    )
+    return Runtime(settings, services, app, dispatcher, scheduler, export_dispatcher, export_delivery)

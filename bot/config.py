@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values, find_dotenv
 
@@ -48,6 +49,8 @@ class Settings:
     port: int = 3000
     dispatch_interval: float = 5.0
     outbox_max_attempts: int = 20
+    timezone: str = "UTC"  # the workspace's IANA zone: dates in Excel exports are shown in it
+    export_max_attempts: int = 8  # upload attempts before the requester is told the export failed
     extra: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @property
@@ -146,6 +149,8 @@ def parse_settings(env: Mapping[str, str]) -> Settings:
         port=_int(env, "PORT", 3000, 1, 65535),
         dispatch_interval=float(_int(env, "DISPATCH_INTERVAL_SECONDS", 5, 1, 3600)),
         outbox_max_attempts=_int(env, "OUTBOX_MAX_ATTEMPTS", 20, 1, 1000),
+        timezone=_parse_timezone(get("TIMEZONE")),
+        export_max_attempts=_int(env, "EXPORT_MAX_ATTEMPTS", 8, 1, 100),
         extra=dict(env),
     )
 
@@ -165,6 +170,18 @@ def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -
     if not low <= value <= high:
         raise ConfigError(f"{name} must be between {low} and {high}, not {value}")
     return value
+
+
+def _parse_timezone(raw: str | None) -> str:
+    if not raw:
+        return "UTC"
+    try:
+        ZoneInfo(raw)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"TIMEZONE must be an IANA time zone such as Europe/Madrid or UTC, not {raw!r}"
+        ) from None
+    return raw
 
 
 def _parse_categories(raw: str | None) -> tuple[Category, ...]:

@@ -12,7 +12,8 @@ import os
 import socket
 import threading
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
+from datetime import timedelta
 from typing import Any
 
 from storage import outbox
@@ -21,6 +22,7 @@ from storage.db import Database
 log = logging.getLogger("ticketbot.dispatcher")
 
 Deliver = Callable[[dict[str, Any]], None]
+OnDead = Callable[[outbox.Claimed, str], None]
 
 
 class Retry(Exception):
@@ -41,11 +43,21 @@ class Dispatcher:
         *,
         max_attempts: int,
         batch: int = 50,
+        kinds: Collection[str] | None = None,
+        exclude_kinds: Collection[str] = (),
+        lease: timedelta = outbox.LEASE,
+        on_dead: OnDead | None = None,
+        name: str = "outbox-dispatcher",
     ) -> None:
+        """`kinds` / `exclude_kinds`: which rows this dispatcher claims (None: any kind).
+        `on_dead(row, reason)` runs when a row has failed for the last time."""
         self.db = db
         self.deliverers = dict(deliverers)
         self.max_attempts = max_attempts
         self.batch = batch
+        self.claim_options = {"kinds": kinds, "exclude_kinds": exclude_kinds, "lease": lease}
+        self.on_dead = on_dead
+        self.name = name
         self.worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -55,7 +67,7 @@ class Dispatcher:
 
     def start(self) -> None:
         if self._thread is None:
-            self._thread = threading.Thread(target=self._loop, name="outbox-dispatcher", daemon=True)
+            self._thread = threading.Thread(target=self._loop, name=self.name, daemon=True)
             self._thread.start()
             self.kick()
 
@@ -87,7 +99,7 @@ class Dispatcher:
 
     def run_once(self) -> int:
         """Claim one batch and deliver it; returns how many rows were claimed."""
-        claimed = outbox.claim(self.db, self.worker, self.batch)
+        claimed = outbox.claim(self.db, self.worker, self.batch, **self.claim_options)
         for row in claimed:
             if self._stop.is_set():
                 break
@@ -122,5 +134,10 @@ class Dispatcher:
             log.error(
                 "outbox row %s (%s) is dead after %s attempts: %s", row.id, row.kind, row.attempts + 1, reason
             )
+            if self.on_dead is not None:
+                try:
+                    self.on_dead(row, reason)
+                except Exception:
+                    log.exception("on_dead hook failed for outbox row %s", row.id)
         else:
             log.warning("outbox row %s (%s) will be retried: %s", row.id, row.kind, reason)

@@ -8,6 +8,7 @@ process's claims simply expire. SQLite ignores SKIP LOCKED; it is meant for one 
 from __future__ import annotations
 
 import random
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,6 +25,10 @@ SLACK_TRIAGE_CARD = "slack.triage_card"
 SLACK_REPORTER_CARD = "slack.reporter_card"
 SLACK_ENGINEER_CARD = "slack.engineer_card"
 SLACK_EVENT_REPLY = "slack.event_reply"  # payload: event_id, audience
+# Excel exports: minutes of work each, so a dispatcher of their own delivers them (`kinds`).
+SLACK_EXPORT = "slack.export"  # payload: see exports.service
+SLACK_EXPORT_FAILED = "slack.export_failed"  # tell the requester an export went dead
+EXPORT_KINDS = (SLACK_EXPORT, SLACK_EXPORT_FAILED)
 
 PENDING, DONE, DEAD = "pending", "done", "dead"
 LEASE = timedelta(minutes=2)
@@ -46,8 +51,18 @@ class Claimed:
     attempts: int
 
 
-def claim(db: Database, worker: str, limit: int = 50, now: datetime | None = None) -> list[Claimed]:
-    """Lease up to `limit` due rows to `worker`; only the oldest pending row of each stream."""
+def claim(
+    db: Database,
+    worker: str,
+    limit: int = 50,
+    now: datetime | None = None,
+    *,
+    kinds: Collection[str] | None = None,
+    exclude_kinds: Collection[str] = (),
+    lease: timedelta = LEASE,
+) -> list[Claimed]:
+    """Lease up to `limit` due rows to `worker`; only the oldest pending row of each stream.
+    `kinds` / `exclude_kinds` split the work between dispatchers (slow exports apart)."""
     now = now or utcnow()
     earlier = aliased(OutboxRow)
     blocked = exists().where(
@@ -65,11 +80,15 @@ def claim(db: Database, worker: str, limit: int = 50, now: datetime | None = Non
         .limit(limit)
         .with_for_update(skip_locked=True, of=OutboxRow)
     )
+    if kinds is not None:
+        query = query.where(OutboxRow.kind.in_(list(kinds)))
+    if exclude_kinds:
+        query = query.where(OutboxRow.kind.not_in(list(exclude_kinds)))
     with db.transaction() as session:
         rows = session.scalars(query).all()
         for row in rows:
             row.claimed_by = worker
-            row.claimed_until = now + LEASE
+            row.claimed_until = now + lease
         return [Claimed(r.id, r.kind, dict(r.payload), r.attempts) for r in rows]
 
 

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from bot.locales import core
+from bot.locales import core, export
 
-AREAS = (core,)
+AREAS = (core, export)
