@@ -26,7 +26,7 @@ from slack_sdk.webhook import WebhookClient
 from bot.dispatcher import Deliver, Permanent, Retry
 from bot.services import Services
 from bot.slack_delivery import classify
-from exports.describe import describe_filter, describe_scope
+from exports.describe import describe_filter, describe_scope, ticket_count
 from exports.scope import ExportScope, filter_from_dict
 from exports.service import ExportRefused, ExportService, scope_for
 from exports.workbook import ExportJob, write_workbook
@@ -72,7 +72,7 @@ class ExportDelivery:
             "export.comment",
             scope=escape(meta["scope_text"]),
             filter=escape(meta["filter_text"]),
-            count=meta["tickets"],
+            tickets=ticket_count(tr, meta["tickets"]),
             when=slack_date(generated_at),
         )
         filename = f"{tr('export.filename')}-{payload['scope']}-{generated_at:%Y%m%d-%H%M}.xlsx"

@@ -24,3 +24,8 @@ def describe_filter(tr: Translator, flt: TicketFilter) -> str:
     if flt.text:
         parts.append(tr("export.filter.text", text=flt.text))
     return ", ".join(parts) or tr("export.filter.none")
+
+
+def ticket_count(tr: Translator, count: int) -> str:
+    """`1 ticket`, `42 tickets`."""
+    return tr("export.tickets.one") if count == 1 else tr("export.tickets.many", count=count)

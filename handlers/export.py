@@ -12,6 +12,7 @@ from collections.abc import Callable
 from slack_bolt import App
 
 from bot.services import Services
+from exports.describe import ticket_count
 from exports.scope import ALL
 from exports.service import MINE, SCOPE_WORDS, ExportRefused, ExportRequest, ExportService, scope_word
 from handlers import ids
@@ -31,7 +32,8 @@ def register(app: App, services: Services, router: Router) -> None:
     def preparing(request: ExportRequest, in_channel: bool) -> str:
         if not request.count:
             return tr("export.nothing")
-        return tr("export.preparing" if in_channel else "export.preparing_dm", count=request.count)
+        tickets = ticket_count(tr, request.count)
+        return tr("export.preparing" if in_channel else "export.preparing_dm", tickets=tickets)
 
     def answer(invocation: Invocation, ack: Callable) -> None:
         word, rest = scope_word(invocation.rest)

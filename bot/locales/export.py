@@ -76,13 +76,15 @@ MESSAGES = {
     "export.filter.text": ("matching “{text}”", "que contienen «{text}»"),
     "export.filter.unassigned": ("unassigned", "sin asignar"),
     # Slack
+    "export.tickets.one": ("1 ticket", "1 ticket"),
+    "export.tickets.many": ("{count} tickets", "{count} tickets"),
     "export.preparing": (
-        "Preparing your export of {count} tickets… The file will arrive here in a moment.",
-        "Preparando tu exportación de {count} tickets… El archivo llegará en un momento.",
+        "Preparing your export of {tickets}… The file will arrive here in a moment.",
+        "Preparando tu exportación de {tickets}… El archivo llegará aquí en un momento.",
     ),
     "export.preparing_dm": (
-        "Preparing your export of {count} tickets… I will send you the file in a direct message.",
-        "Preparando tu exportación de {count} tickets… Te enviaré el archivo por mensaje directo.",
+        "Preparing your export of {tickets}… I will send you the file in a direct message.",
+        "Preparando tu exportación de {tickets}… Te enviaré el archivo por mensaje directo.",
     ),
     "export.nothing": (
         "No tickets match, so there is nothing to export.",
@@ -105,8 +107,8 @@ MESSAGES = {
         "Invítame con `/invite` para recibirlas aquí.",
     ),
     "export.comment": (
-        ":bar_chart: *{scope}* · filter: {filter} · {count} tickets · generated {when}",
-        ":bar_chart: *{scope}* · filtro: {filter} · {count} tickets · generado {when}",
+        ":bar_chart: *{scope}* · filter: {filter} · {tickets} · generated {when}",
+        ":bar_chart: *{scope}* · filtro: {filter} · {tickets} · generado {when}",
     ),
     "export.failed": (
         "Sorry, I could not deliver your Excel export ({scope}, filter: {filter}) after several tries. "
