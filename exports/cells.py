@@ -28,6 +28,16 @@ HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 
 
+class ReadyCell(Cell):
+    """A finished cell for `append`. Write-only `append` first tries each value as a plain value
+    and, for a cell, builds (then drops) an error message holding its repr: keep that repr cheap."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<ReadyCell>"
+
+
 def clean_text(text: str) -> str:
     """Without XML-illegal characters, line ends as `\n` (what any XML reader turns a carriage
     return into anyway), and short enough for one Excel cell."""
@@ -66,7 +76,7 @@ class CellMaker:
         return cell._style
 
     def _cell(self, style, value, data_type: str) -> Cell:
-        cell = Cell(self.ws, row=1, column=1, style_array=style)
+        cell = ReadyCell(self.ws, row=1, column=1, style_array=style)
         cell._value, cell.data_type = value, data_type
         return cell
 

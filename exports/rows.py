@@ -6,14 +6,15 @@ from collections.abc import Sequence
 from datetime import tzinfo
 from typing import Any
 
-from sqlalchemy import Row
-
 from bot.config import Category
 from bot.i18n import Translator
 from exports.sheets import Column, TableSheet
 from storage.domain import EventKind, Priority, Status, Visibility, format_number
+from storage.reports import EventRow, TicketRow
 
 NOTE_TIME = "%Y-%m-%d %H:%M"
+ASSIGNED, CLOSED = EventKind.ASSIGNED.value, Status.CLOSED.value
+PUBLIC, INTERNAL = Visibility.PUBLIC.value, Visibility.INTERNAL.value
 
 
 class Labels:
@@ -69,7 +70,11 @@ def history_columns(tr: Translator) -> list[Column]:
 
 
 class RowMaker:
-    """Rows from the storage rows of `storage.reports`; internal notes only when asked for."""
+    """Rows from the storage rows of `storage.reports`; internal notes only when asked for.
+
+    A person's name and email, and a category's label, are cleaned once and reused: an export
+    repeats the same few hundred people over a million rows.
+    """
 
     def __init__(
         self, labels: Labels, tickets: TableSheet, history: TableSheet, zone: tzinfo, include_internal: bool
@@ -79,34 +84,45 @@ class RowMaker:
         self.history = history
         self.zone = zone
         self.include_internal = include_internal
+        self.cells = tickets.cells
+        self._names: dict[str | None, Any] = {None: None}
+        self._emails: dict[str, Any] = {}
+        self._categories = {key: self.cells.text(label) for key, label in labels.category.items()}
 
-    def ticket_row(self, t: Row, events: Sequence[Row]) -> list[Any]:
-        cells, wrap, labels = self.tickets.cells, self.tickets.wrap_limit, self.labels
+    def _name(self, user_id: str | None, name: str | None, login: str | None) -> Any:
+        if user_id not in self._names:
+            self._names[user_id] = self.cells.text(person(name, login, user_id))
+        return self._names[user_id]
+
+    def ticket_row(self, t: TicketRow, events: Sequence[EventRow]) -> list[Any]:
+        cells, wrap = self.cells, self.tickets.wrap_limit
         hours = None
-        if t.status == Status.CLOSED.value and t.closed_at is not None:
+        if t.closed_at is not None and t.status == CLOSED:
             hours = round((t.closed_at - t.created_at).total_seconds() / 3600, 2)
-        engineer = person(t.engineer_name, t.engineer_login, t.engineer_id) if t.engineer_id else None
+        if t.reporter_id not in self._emails:
+            self._emails[t.reporter_id] = cells.text(t.reporter_email)
+        category = self._categories.get(t.category)
         row = [
             format_number(t.id),
             cells.text(t.title, wrap(1)),
             cells.text(t.description, wrap(2)),
-            cells.text(person(t.reporter_name, t.reporter_login, t.reporter_id)),
-            cells.text(t.reporter_email),
-            cells.text(engineer),
-            cells.text(labels.category.get(t.category, t.category)),
-            labels.priority.get(t.priority, t.priority),
-            labels.status.get(t.status, t.status),
+            self._name(t.reporter_id, t.reporter_name, t.reporter_login),
+            self._emails[t.reporter_id],
+            self._name(t.engineer_id, t.engineer_name, t.engineer_login),
+            category if category is not None else cells.text(t.category),
+            self.labels.priority.get(t.priority, t.priority),
+            self.labels.status.get(t.status, t.status),
             cells.date(t.created_at),
             cells.date(t.updated_at),
             cells.date(t.closed_at),
-            cells.hours(hours),
-            cells.text(self._notes(events, Visibility.PUBLIC.value), wrap(13)),
+            hours,
+            cells.text(self._notes(events, PUBLIC), wrap(13)) if events else None,
         ]
         if self.include_internal:
-            row.append(cells.text(self._notes(events, Visibility.INTERNAL.value), wrap(14)))
+            row.append(cells.text(self._notes(events, INTERNAL), wrap(14)) if events else None)
         return row
 
-    def _notes(self, events: Sequence[Row], visibility: str) -> str | None:
+    def _notes(self, events: Sequence[EventRow], visibility: str) -> str | None:
         lines = [
             f"{e.created_at.astimezone(self.zone).strftime(NOTE_TIME)} "
             f"{person(e.actor_name, e.actor_login, e.actor_id)}: {e.note}"
@@ -115,21 +131,21 @@ class RowMaker:
         ]
         return "\n".join(lines) or None
 
-    def history_row(self, e: Row) -> list[Any]:
-        cells, labels = self.history.cells, self.labels
-        if e.kind == EventKind.ASSIGNED.value:
-            old = e.old_name or e.old_value
-            new = e.new_name or e.new_value
-        else:
-            old = labels.status.get(e.old_value, e.old_value) if e.old_value else None
-            new = labels.status.get(e.new_value, e.new_value) if e.new_value else None
+    def history_row(self, e: EventRow) -> list[Any]:
+        labels = self.labels
+        if e.kind == ASSIGNED:
+            old = self._name(e.old_value, e.old_name, e.old_login)
+            new = self._name(e.new_value, e.new_name, e.new_login)
+        else:  # a status, or nothing: our own words
+            old = labels.status.get(e.old_value, e.old_value)
+            new = labels.status.get(e.new_value, e.new_value)
         return [
             format_number(e.ticket_id),
-            cells.date(e.created_at),
-            cells.text(person(e.actor_name, e.actor_login, e.actor_id)),
+            self.cells.date(e.created_at),
+            self._name(e.actor_id, e.actor_name, e.actor_login),
             labels.event.get(e.kind, e.kind),
-            cells.text(old),
-            cells.text(new),
-            cells.text(e.note, self.history.wrap_limit(6)),
+            old,
+            new,
+            self.cells.text(e.note, self.history.wrap_limit(6)) if e.note else None,
             labels.visibility.get(e.visibility, e.visibility),
         ]

@@ -16,12 +16,13 @@ from typing import Any
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.data_source import AxDataSource, StrRef
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-from sqlalchemy import Row
 
 from exports.cells import CellMaker
 from exports.rows import Labels, person
 from storage.domain import Priority, Status
+from storage.reports import TicketRow
 
+CLOSED = Status.CLOSED.value
 AGE_BUCKETS = (
     (timedelta(days=1), "export.age.day"),
     (timedelta(days=3), "export.age.days3"),
@@ -43,7 +44,7 @@ class Stats:
     resolution_hours: array = field(default_factory=lambda: array("d"))
     open_by_age: Counter = field(default_factory=Counter)  # index into AGE_BUCKETS
 
-    def add(self, t: Row) -> None:
+    def add(self, t: TicketRow) -> None:
         self.total += 1
         self.by_status[t.status] += 1
         self.by_priority[t.priority] += 1
@@ -51,7 +52,7 @@ class Stats:
         self.by_engineer[t.engineer_id] += 1
         if t.engineer_id and t.engineer_id not in self.engineer_names:
             self.engineer_names[t.engineer_id] = person(t.engineer_name, t.engineer_login, t.engineer_id)
-        if t.status == Status.CLOSED.value:
+        if t.status == CLOSED:
             if t.closed_at is not None:
                 self.resolution_hours.append((t.closed_at - t.created_at).total_seconds() / 3600)
             return

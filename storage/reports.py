@@ -8,8 +8,10 @@ an identity map and relationship loading would cost more than writing the cells.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import Row, select
+from sqlalchemy import Result, select
 from sqlalchemy.orm import Session, aliased
 
 from storage.domain import Visibility
@@ -17,13 +19,51 @@ from storage.models import Engineer, Ticket, TicketEvent, User
 from storage.queries import TicketFilter, apply
 
 
-def ticket_chunks(session: Session, flt: TicketFilter, *, chunk: int = 1000) -> Iterator[list[Row]]:
-    """Matching tickets, oldest first, `chunk` at a time, with reporter and engineer names.
+class TicketRow(NamedTuple):
+    id: int
+    title: str
+    description: str
+    category: str
+    priority: str
+    status: str
+    created_at: datetime
+    updated_at: datetime
+    closed_at: datetime | None
+    engineer_id: str | None
+    reporter_id: str
+    reporter_name: str
+    reporter_login: str
+    reporter_email: str | None
+    engineer_name: str | None
+    engineer_login: str | None
 
-    Row fields: id, title, description, category, priority, status, created_at, updated_at,
-    closed_at, engineer_id, reporter_id, reporter_name, reporter_login, reporter_email,
-    engineer_name, engineer_login.
-    """
+
+class EventRow(NamedTuple):
+    ticket_id: int
+    created_at: datetime
+    actor_id: str
+    actor_name: str
+    actor_login: str
+    kind: str
+    old_value: str | None
+    new_value: str | None
+    old_name: str | None  # for assignments: the names of the engineers it went from and to
+    old_login: str | None
+    new_name: str | None
+    new_login: str | None
+    note: str | None
+    visibility: str
+
+
+def _rows(result: Result, shape: type[NamedTuple]) -> list:
+    """Plain named tuples: attribute access on them is far cheaper than on SQLAlchemy rows."""
+    if tuple(result.keys()) != shape._fields:
+        raise RuntimeError(f"query columns {tuple(result.keys())} do not match {shape.__name__}")
+    return list(map(shape._make, result))
+
+
+def ticket_chunks(session: Session, flt: TicketFilter, *, chunk: int = 1000) -> Iterator[list[TicketRow]]:
+    """Matching tickets, oldest first, `chunk` at a time, with reporter and engineer names."""
     reporter, engineer = aliased(User), aliased(User)
     columns = select(
         Ticket.id,
@@ -51,20 +91,17 @@ def ticket_chunks(session: Session, flt: TicketFilter, *, chunk: int = 1000) -> 
     )
     last_id = 0
     while True:
-        rows = list(session.execute(base.where(Ticket.id > last_id).order_by(Ticket.id).limit(chunk)))
+        query = base.where(Ticket.id > last_id).order_by(Ticket.id).limit(chunk)
+        rows = _rows(session.execute(query), TicketRow)
         if not rows:
             return
         yield rows
         last_id = rows[-1].id
 
 
-def events_of(session: Session, ticket_ids: Sequence[int], *, include_internal: bool) -> list[Row]:
+def events_of(session: Session, ticket_ids: Sequence[int], *, include_internal: bool) -> list[EventRow]:
     """The history of these tickets, by ticket then in order, with the actor's name and, for
-    assignments, the names of the engineers it went from and to.
-
-    Row fields: ticket_id, created_at, actor_id, actor_name, actor_login, kind, old_value,
-    new_value, old_name, new_name, note, visibility.
-    """
+    assignments, the names of the engineers it went from and to."""
     if not ticket_ids:
         return []
     actor, old_user, new_user = aliased(User), aliased(User), aliased(User)
@@ -79,7 +116,9 @@ def events_of(session: Session, ticket_ids: Sequence[int], *, include_internal: 
             TicketEvent.old_value,
             TicketEvent.new_value,
             old_user.real_name.label("old_name"),
+            old_user.name.label("old_login"),
             new_user.real_name.label("new_name"),
+            new_user.name.label("new_login"),
             TicketEvent.note,
             TicketEvent.visibility,
         )
@@ -91,7 +130,7 @@ def events_of(session: Session, ticket_ids: Sequence[int], *, include_internal: 
     )
     if not include_internal:
         query = query.where(TicketEvent.visibility == Visibility.PUBLIC.value)
-    return list(session.execute(query))
+    return _rows(session.execute(query), EventRow)
 
 
 def user_name(session: Session, user_id: str) -> str:
