@@ -40,11 +40,15 @@ class BotProcess:
     def __init__(self, args: list[str], env: dict[str, str], cwd: Path) -> None:
         self.port = int(env.setdefault("PORT", str(free_port())))
         self.base = f"http://127.0.0.1:{self.port}"
+        # Output goes to a file, not a pipe: nobody reads a pipe until the end, and a full pipe
+        # would block every thread of the bot on its next log line.
+        self.log_path = cwd / f"ticketbot-{self.port}.log"
+        self._log = self.log_path.open("wb")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bot.cli", *args],
             cwd=cwd,
             env=env,
-            stdout=subprocess.PIPE,
+            stdout=self._log,
             stderr=subprocess.STDOUT,
         )
 
@@ -58,12 +62,17 @@ class BotProcess:
     def wait_ready(self, timeout: float = 30) -> None:
         def ready() -> bool:
             if self.process.poll() is not None:
-                raise AssertionError("ticketbot exited early:\n" + self.process.communicate()[0].decode())
+                raise AssertionError("ticketbot exited early:\n" + self.output())
             return self.healthy()
 
         wait_until(ready, timeout=timeout, what="ticketbot to answer /healthz")
 
+    def output(self) -> str:
+        return self.log_path.read_bytes().decode(errors="replace")
+
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 30) -> str:
         if self.process.poll() is None:
             self.process.send_signal(sig)
-        return self.process.communicate(timeout=timeout)[0].decode()
+        self.process.wait(timeout=timeout)
+        self._log.close()
+        return self.output()
