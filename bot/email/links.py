@@ -10,6 +10,7 @@ Links are a convenience: when Slack cannot be asked, the email leaves without on
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from urllib.error import URLError
 from urllib.parse import urlencode
@@ -33,6 +34,7 @@ class SlackLinks:
         self._team: str | None = None
         self._app: str | None = None
         self._next_try = 0.0
+        self._identifying = threading.Lock()
 
     def message(self, channel: str | None, ts: str | None) -> str | None:
         if not (channel and ts):
@@ -61,12 +63,13 @@ class SlackLinks:
     def _identify(self) -> bool:
         """Learn the workspace and app ids (auth.test, bots.info); asked again at most every
         `RETRY_IDS` seconds while unknown, so an outage costs no call per email."""
-        if self._app is None and time.monotonic() >= self._next_try:
-            self._next_try = time.monotonic() + RETRY_IDS
-            try:
-                auth = self.client.auth_test()
-                self._team = auth["team_id"]
-                self._app = self.client.bots_info(bot=auth["bot_id"])["bot"]["app_id"]
-            except _SLACK_ERRORS as error:
-                log.info("cannot learn the app's ids for email links yet: %s", error)
-        return self._team is not None
+        with self._identifying:  # the dispatcher's threads wait for the first one's answer
+            if self._app is None and time.monotonic() >= self._next_try:
+                self._next_try = time.monotonic() + RETRY_IDS
+                try:
+                    auth = self.client.auth_test()
+                    self._team = auth["team_id"]
+                    self._app = self.client.bots_info(bot=auth["bot_id"])["bot"]["app_id"]
+                except _SLACK_ERRORS as error:
+                    log.info("cannot learn the app's ids for email links yet: %s", error)
+            return self._team is not None

@@ -43,7 +43,10 @@ class ConsoleSender:
     description = "console (SMTP_HOST is unset: emails are written to the log)"
 
     def send(self, message: Message, sender: str, recipient: str) -> None:
-        log.info("email to %s (console backend):\n%s", recipient, message.as_string())
+        # One line each at INFO (a log is no mailbox); the whole message at DEBUG (`ticketbot -v`).
+        log.info("email to %s (console backend): %s %s", recipient, message["Message-ID"], message["Subject"])
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("email to %s (console backend):\n%s", recipient, message.as_string())
 
     def tidy(self, final: bool = False) -> None:
         pass

@@ -73,12 +73,21 @@ def test_filing_mails_the_reporter_and_every_admin_in_the_same_transaction(runti
         assert mail.mail_from == "helpdesk@example.com" and message["Auto-Submitted"] == "auto-generated"
     assert str(mails[ANA_MAIL].message["To"]) == "Ana Gómez <ana@example.com>"
 
-    # Deep links: the card each reader has in Slack, posted just before the email left.
+    # Deep links: the card each reader has in Slack if it was posted already (cards and emails
+    # leave side by side), else the triage channel for admins and the app's DM for the reporter.
     ticket = tickets.get(ticket.id, "U0ADMIN")
     triage_link = permalink(TRIAGE, ticket.triage_ts)
     dm_link = permalink(ticket.reporter_dm_channel, ticket.reporter_dm_ts)
-    assert triage_link in mails[ADMIN_MAIL].part("plain") and triage_link in mails[TEAM_MAIL].part("html")
-    assert dm_link in mails[ANA_MAIL].part("plain")
+    channel_link = f"https://slack.com/app_redirect?channel={TRIAGE}&team=T0001"
+    app_link = "https://slack.com/app_redirect?app=A0001&amp;team=T0001"  # as the HTML shows it
+    for admin in (ADMIN_MAIL, TEAM_MAIL):
+        assert triage_link in mails[admin].part("plain") or channel_link in mails[admin].part("plain")
+    assert dm_link in mails[ANA_MAIL].part("html") or app_link in mails[ANA_MAIL].part("html")
+    # Once the cards exist, every later email links straight to its reader's card.
+    tickets.change_status(ticket.id, Status.IN_PROGRESS, ADMIN)
+    runtime.dispatcher.drain()
+    (status_mail,) = smtp.wait_for(1, lambda m: m.subject.endswith("Status: In progress"))
+    assert dm_link in status_mail.part("plain")
 
     # The reporter's address came from users.info and is cached for the next email.
     with runtime.db.read() as s:
@@ -167,6 +176,7 @@ def test_user_supplied_text_arrives_escaped_in_html(runtime, smtp):
 def test_html_has_status_and_priority_badges_fields_and_the_latest_change(runtime, smtp):
     tickets = runtime.services.tickets
     ticket, _ = tickets.create(ANA, new_ticket(priority="critical"))
+    runtime.dispatcher.drain()  # the admin's Slack profile is cached by now: their real name shows
     tickets.assign(ticket.id, "U0CARLOS", ADMIN)
     runtime.dispatcher.drain()
     (mail,) = smtp.wait_for(1, lambda m: m.rcpt_to == CARLOS_MAIL)
@@ -252,12 +262,19 @@ def test_one_connection_serves_a_batch_and_is_closed_when_the_dispatcher_stops(r
 def test_without_smtp_host_emails_go_to_the_log(settings, db, fake_slack, caplog):
     runtime = build(settings, db)
     try:
-        with caplog.at_level(logging.INFO, logger="ticketbot.email"):
+        with caplog.at_level(logging.DEBUG, logger="ticketbot.email"):
             runtime.services.tickets.create(ANA, new_ticket())
             runtime.dispatcher.drain()
-        logged = [r.getMessage() for r in caplog.records if "console backend" in r.getMessage()]
-        assert len(logged) == 2  # the reporter and the admin; ADMIN_EMAILS is unset here
-        assert any("To: =?utf-8?q?Ana_G=C3=B3mez?= <ana@example.com>" in line for line in logged)
+        logged = [r for r in caplog.records if "console backend" in r.getMessage()]
+        summaries = [r.getMessage() for r in logged if r.levelno == logging.INFO]
+        assert sorted(summaries) == [  # the reporter and the admin; ADMIN_EMAILS is unset here
+            "email to admin@example.com (console backend): <tkt-000001@localhost> "
+            "[TKT-000001] New high ticket: Printer jams",
+            "email to ana@example.com (console backend): <tkt-000001@localhost> "
+            "[TKT-000001] Your ticket was received: Printer jams",
+        ]
+        full = [r.getMessage() for r in logged if r.levelno == logging.DEBUG]
+        assert any("To: =?utf-8?q?Ana_G=C3=B3mez?= <ana@example.com>" in text for text in full)
         assert all(r.state == "done" for r in email_rows(db))
     finally:
         runtime.dispatcher.stop()

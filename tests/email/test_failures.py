@@ -129,9 +129,8 @@ def test_a_dispatcher_killed_mid_batch_loses_nothing(runtime, smtp, mail_setting
         if sent == 3:  # the server accepted it; the row was never marked done
             raise ProcessKilled
 
-    doomed = Dispatcher(
-        db, {**runtime.dispatcher.deliverers, email_plan.EMAIL: dies_after_the_third_email}, max_attempts=43
-    )
+    deliverers = {**runtime.dispatcher.deliverers, email_plan.EMAIL: dies_after_the_third_email}
+    doomed = Dispatcher(db, deliverers, max_attempts=43, concurrency=1)
     with pytest.raises(ProcessKilled):
         doomed.run_once()
     assert len(smtp.wait_for(3)) == 3
