@@ -6,7 +6,7 @@ once someone edits the cell; so such text is written as a string cell (`t="inlin
 Excel's quote prefix (the stored equivalent of typing a leading apostrophe). Characters XML 1.0
 forbids are removed: they would make openpyxl raise, or Excel refuse the file.
 
-Speed: a styled cell is a `Cell` built on a ready-made style array (one copy per cell) instead
+Speed: a styled cell is a `Cell` given a ready-made style array (shared, never copied) instead
 of setting font, fill and format attribute by attribute; plain values stay plain.
 """
 
@@ -76,8 +76,9 @@ class CellMaker:
         return cell._style
 
     def _cell(self, style, value, data_type: str) -> Cell:
-        cell = ReadyCell(self.ws, row=1, column=1, style_array=style)
-        cell._value, cell.data_type = value, data_type
+        cell = ReadyCell(self.ws, row=1, column=1)  # append sets the real row and column
+        # One style array shared by every cell of a style: writing only reads it (no copy per cell).
+        cell._style, cell._value, cell.data_type = style, value, data_type
         return cell
 
     def header(self, text: str) -> Cell:

@@ -56,7 +56,8 @@ class EventRow(NamedTuple):
 
 
 def _rows(result: Result, shape: type[NamedTuple]) -> list:
-    """Plain named tuples: attribute access on them is far cheaper than on SQLAlchemy rows."""
+    """Plain named tuples: attribute access on them is far cheaper than on SQLAlchemy rows.
+    (Queries run on the session's connection: Core results, without the ORM's row loading.)"""
     if tuple(result.keys()) != shape._fields:
         raise RuntimeError(f"query columns {tuple(result.keys())} do not match {shape.__name__}")
     return list(map(shape._make, result))
@@ -92,7 +93,7 @@ def ticket_chunks(session: Session, flt: TicketFilter, *, chunk: int = 1000) -> 
     last_id = 0
     while True:
         query = base.where(Ticket.id > last_id).order_by(Ticket.id).limit(chunk)
-        rows = _rows(session.execute(query), TicketRow)
+        rows = _rows(session.connection().execute(query), TicketRow)
         if not rows:
             return
         yield rows
@@ -130,7 +131,7 @@ def events_of(session: Session, ticket_ids: Sequence[int], *, include_internal: 
     )
     if not include_internal:
         query = query.where(TicketEvent.visibility == Visibility.PUBLIC.value)
-    return _rows(session.execute(query), EventRow)
+    return _rows(session.connection().execute(query), EventRow)
 
 
 def user_name(session: Session, user_id: str) -> str:
