@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from slack_bolt import App
@@ -94,7 +95,12 @@ def build(settings: Settings, db: Database | None = None) -> Runtime:
     register_all(app, services)
 
     delivery = SlackDelivery(web_client(settings, retries=False), services)
-    dispatcher = Dispatcher(db, delivery.deliverers(), max_attempts=settings.outbox_max_attempts)
+    dispatcher = Dispatcher(
+        db,
+        delivery.deliverers(),
+        max_attempts=settings.outbox_max_attempts,
+        lease=timedelta(seconds=settings.outbox_lease_seconds),
+    )
     db.on_commit(dispatcher.kick)
 
     scheduler = BackgroundScheduler(timezone="UTC")

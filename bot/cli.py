@@ -183,10 +183,7 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
         if args.http:
             _serve_http(runtime, args.host, args.port or settings.port)
         else:
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-            log.info("Socket Mode: connecting")
-            SocketModeHandler(runtime.app, settings.slack_app_token).start()
+            _serve_socket_mode(runtime, settings.slack_app_token)
     finally:
         runtime.stop()
     return 0
@@ -215,6 +212,21 @@ def _check_token(settings: Settings) -> dict:
         raise CliError(f"Slack refused SLACK_BOT_TOKEN: {error.response.get('error')}") from None
     except OSError as error:
         raise CliError(f"cannot reach Slack at {settings.slack_api_url}: {error}") from None
+
+
+def _serve_socket_mode(runtime, app_token: str) -> None:
+    """Socket Mode until SIGTERM or Ctrl-C; then close the connection and stop cleanly."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    handler = SocketModeHandler(runtime.app, app_token)
+    stopping = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stopping.set())
+    log.info("Socket Mode: connecting")
+    handler.connect()
+    stopping.wait()
+    log.info("Socket Mode: closing")
+    handler.close()
 
 
 def _serve_http(runtime, host: str, port: int) -> None:

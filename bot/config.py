@@ -48,6 +48,7 @@ class Settings:
     port: int = 3000
     dispatch_interval: float = 5.0
     outbox_max_attempts: int = 20
+    outbox_lease_seconds: int = 120
     extra: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @property
@@ -146,6 +147,7 @@ def parse_settings(env: Mapping[str, str]) -> Settings:
         port=_int(env, "PORT", 3000, 1, 65535),
         dispatch_interval=float(_int(env, "DISPATCH_INTERVAL_SECONDS", 5, 1, 3600)),
         outbox_max_attempts=_int(env, "OUTBOX_MAX_ATTEMPTS", 20, 1, 1000),
+        outbox_lease_seconds=_int(env, "OUTBOX_LEASE_SECONDS", 120, 2, 3600),
         extra=dict(env),
     )
 

@@ -13,6 +13,8 @@ import socket
 import threading
 import uuid
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from typing import Any
 
 from storage import outbox
@@ -41,12 +43,18 @@ class Dispatcher:
         *,
         max_attempts: int,
         batch: int = 50,
+        lease: timedelta = outbox.LEASE,
+        concurrency: int = 4,
     ) -> None:
         self.db = db
         self.deliverers = dict(deliverers)
         self.max_attempts = max_attempts
         self.batch = batch
+        self.lease = lease  # how long a claim lasts if this process dies holding it
         self.worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        # A batch holds at most one row per stream, so its rows may leave side by side: delivery is
+        # mostly waiting on Slack or SMTP, and a few threads multiply throughput.
+        self._pool = ThreadPoolExecutor(concurrency, thread_name_prefix="outbox") if concurrency > 1 else None
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -70,6 +78,8 @@ class Dispatcher:
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
         outbox.release(self.db, self.worker)
 
     def _loop(self) -> None:
@@ -87,11 +97,12 @@ class Dispatcher:
 
     def run_once(self) -> int:
         """Claim one batch and deliver it; returns how many rows were claimed."""
-        claimed = outbox.claim(self.db, self.worker, self.batch)
-        for row in claimed:
-            if self._stop.is_set():
-                break
-            self._deliver(row)
+        claimed = outbox.claim(self.db, self.worker, self.batch, lease=self.lease)
+        if self._pool is None:
+            for row in claimed:
+                self._deliver(row)
+        else:
+            list(self._pool.map(self._deliver, claimed))
         return len(claimed)
 
     def drain(self, rounds: int = 1000) -> None:
@@ -101,6 +112,8 @@ class Dispatcher:
                 return
 
     def _deliver(self, row: outbox.Claimed) -> None:
+        if self._stop.is_set():
+            return  # stopping: leave it claimed; `stop` gives the claim back
         deliver = self.deliverers.get(row.kind)
         try:
             if deliver is None:

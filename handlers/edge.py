@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable
 
 from bot.i18n import Translator
+from storage.domain import format_number
 from storage.errors import TicketError
 from storage.tickets import DESCRIPTION_MAX, NOTE_MAX, TITLE_MAX
 
@@ -18,8 +19,6 @@ FIELD_LIMITS = {"title": TITLE_MAX, "description": DESCRIPTION_MAX, "note": NOTE
 def error_text(tr: Translator, error: TicketError) -> str:
     params = dict(error.params)
     if "number" in params and isinstance(params["number"], int):
-        from storage.domain import format_number
-
         params["number"] = format_number(params["number"])
     if "status" in params:
         params["status"] = tr(f"status.{params['status']}")

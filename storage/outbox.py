@@ -46,7 +46,9 @@ class Claimed:
     attempts: int
 
 
-def claim(db: Database, worker: str, limit: int = 50, now: datetime | None = None) -> list[Claimed]:
+def claim(
+    db: Database, worker: str, limit: int = 50, now: datetime | None = None, lease: timedelta = LEASE
+) -> list[Claimed]:
     """Lease up to `limit` due rows to `worker`; only the oldest pending row of each stream."""
     now = now or utcnow()
     earlier = aliased(OutboxRow)
@@ -69,7 +71,7 @@ def claim(db: Database, worker: str, limit: int = 50, now: datetime | None = Non
         rows = session.scalars(query).all()
         for row in rows:
             row.claimed_by = worker
-            row.claimed_until = now + LEASE
+            row.claimed_until = now + lease
         return [Claimed(r.id, r.kind, dict(r.payload), r.attempts) for r in rows]
 
 
