@@ -91,14 +91,14 @@ def wait_for(condition, timeout: float, what: str) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description="ack latency: ticketbot vs a bare Bolt app")
     parser.add_argument("--quick", action="store_true", help="short cells (under a minute in all)")
-    parser.add_argument("--seconds", type=float, help="measured seconds per cell (default 10, quick 0.8)")
-    parser.add_argument("--warmup", type=float, help="unmeasured seconds first (default 1, quick 0.3)")
+    parser.add_argument("--seconds", type=float, help="measured seconds per cell (default 10, quick 0.4)")
+    parser.add_argument("--warmup", type=float, help="unmeasured seconds first (default 1, quick 0.2)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8, help="gunicorn threads per worker")
     parser.add_argument("--clients", default=",".join(map(str, CONCURRENCY)), help="concurrencies")
     args = parser.parse_args()
-    seconds = args.seconds or (0.8 if args.quick else 10.0)
-    warmup = args.warmup if args.warmup is not None else (0.3 if args.quick else 1.0)
+    seconds = args.seconds or (0.4 if args.quick else 10.0)
+    warmup = args.warmup if args.warmup is not None else (0.2 if args.quick else 1.0)
     concurrency = [int(c) for c in args.clients.split(",")]
 
     support.print_machine()
@@ -141,6 +141,7 @@ def main() -> int:
                 concurrency,
                 seconds,
                 warmup,
+                prime=30 if args.quick else 200,
             )
             logs = {s.name: s.stop() for s in servers}
             servers = []
@@ -153,7 +154,9 @@ def main() -> int:
     return 0
 
 
-def run_cells(clients, fake, real, bare, url, request_kinds, concurrency, seconds, warmup) -> list[Cell]:
+def run_cells(
+    clients, fake, real, bare, url, request_kinds, concurrency, seconds, warmup, prime
+) -> list[Cell]:
     from sqlalchemy import create_engine, text
 
     engine = create_engine(url)
@@ -175,11 +178,11 @@ def run_cells(clients, fake, real, bare, url, request_kinds, concurrency, second
                 8,
                 0.0,
                 tag=f"W{os.getpid() % 1000:03d}",
-                count=200,
+                count=prime,
             )
             clients.run(job, 8)
     wait_for(outbox_empty, 300, "outbox delivered")
-    wait_for(lambda: len(fake.calls("views.open")) >= 400, 300, "views.open")  # /ticket and the button
+    wait_for(lambda: len(fake.calls("views.open")) >= 2 * prime, 300, "views.open")  # /ticket and the button
     cells = []
     number = 0
     for n in concurrency:

@@ -70,18 +70,24 @@ def submission_kind() -> Kind:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description="tickets filed per second, and DM lag")
-    parser.add_argument("--quick", action="store_true", help="fewer tickets (under a minute in all)")
     parser.add_argument(
-        "--tickets", type=int, help="submissions in the closed loop (default 4000, quick 300)"
+        "--quick",
+        action="store_true",
+        help="fewer tickets, SQLite with 1 worker and PostgreSQL with 2 only (under a minute in all)",
     )
-    parser.add_argument("--paced-seconds", type=float, help="length of the paced phase (default 10, quick 2)")
+    parser.add_argument(
+        "--tickets", type=int, help="submissions in the closed loop (default 2000, quick 150)"
+    )
+    parser.add_argument("--paced-seconds", type=float, help="length of the paced phase (default 10, quick 1)")
     parser.add_argument("--clients", type=int, default=16, help="concurrent clients in the closed loop")
     parser.add_argument("--threads", type=int, default=8, help="gunicorn threads per worker")
     parser.add_argument("--only", help="e.g. postgresql:2 to run one configuration")
     args = parser.parse_args()
-    tickets = args.tickets or (300 if args.quick else 4000)
-    paced_seconds = args.paced_seconds or (2.0 if args.quick else 10.0)
+    tickets = args.tickets or (150 if args.quick else 2000)
+    paced_seconds = args.paced_seconds or (1.0 if args.quick else 10.0)
     configs = [("sqlite", 1), ("sqlite", 2), ("postgresql", 1), ("postgresql", 2)]
+    if args.quick:
+        configs = [("sqlite", 1), ("postgresql", 2)]
     if args.only:
         database, workers = args.only.split(":")
         configs = [(database, int(workers))]
@@ -138,6 +144,7 @@ def main() -> int:
                         tickets,
                         args.clients,
                         paced_seconds,
+                        30 if args.quick else 200,
                         f"{'SP'[database == 'postgresql']}{workers}{os.getpid() % 1000:03d}",
                     )
                 finally:
@@ -150,15 +157,15 @@ def main() -> int:
 
 
 def measure(
-    clients, fake, server, database, workers, url, tickets, n_clients, paced_seconds, tag
+    clients, fake, server, database, workers, url, tickets, n_clients, paced_seconds, prime, tag
 ) -> list[Run]:
     kind = submission_kind()
     # Prime every worker (imports, SQL compilation, pools) and let its deliveries finish.
     job = Job(
-        "127.0.0.1", server.port, "/slack/events", support.SECRET, kind, 8, 0.0, tag=tag + "w", count=200
+        "127.0.0.1", server.port, "/slack/events", support.SECRET, kind, 8, 0.0, tag=tag + "w", count=prime
     )
     clients.run(job, 8)
-    wait_delivered(url, 200)
+    wait_delivered(url, prime)
     runs = []
     closed = Job(
         "127.0.0.1",

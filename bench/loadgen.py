@@ -259,7 +259,7 @@ class Clients:
             self.pipes.append(parent)
             self.procs.append(proc)
 
-    def run(self, job: Job, clients: int, lead: float = 0.3) -> Result:
+    def run(self, job: Job, clients: int, lead: float = 0.15) -> Result:
         """Spread `clients` threads (and `job.count` / `job.rate`) over as few processes as sensible:
         up to 8 threads each. Returns the merged result."""
         processes = min(len(self.pipes), max(1, -(-clients // 8)))
