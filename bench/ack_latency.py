@@ -42,6 +42,7 @@ class Cell:
     seconds: float
     cpu: str
     drain: float | None = None
+    cpu_per_request: str = ""  # "app+postgres" CPU ms per request, deferred work included
 
     @property
     def sorted(self) -> list[float]:
@@ -202,21 +203,24 @@ def run_cells(
                     warmup=warmup,
                     duration=seconds,
                 )
-                with support.CpuMeter(server.workers(), database) as meter:
-                    result = clients.run(job, n)
-                cell = Cell(label, server.name, n, result, seconds, meter.line(result.cpu))
-                if server is real and label in ("/ticket (modal)", "button home_new_ticket"):
-                    # Each request opens a modal from a lazy listener: wait until all are open.
-                    opened = lambda sent=result.sent: len(fake.calls("views.open")) >= sent  # noqa: E731
-                    cell.drain = wait_for(opened, 300, "views.open")
-                elif server is real and label == "view submission":
-                    cell.drain = wait_for(outbox_empty, 300, "outbox delivered")
+                with support.CpuMeter(server.workers(), database) as total:
+                    with support.CpuMeter(server.workers(), database) as meter:
+                        result = clients.run(job, n)
+                    cell = Cell(label, server.name, n, result, seconds, meter.line(result.cpu))
+                    if server is real and label in ("/ticket (modal)", "button home_new_ticket"):
+                        # Each request opens a modal from a lazy listener: wait until all are open.
+                        opened = lambda sent=result.sent: len(fake.calls("views.open")) >= sent  # noqa: E731
+                        cell.drain = wait_for(opened, 300, "views.open")
+                    elif server is real and label == "view submission":
+                        cell.drain = wait_for(outbox_empty, 300, "outbox delivered")
+                cell.cpu_per_request = total.per(result.sent)  # the deferred work included
                 cells.append(cell)
                 drained = f", later work done {cell.drain:.1f}s after" if cell.drain is not None else ""
                 print(
                     f"{n:>2} clients {label:<24} {server.name:<10} n={len(result.latencies):>6} "
                     f"p50={support.ms(cell.p(0.5)):>6} p99={support.ms(cell.p(0.99)):>6} ms "
-                    f"{cell.rps:7.0f}/s err={result.errors}{drained}\n    {cell.cpu}",
+                    f"{cell.rps:7.0f}/s err={result.errors}{drained}\n    {cell.cpu}; "
+                    f"CPU ms per request (app+postgres) {cell.cpu_per_request}",
                     flush=True,
                 )
                 if result.first_error:
@@ -246,6 +250,7 @@ def report(
                         support.ms(cell.p(0.95)),
                         support.ms(cell.p(0.99)),
                         f"{cell.rps:.0f}",
+                        cell.cpu_per_request,
                         str(cell.result.errors),
                     ]
                 )
@@ -260,9 +265,13 @@ def report(
                     f"{real.p(0.99) / bare.p(0.99):.2f}x",
                     f"{real.rps / bare.rps:.2f}x",
                     "",
+                    "",
                 ]
             )
-    print(support.table(["clients", "request", "app", "n", "p50", "p95", "p99", "req/s", "errors"], rows))
+    headers = ["clients", "request", "app", "n", "p50", "p95", "p99", "req/s", "CPU ms/req", "errors"]
+    print(support.table(headers, rows))
+    print("\nCPU ms/req: CPU of the app workers + PostgreSQL backends per request sent, work deferred")
+    print("to lazy listeners and the outbox included (measured over the cell and its drain).")
 
     print("\n## Targets\n")
     checks = []

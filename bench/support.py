@@ -261,6 +261,10 @@ class CpuMeter:
         self.postgres = sum(pg_after[p] - self.before_pg.get(p, 0.0) for p in pg_after)
         self.fake = time.process_time() - self.before_self
 
+    def per(self, count: int) -> str:
+        """CPU milliseconds per request (or ticket): app workers + PostgreSQL backends."""
+        return f"{self.app * 1000 / max(count, 1):.2f}+{self.postgres * 1000 / max(count, 1):.2f}"
+
     def line(self, clients_cpu: float) -> str:
         cores = lambda s: s / self.wall  # noqa: E731
         return (
