@@ -113,7 +113,25 @@ def _triage_membership(client, channel: str) -> Result:
     return Result("triage channel", True, f"the bot is in #{info.get('name', channel)}")
 
 
-CHECKS: list[Check] = [check_configuration, check_database, check_slack]
+def check_email(settings: Settings, state: dict) -> Iterator[Result]:
+    import smtplib
+
+    from bot.email.smtp import SmtpSender
+
+    if not settings.smtp_host:
+        yield Result("email", True, "console backend (SMTP_HOST unset): emails are written to the log")
+        return
+    sender = SmtpSender.from_settings(settings)
+    where = f"{settings.smtp_host}:{settings.smtp_port}"
+    try:
+        sender.verify()
+    except (smtplib.SMTPException, OSError) as error:
+        yield Result("email", False, f"SMTP at {where}: {error}")
+        return
+    yield Result("email", True, f"SMTP at {where} answers, sending as {settings.mail_from}")
+
+
+CHECKS: list[Check] = [check_configuration, check_database, check_slack, check_email]
 
 
 def run_checks(settings: Settings, checks: list[Check] | None = None) -> list[Result]:

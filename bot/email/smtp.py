@@ -127,6 +127,14 @@ class SmtpSender:
             if self._conn is not None and (final or self.clock() - self._last_used > self.keepalive):
                 self._close(polite=True)
 
+    def verify(self) -> None:
+        """Connect (TLS and login as configured), say NOOP and leave: `ticketbot check`."""
+        with self._lock:
+            try:
+                self._connect().noop()
+            finally:
+                self._close(polite=True)
+
     @functools.cached_property
     def _tls(self) -> ssl.SSLContext:
         return ssl.create_default_context()  # loads the CA store (~0.1 s): once, and only for TLS
