@@ -114,21 +114,19 @@ def _triage_membership(client, channel: str) -> Result:
 
 
 def check_email(settings: Settings, state: dict) -> Iterator[Result]:
-    import smtplib
-
+    from bot.dispatcher import Permanent, Retry
     from bot.email.smtp import SmtpSender
 
     if not settings.smtp_host:
-        yield Result("email", True, "console backend (SMTP_HOST unset): emails are written to the log")
+        yield Result("email", True, "console backend (SMTP_HOST is unset): emails are written to the log")
         return
     sender = SmtpSender.from_settings(settings)
-    where = f"{settings.smtp_host}:{settings.smtp_port}"
     try:
         sender.verify()
-    except (smtplib.SMTPException, OSError) as error:
-        yield Result("email", False, f"SMTP at {where}: {error}")
+    except (Retry, Permanent) as error:
+        yield Result("email", False, f"{sender.description}: {error}; check SMTP_* settings")
         return
-    yield Result("email", True, f"SMTP at {where} answers, sending as {settings.mail_from}")
+    yield Result("email", True, f"{sender.description} accepts us; emails come from {settings.mail_from}")
 
 
 CHECKS: list[Check] = [check_configuration, check_database, check_slack, check_email]

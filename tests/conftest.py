@@ -138,7 +138,7 @@ def cli_env(monkeypatch, tmp_path, fake_slack, database_url):
     """The environment `ticketbot` commands see: a clean working directory, the fake Slack."""
     monkeypatch.chdir(tmp_path)  # no stray .env from the checkout
     for name in list(os.environ):
-        if name.startswith(("SLACK_", "TRIAGE_", "ADMIN_", "BOT_", "DATABASE_")):
+        if name.startswith(("SLACK_", "TRIAGE_", "ADMIN_", "BOT_", "DATABASE_", "SMTP_", "MAIL_")):
             monkeypatch.delenv(name)
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-cli")
     monkeypatch.setenv("SLACK_API_URL", fake_slack.base_url)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from datetime import timedelta
 
 from sqlalchemy import update
@@ -30,13 +28,3 @@ def expire_leases(db: Database) -> None:
             .where(OutboxRow.claimed_until.is_not(None))
             .values(claimed_until=utcnow() - timedelta(seconds=1))
         )
-
-
-def poll_until(condition: Callable[[], bool], step: Callable[[], None], timeout: float = 10.0) -> None:
-    """Run `step` until `condition` holds, or fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout}s")
-        step()
-        time.sleep(0.02)  # let the background dispatcher take its turn

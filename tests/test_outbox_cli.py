@@ -10,11 +10,7 @@ from storage.models import OutboxRow
 
 
 @pytest.fixture
-def cli(database_url, monkeypatch, capsys):
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    for name in ("SMTP_HOST", "MAIL_FROM", "SLACK_BOT_TOKEN"):
-        monkeypatch.delenv(name, raising=False)
-
+def cli(cli_env, capsys):
     def run(*argv: str) -> tuple[int, str, str]:
         code = main(list(argv))
         out, err = capsys.readouterr()

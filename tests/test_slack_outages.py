@@ -10,7 +10,8 @@ from storage.domain import Status
 from storage.models import OutboxRow, Ticket, utcnow
 from storage.tickets import Actor
 from tests.conftest import ADMIN, REPORTER, TRIAGE
-from tests.outbox_helpers import make_due, poll_until
+from tests.outbox_helpers import make_due
+from tests.waiting import wait_until
 
 
 def slack_rows(db) -> list[OutboxRow]:
@@ -30,11 +31,12 @@ def test_slack_500s_then_429s_delay_cards_and_dms_but_lose_and_repeat_none(harne
     fake.wait_for("chat.postMessage", lambda c: c.failed, count=2)
     assert not posted(fake, TRIAGE)
 
-    def step() -> None:
+    def delivered_skipping_backoffs() -> bool:
         make_due(db)  # skip the backoff instead of sleeping through it
         harness.runtime.dispatcher.kick()
+        return all(r.state == "done" for r in slack_rows(db))
 
-    poll_until(lambda: all(r.state == "done" for r in slack_rows(db)), step)
+    wait_until(delivered_skipping_backoffs, timeout=10, what="every Slack row delivered")
     assert len(posted(fake, TRIAGE)) == 1 and len(posted(fake, REPORTER)) == 1  # once each, no duplicate
     with db.read() as s:
         ticket = s.scalars(select(Ticket)).one()
@@ -45,11 +47,11 @@ def test_slack_500s_then_429s_delay_cards_and_dms_but_lose_and_repeat_none(harne
     fake.fail("chat.update", times=3, status=429, retry_after=30)
     harness.services.tickets.change_status(ticket.id, Status.IN_PROGRESS, Actor(ADMIN))
     fake.wait_for("chat.update", lambda c: c.status == 429)
-    poll_until(lambda: any(r.attempts for r in slack_rows(db) if r.state == "pending"), lambda: None)
+    wait_until(lambda: any(r.attempts for r in slack_rows(db) if r.state == "pending"), what="a retry")
     waiting = [r for r in slack_rows(db) if r.state == "pending" and r.attempts]
     assert all(r.next_attempt_at >= utcnow() + timedelta(seconds=25) for r in waiting)  # Retry-After honoured
 
-    poll_until(lambda: all(r.state == "done" for r in slack_rows(db)), step)
+    wait_until(delivered_skipping_backoffs, timeout=10, what="every Slack row delivered")
     updates = [c for c in fake.calls("chat.update") if not c.failed]
     assert sorted(c.params["channel"] for c in updates) == sorted([TRIAGE, ticket.reporter_dm_channel])
     assert all("In progress" in str(c.params["blocks"]) for c in updates)

@@ -121,18 +121,19 @@ class SmtpSender:
                 raise classify(error) from error
             self._last_used = self.clock()
 
+    def verify(self) -> None:
+        """Connect, greet, secure and log in, then quit (`ticketbot check`); raises Retry/Permanent."""
+        with self._lock:
+            try:
+                self._connect()
+            except (smtplib.SMTPException, OSError) as error:
+                raise classify(error) from error
+            self._close(polite=True)
+
     def tidy(self, final: bool = False) -> None:
         """Close the connection if idle past `keepalive` (or at once when `final`)."""
         with self._lock:
             if self._conn is not None and (final or self.clock() - self._last_used > self.keepalive):
-                self._close(polite=True)
-
-    def verify(self) -> None:
-        """Connect (TLS and login as configured), say NOOP and leave: `ticketbot check`."""
-        with self._lock:
-            try:
-                self._connect().noop()
-            finally:
                 self._close(polite=True)
 
     @functools.cached_property

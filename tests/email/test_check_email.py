@@ -1,22 +1,39 @@
-"""`ticketbot check` says which email backend is active, and whether the SMTP server answers."""
+"""`ticketbot check` says which email backend is active, and whether the mail server answers."""
 
 from __future__ import annotations
 
-from bot.check import check_email
-from bot.config import load_settings
-from tests.fakes.smtp import FakeSMTP
-from tests.processes import free_port
+import socket
+
+from bot.cli import main
 
 
-def test_console_backend_when_smtp_host_is_unset():
-    (result,) = check_email(load_settings({}, dotenv=False), {})
-    assert result.ok and "console backend" in result.line()
+def email_line(capsys) -> str:
+    return next(line for line in capsys.readouterr().out.splitlines() if " email: " in line)
 
 
-def test_smtp_server_that_answers_and_one_that_is_down(smtp: FakeSMTP):
-    env = {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp.port), "MAIL_FROM": "helpdesk@example.com"}
-    (up,) = check_email(load_settings(env, dotenv=False), {})
-    assert up.ok and f"127.0.0.1:{smtp.port} answers" in up.line()
-    env["SMTP_PORT"] = str(free_port())  # nothing listens there
-    (down,) = check_email(load_settings(env, dotenv=False), {})
-    assert not down.ok and down.line().startswith("✘ email: SMTP at 127.0.0.1:")
+def test_without_smtp_host_the_console_backend_is_reported(cli_env, capsys):
+    main(["check"])
+    assert email_line(capsys).startswith("✔ email: console backend (SMTP_HOST is unset)")
+
+
+def test_a_mail_server_that_answers_is_reported_with_the_sender(cli_env, smtp, monkeypatch, capsys):
+    monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("SMTP_PORT", str(smtp.port))
+    monkeypatch.setenv("MAIL_FROM", "IT Helpdesk <helpdesk@example.com>")
+    main(["check"])
+    line = email_line(capsys)
+    assert line.startswith(f"✔ email: SMTP 127.0.0.1:{smtp.port} accepts us")
+    assert line.endswith("emails come from IT Helpdesk <helpdesk@example.com>")
+    assert smtp.received == []  # greeted and logged in, sent nothing
+
+
+def test_an_unreachable_mail_server_fails_the_check(cli_env, monkeypatch, capsys):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("SMTP_PORT", str(port))
+    monkeypatch.setenv("MAIL_FROM", "helpdesk@example.com")
+    assert main(["check"]) == 1
+    line = email_line(capsys)
+    assert line.startswith(f"✘ email: SMTP 127.0.0.1:{port}: cannot reach the mail server")

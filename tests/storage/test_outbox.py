@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from bot.dispatcher import Dispatcher, Permanent, Retry
 from storage import outbox
 from storage.models import OutboxRow, utcnow
+from tests.outbox_helpers import make_due
 from tests.waiting import wait_until
 
 
@@ -23,12 +24,6 @@ def add(db, kind="k", stream=None, **payload) -> int:
 def state(db, row_id):
     with db.read() as s:
         return s.get(OutboxRow, row_id)
-
-
-def make_due(db) -> None:
-    """Skip the backoff wait without sleeping: every pending row is due now."""
-    with db.transaction() as s:
-        s.execute(update(OutboxRow).where(OutboxRow.state == "pending").values(next_attempt_at=utcnow()))
 
 
 def test_delivered_rows_are_done_once(db):
