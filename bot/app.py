@@ -14,6 +14,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, Se
 from bot.config import Settings
 from bot.dispatcher import Dispatcher
 from bot.email.delivery import EmailDelivery
+from bot.export_delivery import ExportDelivery
 from bot.leader import Leadership
 from bot.services import Services
 from bot.slack_delivery import SlackDelivery
@@ -22,6 +23,11 @@ from storage import email_plan, outbox
 from storage.db import Database
 
 log = logging.getLogger("ticketbot")
+
+EXPORT_LEASE = timedelta(
+    minutes=30
+)  # a million-ticket export takes minutes: no one else may take it meanwhile
+EXPORT_UPLOAD_TIMEOUT = 300  # seconds for a Web API call or the upload of a large workbook
 
 
 def web_client(settings: Settings, *, retries: bool) -> WebClient:
@@ -44,6 +50,8 @@ class Runtime:
     dispatcher: Dispatcher
     scheduler: BackgroundScheduler
     leadership: Leadership
+    export_dispatcher: Dispatcher | None = None  # exports only: slow work apart from notifications
+    export_delivery: ExportDelivery | None = None
 
     @property
     def db(self) -> Database:
@@ -52,12 +60,18 @@ class Runtime:
     def start_background(self) -> None:
         """Start delivering notifications: the dispatcher thread and the APScheduler jobs."""
         self.dispatcher.start()
+        if self.export_dispatcher is not None:
+            self.export_dispatcher.start()
         if not self.scheduler.running:
             self.scheduler.start()
 
     def stop(self) -> None:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)
+        if self.export_delivery is not None:
+            self.export_delivery.cancel()
+        if self.export_dispatcher is not None:
+            self.export_dispatcher.stop()
         self.dispatcher.stop()
         self.leadership.release()
         self.db.dispose()
@@ -98,20 +112,53 @@ def build(settings: Settings, db: Database | None = None) -> Runtime:
     delivery = SlackDelivery(web_client(settings, retries=False), services)
     email_plan.configure(db, email_plan.MailPolicy(settings.admin_user_ids, settings.admin_emails))
     email = EmailDelivery.build(services, web_client(settings, retries=False))
+    deliverers = {**delivery.deliverers(), **email.deliverers()}
     dispatcher = Dispatcher(
         db,
-        {**delivery.deliverers(), **email.deliverers()},
+        deliverers,
         max_attempts=settings.outbox_max_attempts,
         lease=timedelta(seconds=settings.outbox_lease_seconds),
+        exclude_kinds=outbox.EXPORT_KINDS,
     )
     dispatcher.on_idle(email.tidy)
     db.on_commit(dispatcher.kick)
+    export_client = web_client(settings, retries=False)
+    export_client.timeout = EXPORT_UPLOAD_TIMEOUT
+    export_delivery = ExportDelivery(export_client, services)
+    export_dispatcher = Dispatcher(
+        db,
+        export_delivery.deliverers(),
+        max_attempts=settings.export_max_attempts,
+        batch=1,  # each export is long: lease one at a time
+        kinds=outbox.EXPORT_KINDS,
+        lease=EXPORT_LEASE,
+        on_dead=export_delivery.on_dead,
+        name="export-dispatcher",
+        concurrency=1,
+    )
+    db.on_commit(export_dispatcher.kick)
 
     scheduler = BackgroundScheduler(timezone="UTC")
     scheduler.add_job(
         dispatcher.kick, "interval", seconds=settings.dispatch_interval, id="outbox-sweep", coalesce=True
     )
-    runtime = Runtime(settings, services, app, dispatcher, scheduler, Leadership(db.engine))
+    scheduler.add_job(
+        export_dispatcher.kick,
+        "interval",
+        seconds=settings.dispatch_interval,
+        id="export-sweep",
+        coalesce=True,
+    )
+    runtime = Runtime(
+        settings,
+        services,
+        app,
+        dispatcher,
+        scheduler,
+        Leadership(db.engine),
+        export_dispatcher,
+        export_delivery,
+    )
     scheduler.add_job(
         runtime.leader_only(lambda: sweep_outbox(db)),
         "interval",

@@ -1,4 +1,4 @@
-"""`ticketbot`: run the bot, migrate the database, manage engineers."""
+"""`ticketbot`: run the bot, migrate the database, manage engineers, export to Excel."""
 
 from __future__ import annotations
 
@@ -85,6 +85,10 @@ def _parser() -> argparse.ArgumentParser:
     remove.add_argument("user_id")
     remove.set_defaults(handler=cmd_engineers_remove)
     cli_outbox.register(commands)
+
+    from bot.cli_export import add_export_parser
+
+    add_export_parser(commands, CliError, _database)
     return parser
 
 

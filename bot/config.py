@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.utils import parseaddr
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values, find_dotenv
 
@@ -71,6 +72,8 @@ class Settings:
     mail_from: str = "ticketbot@localhost"
     mail_reply_to: str | None = None
     mail_domain: str = "localhost"
+    timezone: str = "UTC"  # the workspace's IANA zone: dates in Excel exports are shown in it
+    export_max_attempts: int = 8  # upload attempts before the requester is told the export failed
     extra: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @property
@@ -178,6 +181,8 @@ def parse_settings(env: Mapping[str, str]) -> Settings:
         outbox_max_attempts=_int(env, "OUTBOX_MAX_ATTEMPTS", 43, 1, 1000),
         outbox_lease_seconds=_int(env, "OUTBOX_LEASE_SECONDS", 120, 2, 3600),
         **_mail_settings(env),
+        timezone=_parse_timezone(get("TIMEZONE")),
+        export_max_attempts=_int(env, "EXPORT_MAX_ATTEMPTS", 8, 1, 100),
         extra=dict(env),
     )
 
@@ -197,6 +202,18 @@ def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -
     if not low <= value <= high:
         raise ConfigError(f"{name} must be between {low} and {high}, not {value}")
     return value
+
+
+def _parse_timezone(raw: str | None) -> str:
+    if not raw:
+        return "UTC"
+    try:
+        ZoneInfo(raw)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"TIMEZONE must be an IANA time zone such as Europe/Madrid or UTC, not {raw!r}"
+        ) from None
+    return raw
 
 
 def _parse_categories(raw: str | None) -> tuple[Category, ...]:

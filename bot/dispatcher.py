@@ -12,7 +12,7 @@ import os
 import socket
 import threading
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
@@ -23,6 +23,7 @@ from storage.db import Database
 log = logging.getLogger("ticketbot.dispatcher")
 
 Deliver = Callable[[dict[str, Any]], None]
+OnDead = Callable[[outbox.Claimed, str], None]
 
 
 class Retry(Exception):
@@ -43,14 +44,22 @@ class Dispatcher:
         *,
         max_attempts: int,
         batch: int = 50,
+        kinds: Collection[str] | None = None,
+        exclude_kinds: Collection[str] = (),
         lease: timedelta = outbox.LEASE,
+        on_dead: OnDead | None = None,
+        name: str = "outbox-dispatcher",
         concurrency: int = 4,
     ) -> None:
+        """`kinds` / `exclude_kinds`: which rows this dispatcher claims (None: any kind).
+        `on_dead(row, reason)` runs when a row has failed for the last time."""
         self.db = db
         self.deliverers = dict(deliverers)
         self.max_attempts = max_attempts
         self.batch = batch
-        self.lease = lease  # how long a claim lasts if this process dies holding it
+        self.claim_options = {"kinds": kinds, "exclude_kinds": exclude_kinds, "lease": lease}
+        self.on_dead = on_dead
+        self.name = name
         self.worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         # A batch holds at most one row per stream, so its rows may leave side by side: delivery is
         # mostly waiting on Slack or SMTP, and a few threads multiply throughput.
@@ -64,7 +73,7 @@ class Dispatcher:
 
     def start(self) -> None:
         if self._thread is None:
-            self._thread = threading.Thread(target=self._loop, name="outbox-dispatcher", daemon=True)
+            self._thread = threading.Thread(target=self._loop, name=self.name, daemon=True)
             self._thread.start()
             self.kick()
 
@@ -112,15 +121,17 @@ class Dispatcher:
 
     def run_once(self) -> int:
         """Claim one batch and deliver it; returns how many rows were claimed."""
-        claimed = outbox.claim(self.db, self.worker, self.batch, lease=self.lease)
-        # Slack first: people watch Slack, and an email's link to a card finds it posted more often.
-        # Order within a stream is kept regardless: a batch holds one row per stream.
-        claimed.sort(key=lambda row: row.kind.startswith("email."))
-        if self._pool is None:
-            for row in claimed:
-                self._deliver(row)
-        else:
-            list(self._pool.map(self._deliver, claimed))
+        claimed = outbox.claim(self.db, self.worker, self.batch, **self.claim_options)
+        # Slack before email within a batch: people watch Slack, and an email then links to
+        # the card just posted. Order within a stream is kept: no stream mixes the two.
+        slack_first = [row for row in claimed if not row.kind.startswith("email.")]
+        emails = [row for row in claimed if row.kind.startswith("email.")]
+        for group in (slack_first, emails):
+            if self._pool is None or len(group) < 2:
+                for row in group:
+                    self._deliver(row)
+            else:
+                list(self._pool.map(self._deliver, group))
         return len(claimed)
 
     def drain(self, rounds: int = 1000) -> None:
@@ -159,5 +170,10 @@ class Dispatcher:
                 reason,
                 row.id,
             )
+            if self.on_dead is not None:
+                try:
+                    self.on_dead(row, reason)
+                except Exception:
+                    log.exception("on_dead hook failed for outbox row %s", row.id)
         else:
             log.warning("outbox row %s (%s) will be retried: %s", row.id, row.kind, reason)

@@ -8,7 +8,7 @@ from bot.services import Services
 
 
 def register_all(app: App, services: Services) -> None:
-    from handlers import commands, dashboard, engineers, home, lookup, retries, triage, views, work
+    from handlers import commands, dashboard, engineers, export, home, lookup, retries, triage, views, work
 
     retries.register(app)
     router = commands.Router()
@@ -21,3 +21,4 @@ def register_all(app: App, services: Services) -> None:
     dashboard.register(app, services, homes)
     triage.register(app, services, homes)
     work.register(app, services, homes)
+    export.register(app, services, router)  # /ticket export, the Home's Export to Excel button

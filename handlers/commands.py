@@ -102,11 +102,17 @@ def register(app: App, services: Services, router: Router) -> None:
         else:
             found.answer(invocation, ack)
 
+    # The empty form is the same for everyone: serialize it once (a View's to_dict costs about as
+    # much CPU as the views.open call itself, on the worker that is also acking requests).
+    blank_form = new_ticket_view(tr, services.settings.categories).to_dict()
+
     @logs_failures
     def later(command, client, respond):
         found, invocation = router.route(command)
         if found is None:
-            view = new_ticket_view(tr, services.settings.categories, title=invocation.rest)
+            view = blank_form
+            if invocation.rest:
+                view = new_ticket_view(tr, services.settings.categories, title=invocation.rest)
             client.views_open(trigger_id=command["trigger_id"], view=view)
         elif found.later is not None:
             found.later(invocation, client=client, respond=respond)

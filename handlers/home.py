@@ -29,10 +29,10 @@ def register(app: App, services: Services, homes: HomeTabs) -> None:
     def ack_button(ack):
         ack()
 
+    blank_form = new_ticket_view(tr, services.settings.categories).to_dict()  # serialized once
+
     @logs_failures
     def open_modal(body, client):
-        client.views_open(
-            trigger_id=body["trigger_id"], view=new_ticket_view(tr, services.settings.categories)
-        )
+        client.views_open(trigger_id=body["trigger_id"], view=blank_form)
 
     app.action(ids.HOME_NEW_TICKET)(ack=ack_button, lazy=[open_modal])

@@ -14,6 +14,7 @@ on average 0.75·d. The first 11 waits add up to 0.75·4,094 s ≈ 51 min; each 
 from __future__ import annotations
 
 import random
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -30,6 +31,10 @@ SLACK_TRIAGE_CARD = "slack.triage_card"
 SLACK_REPORTER_CARD = "slack.reporter_card"
 SLACK_ENGINEER_CARD = "slack.engineer_card"
 SLACK_EVENT_REPLY = "slack.event_reply"  # payload: event_id, audience
+# Excel exports: minutes of work each, so a dispatcher of their own delivers them (`kinds`).
+SLACK_EXPORT = "slack.export"  # payload: see exports.service
+SLACK_EXPORT_FAILED = "slack.export_failed"  # tell the requester an export went dead
+EXPORT_KINDS = (SLACK_EXPORT, SLACK_EXPORT_FAILED)
 
 PENDING, DONE, DEAD = "pending", "done", "dead"
 LEASE = timedelta(minutes=2)
@@ -53,9 +58,17 @@ class Claimed:
 
 
 def claim(
-    db: Database, worker: str, limit: int = 50, now: datetime | None = None, lease: timedelta = LEASE
+    db: Database,
+    worker: str,
+    limit: int = 50,
+    now: datetime | None = None,
+    *,
+    kinds: Collection[str] | None = None,
+    exclude_kinds: Collection[str] = (),
+    lease: timedelta = LEASE,
 ) -> list[Claimed]:
-    """Lease up to `limit` due rows to `worker`; only the oldest pending row of each stream."""
+    """Lease up to `limit` due rows to `worker`; only the oldest pending row of each stream.
+    `kinds` / `exclude_kinds` split the work between dispatchers (slow exports apart)."""
     now = now or utcnow()
     earlier = aliased(OutboxRow)
     blocked = exists().where(
@@ -73,6 +86,10 @@ def claim(
         .limit(limit)
         .with_for_update(skip_locked=True, of=OutboxRow)
     )
+    if kinds is not None:
+        query = query.where(OutboxRow.kind.in_(list(kinds)))
+    if exclude_kinds:
+        query = query.where(OutboxRow.kind.not_in(list(exclude_kinds)))
     with db.transaction() as session:
         rows = session.scalars(query).all()
         for row in rows:

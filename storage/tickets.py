@@ -107,10 +107,13 @@ class TicketService:
         if errors:
             raise InvalidInput(errors)
 
-        if new.request_key and (existing := self._by_request_key(new.request_key)):
-            return existing, False
         try:
             with self.db.transaction() as session:
+                # Looked up inside the filing transaction, not in a read of its own before it: the
+                # ack path then takes one connection and one BEGIN … COMMIT, not two.
+                key = new.request_key
+                if key and (existing := session.scalar(select(Ticket).where(Ticket.request_key == key))):
+                    return existing, False
                 self._touch_user(session, reporter)
                 now = utcnow()
                 ticket = Ticket(

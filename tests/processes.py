@@ -7,7 +7,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import urllib.request
 from pathlib import Path
 
@@ -41,26 +40,17 @@ class BotProcess:
     def __init__(self, args: list[str], env: dict[str, str], cwd: Path) -> None:
         self.port = int(env.setdefault("PORT", str(free_port())))
         self.base = f"http://127.0.0.1:{self.port}"
+        # Output goes to a file, not a pipe: nobody reads a pipe until the end, and a full pipe
+        # would block every thread of the bot on its next log line.
+        self.log_path = cwd / f"ticketbot-{self.port}.log"
+        self._log = self.log_path.open("wb")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bot.cli", *args],
             cwd=cwd,
             env=env,
-            stdout=subprocess.PIPE,
+            stdout=self._log,
             stderr=subprocess.STDOUT,
         )
-        # Read the output as it comes: a child whose log fills an unread pipe (64 KiB) blocks on
-        # its next log line, holding the logging lock, and every thread of it stops with it.
-        self._output: list[bytes] = []
-        self._reader = threading.Thread(target=self._read_output, daemon=True)
-        self._reader.start()
-
-    def _read_output(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self._output.append(line)
-
-    def output(self) -> str:
-        return b"".join(self._output).decode()
 
     def healthy(self) -> bool:
         try:
@@ -72,15 +62,17 @@ class BotProcess:
     def wait_ready(self, timeout: float = 30) -> None:
         def ready() -> bool:
             if self.process.poll() is not None:
-                self._reader.join(5)
                 raise AssertionError("ticketbot exited early:\n" + self.output())
             return self.healthy()
 
         wait_until(ready, timeout=timeout, what="ticketbot to answer /healthz")
 
+    def output(self) -> str:
+        return self.log_path.read_bytes().decode(errors="replace")
+
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 30) -> str:
         if self.process.poll() is None:
             self.process.send_signal(sig)
         self.process.wait(timeout=timeout)
-        self._reader.join(timeout)
+        self._log.close()
         return self.output()

@@ -58,7 +58,7 @@ def test_kill_9_a_worker_during_a_burst_of_submissions(fake_slack, database_url,
                     == 0
                 )
 
-        wait_until(all_delivered, timeout=120, what="every outbox row delivered after the kill")
+        wait_until(all_delivered, timeout=240, what="every outbox row delivered after the kill")
         posted = {
             c.params["text"].split(":")[0] for c in fake_slack.calls("chat.postMessage") if not c.failed
         }

@@ -30,7 +30,7 @@ def test_two_workers_file_and_notify_each_ticket_exactly_once(fake_slack, databa
                 pool.map(lambda i: slack.submit_new_ticket(title=f"t{i}", view_id=f"V{i}"), range(10))
             )
         assert {a.status for a in answers} == {200}
-        fake_slack.wait_for("chat.postMessage", lambda c: not c.failed, count=80, timeout=30)
+        fake_slack.wait_for("chat.postMessage", lambda c: not c.failed, count=80, timeout=120)
         db = Database.from_url(database_url)
         try:
 
@@ -38,7 +38,7 @@ def test_two_workers_file_and_notify_each_ticket_exactly_once(fake_slack, databa
                 with db.read() as s:
                     return s.scalar(select(func.count()).where(OutboxRow.state != "done")) == 0
 
-            wait_until(delivered, timeout=20, what="every outbox row done")
+            wait_until(delivered, timeout=120, what="every outbox row done")
             with db.read() as s:
                 assert s.scalar(select(func.count()).select_from(Ticket)) == 40
         finally:

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from bot.locales import core, email, triage
+from bot.locales import core, email, export, triage
 
-AREAS = (core, triage, email)
+AREAS = (core, triage, email, export)

@@ -1,0 +1,305 @@
+"""Ack latency: the real app under `ticketbot serve` vs a bare Bolt app that only acks, served the same way.
+
+    python bench/ack_latency.py [--quick]      (from the repository root; it sets its own PYTHONPATH)
+
+Both apps run at once (gunicorn, gthread, same workers and threads, process_before_response=True,
+same signing secret, SLACK_API_URL at one fake Slack started here); the real app on a PostgreSQL
+database created for the run and dropped after it. For each concurrency and request kind the two
+apps are measured back to back, so the ratio compares figures taken a few seconds apart.
+
+Each cell is a closed loop: N client threads (spread over client processes) each send a signed
+request and wait for the answer on a keep-alive connection. Samples of the first `--warmup` seconds
+are dropped. Work the real app leaves for later (lazy views.open, outbox deliveries) is waited for
+after the cell, so it never spills into the next one; how long that took is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench import support
+from bench.loadgen import UNIQUE, Clients, Job, Kind, Result
+
+USERS = [f"U0BENCH{i:03d}" for i in range(64)]
+CONCURRENCY = (1, 8, 32)
+TARGET_RATIO, TARGET_SUBMIT_8, TARGET_32 = 1.5, 0.025, 0.100
+
+
+@dataclass
+class Cell:
+    kind: str
+    app: str
+    clients: int
+    result: Result
+    seconds: float
+    cpu: str
+    drain: float | None = None
+    cpu_per_request: str = ""  # "app+postgres" CPU ms per request, deferred work included
+
+    @property
+    def sorted(self) -> list[float]:
+        return sorted(self.result.latencies)
+
+    def p(self, q: float) -> float:
+        return support.percentile(self.sorted, q)
+
+    @property
+    def rps(self) -> float:
+        return len(self.result.latencies) / self.seconds
+
+
+def kinds(response_url: str) -> dict[str, Kind]:
+    form = "application/x-www-form-urlencoded"
+    return {
+        "/ticket help": Kind(
+            "/ticket help", form, tuple(support.command_body("help", u, response_url) for u in USERS)
+        ),
+        "/ticket (modal)": Kind(
+            "/ticket", form, tuple(support.command_body("", u, response_url) for u in USERS)
+        ),
+        "button home_new_ticket": Kind(
+            "button", form, tuple(support.click_body("home_new_ticket", u) for u in USERS)
+        ),
+        "view submission": Kind(
+            "submission",
+            form,
+            tuple(
+                support.submission_body(UNIQUE.decode(), f"Bench {UNIQUE.decode()}", u) for u in USERS[:16]
+            ),
+            unique=True,
+            bad_answer=b"errors",
+        ),
+    }
+
+
+def wait_for(condition, timeout: float, what: str) -> float:
+    started = time.monotonic()
+    while not condition():
+        if time.monotonic() - started > timeout:
+            raise RuntimeError(f"gave up waiting {timeout}s for {what}")
+        time.sleep(0.05)
+    return time.monotonic() - started
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="ack latency: ticketbot vs a bare Bolt app")
+    parser.add_argument("--quick", action="store_true", help="short cells (under a minute in all)")
+    parser.add_argument("--seconds", type=float, help="measured seconds per cell (default 10, quick 0.4)")
+    parser.add_argument("--warmup", type=float, help="unmeasured seconds first (default 1, quick 0.2)")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=8, help="gunicorn threads per worker")
+    parser.add_argument("--clients", default=",".join(map(str, CONCURRENCY)), help="concurrencies")
+    args = parser.parse_args()
+    seconds = args.seconds or (0.4 if args.quick else 10.0)
+    warmup = args.warmup if args.warmup is not None else (0.2 if args.quick else 1.0)
+    concurrency = [int(c) for c in args.clients.split(",")]
+
+    support.print_machine()
+    print(
+        f"cells: {seconds}s measured after {warmup}s warm-up; gunicorn {args.workers} workers x "
+        f"{args.threads} threads (gthread) for both apps\n",
+        flush=True,
+    )
+    clients = Clients(4)
+    fake = support.BenchSlack().start()
+    workdir = Path(tempfile.mkdtemp(prefix="bench-ack-"))
+    servers: list[support.Server] = []
+    try:
+        with support.postgres_database(f"ticketbot_bench_ack_{os.getpid()}") as url:
+            env = {
+                "SLACK_BOT_TOKEN": "xoxb-bench",
+                "SLACK_SIGNING_SECRET": support.SECRET,
+                "SLACK_API_URL": fake.base_url,
+                "DATABASE_URL": url,
+                "TRIAGE_CHANNEL_ID": support.TRIAGE,
+                "ADMIN_USER_IDS": "U0ADMIN",
+            }
+            workers = ["--workers", str(args.workers), "--threads", str(args.threads)]
+            real = support.Server(
+                "ticketbot", ["-m", "bot.cli", "serve", "--host", "127.0.0.1", *workers], env, workdir
+            )
+            bare = support.Server(
+                "bare-bolt", [str(support.ROOT / "bench" / "bare_bolt_app.py"), *workers], env, workdir
+            )
+            servers = [real, bare]
+            for server in servers:
+                server.wait_ready()
+            cells = run_cells(
+                clients,
+                fake,
+                real,
+                bare,
+                url,
+                kinds(fake.response_url("bench")),
+                concurrency,
+                seconds,
+                warmup,
+                prime=30 if args.quick else 200,
+            )
+            logs = {s.name: s.stop() for s in servers}
+            servers = []
+    finally:
+        for server in servers:
+            server.stop()
+        clients.close()
+        fake.stop()
+    report(cells, concurrency, logs, fake.violations, workdir)
+    return 0
+
+
+def run_cells(
+    clients, fake, real, bare, url, request_kinds, concurrency, seconds, warmup, prime
+) -> list[Cell]:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+
+    def outbox_empty() -> bool:
+        with engine.connect() as conn:
+            return conn.scalar(text("SELECT count(*) FROM outbox WHERE state <> 'done'")) == 0
+
+    # Prime both apps with every kind (imports, SQL compilation, pools) before anything is measured.
+    fake.forget()
+    for kind in request_kinds.values():
+        for server in (real, bare):
+            job = Job(
+                "127.0.0.1",
+                server.port,
+                "/slack/events",
+                support.SECRET,
+                kind,
+                8,
+                0.0,
+                tag=f"W{os.getpid() % 1000:03d}",
+                count=prime,
+            )
+            clients.run(job, 8)
+    wait_for(outbox_empty, 300, "outbox delivered")
+    wait_for(lambda: len(fake.calls("views.open")) >= 2 * prime, 300, "views.open")  # /ticket and the button
+    cells = []
+    number = 0
+    for n in concurrency:
+        for label, kind in request_kinds.items():
+            for server, database in ((real, url), (bare, "sqlite:")):
+                number += 1
+                fake.forget()
+                job = Job(
+                    "127.0.0.1",
+                    server.port,
+                    "/slack/events",
+                    support.SECRET,
+                    kind,
+                    n,
+                    0.0,
+                    tag=f"C{number:02d}{os.getpid() % 1000:03d}",
+                    warmup=warmup,
+                    duration=seconds,
+                )
+                with support.CpuMeter(server.workers(), database) as total:
+                    with support.CpuMeter(server.workers(), database) as meter:
+                        result = clients.run(job, n)
+                    cell = Cell(label, server.name, n, result, seconds, meter.line(result.cpu))
+                    if server is real and label in ("/ticket (modal)", "button home_new_ticket"):
+                        # Each request opens a modal from a lazy listener: wait until all are open.
+                        opened = lambda sent=result.sent: len(fake.calls("views.open")) >= sent  # noqa: E731
+                        cell.drain = wait_for(opened, 300, "views.open")
+                    elif server is real and label == "view submission":
+                        cell.drain = wait_for(outbox_empty, 300, "outbox delivered")
+                cell.cpu_per_request = total.per(result.sent)  # the deferred work included
+                cells.append(cell)
+                drained = f", later work done {cell.drain:.1f}s after" if cell.drain is not None else ""
+                print(
+                    f"{n:>2} clients {label:<24} {server.name:<10} n={len(result.latencies):>6} "
+                    f"p50={support.ms(cell.p(0.5)):>6} p99={support.ms(cell.p(0.99)):>6} ms "
+                    f"{cell.rps:7.0f}/s err={result.errors}{drained}\n    {cell.cpu}; "
+                    f"CPU ms per request (app+postgres) {cell.cpu_per_request}",
+                    flush=True,
+                )
+                if result.first_error:
+                    print(f"    first error: {result.first_error}", flush=True)
+    engine.dispose()
+    return cells
+
+
+def report(
+    cells: list[Cell], concurrency: list[int], logs: dict[str, str], violations: list[str], workdir: Path
+) -> None:
+    by = {(c.kind, c.app, c.clients): c for c in cells}
+    labels = list(dict.fromkeys(c.kind for c in cells))
+    print("\n## Results (latency in ms; ratio = ticketbot / bare Bolt)\n")
+    rows = []
+    for n in concurrency:
+        for label in labels:
+            real, bare = by[(label, "ticketbot", n)], by[(label, "bare-bolt", n)]
+            for cell in (real, bare):
+                rows.append(
+                    [
+                        str(n),
+                        label,
+                        cell.app,
+                        str(len(cell.result.latencies)),
+                        support.ms(cell.p(0.5)),
+                        support.ms(cell.p(0.95)),
+                        support.ms(cell.p(0.99)),
+                        f"{cell.rps:.0f}",
+                        cell.cpu_per_request,
+                        str(cell.result.errors),
+                    ]
+                )
+            rows.append(
+                [
+                    str(n),
+                    label,
+                    "ratio",
+                    "",
+                    f"{real.p(0.5) / bare.p(0.5):.2f}x",
+                    f"{real.p(0.95) / bare.p(0.95):.2f}x",
+                    f"{real.p(0.99) / bare.p(0.99):.2f}x",
+                    f"{real.rps / bare.rps:.2f}x",
+                    "",
+                    "",
+                ]
+            )
+    headers = ["clients", "request", "app", "n", "p50", "p95", "p99", "req/s", "CPU ms/req", "errors"]
+    print(support.table(headers, rows))
+    print("\nCPU ms/req: CPU of the app workers + PostgreSQL backends per request sent, work deferred")
+    print("to lazy listeners and the outbox included (measured over the cell and its drain).")
+
+    print("\n## Targets\n")
+    checks = []
+    for n in concurrency:
+        for label in ("/ticket help", "/ticket (modal)", "button home_new_ticket"):
+            real, bare = by[(label, "ticketbot", n)], by[(label, "bare-bolt", n)]
+            ratio = real.p(0.99) / bare.p(0.99)
+            checks.append(
+                (f"{label} at {n} clients: p99 {ratio:.2f}x bare (<= {TARGET_RATIO}x)", ratio <= TARGET_RATIO)
+            )
+    if 8 in concurrency:
+        p99 = by[("view submission", "ticketbot", 8)].p(0.99)
+        checks.append(
+            (f"view submission at 8 clients: p99 {support.ms(p99)} ms (< 25 ms)", p99 < TARGET_SUBMIT_8)
+        )
+    if 32 in concurrency:
+        for label in labels:
+            p99 = by[(label, "ticketbot", 32)].p(0.99)
+            checks.append((f"{label} at 32 clients: p99 {support.ms(p99)} ms (< 100 ms)", p99 < TARGET_32))
+    for text_, ok in checks:
+        print(f"- {'PASS' if ok else 'MISS'} {text_}")
+    errors = sum(c.result.errors for c in cells)
+    tracebacks = {name: support.traceback_count(log) for name, log in logs.items()}
+    print(
+        f"\nrequest errors: {errors}; tracebacks in server logs: {tracebacks}; "
+        f"fake Slack Block Kit violations: {len(violations)}; logs in {workdir}"
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

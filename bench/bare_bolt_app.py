@@ -1,0 +1,92 @@
+"""The yardstick for bench/ack_latency.py: a Bolt app whose listeners only call ack().
+
+Served exactly as `ticketbot serve` serves the real app (bot/serve.py): Bolt's WSGI adapter under
+gunicorn, gthread workers, the same worker and thread counts, backlog and keep-alive, and the same
+Bolt mode (process_before_response=True) and signing secret. It answers GET /healthz so the
+benchmark can wait for it the same way.
+
+    SLACK_SIGNING_SECRET=… SLACK_API_URL=… python bench/bare_bolt_app.py --port 3001 [--workers 2 --threads 8]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+from collections.abc import Callable, Iterable
+
+from gunicorn.app.base import BaseApplication
+
+
+def bare_wsgi_app() -> Callable:
+    from slack_bolt import App
+    from slack_bolt.adapter.wsgi import SlackRequestHandler
+    from slack_sdk import WebClient
+
+    app = App(
+        signing_secret=os.environ["SLACK_SIGNING_SECRET"],
+        client=WebClient(
+            token="xoxb-bench", base_url=os.environ.get("SLACK_API_URL", "https://slack.com/api/")
+        ),
+        process_before_response=True,
+        token_verification_enabled=False,
+        raise_error_for_unhandled_request=False,
+    )
+
+    def just_ack(ack) -> None:
+        ack()
+
+    app.command(re.compile(".*"))(just_ack)
+    app.action(re.compile(".*"))(just_ack)
+    app.view(re.compile(".*"))(just_ack)
+    app.event(re.compile(".*"))(just_ack)
+    slack = SlackRequestHandler(app, path="/slack/events")
+
+    def application(environ: dict, start_response: Callable) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == "/healthz":
+            start_response("200 OK", [("Content-Type", "text/plain")])
+            return [b"ok\n"]
+        return slack(environ, start_response)
+
+    return application
+
+
+class BareServer(BaseApplication):
+    def __init__(self, options: dict) -> None:
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Callable:
+        return bare_wsgi_app()  # in each worker, after the fork, as bot/serve.py does
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3001")))
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=8)
+    args = parser.parse_args()
+    # The same options as bot/serve.py's serve().
+    options = {
+        "bind": f"{args.host}:{args.port}",
+        "workers": args.workers,
+        "worker_class": "gthread",
+        "threads": args.threads,
+        "backlog": 2048,
+        "graceful_timeout": 20,
+        "timeout": 30,
+        "keepalive": 5,
+        "accesslog": None,
+        "preload_app": False,
+        "proc_name": "bare-bolt",
+    }
+    BareServer(options).run()
+
+
+if __name__ == "__main__":
+    main()

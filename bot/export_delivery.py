@@ -1,0 +1,200 @@
+"""The export worker: writes the workbook asked for and uploads it into Slack (files_upload_v2).
+
+Runs on a dispatcher of its own (`outbox.EXPORT_KINDS`), so a long export never holds up ticket
+notifications. A failed upload is retried by the outbox; the workbook written for the first
+attempt is kept in a spool folder and reused. When the row finally goes dead, the requester is
+told in a DM (an ephemeral answer's response_url has expired by then).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.error import HTTPError, URLError
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackRequestError
+from slack_sdk.webhook import WebhookClient
+
+from bot.dispatcher import Deliver, Permanent, Retry
+from bot.services import Services
+from bot.slack_delivery import classify
+from exports.describe import describe_filter, describe_scope, ticket_count
+from exports.scope import ExportScope, filter_from_dict
+from exports.service import ExportRefused, ExportService, scope_for
+from exports.workbook import ExportJob, write_workbook
+from handlers.text import escape, slack_date
+from storage import outbox
+from storage.reports import user_name
+
+log = logging.getLogger("ticketbot.exports")
+
+SPOOL_MAX_AGE = 24 * 3600  # seconds a left-over workbook of a crashed process is kept
+
+
+class ExportDelivery:
+    def __init__(self, client: WebClient, services: Services, spool: Path | None = None) -> None:
+        self.client = client
+        self.services = services
+        self.exports = ExportService(services.db, admins=services.settings.admin_user_ids)
+        self.spool = spool or Path(tempfile.gettempdir()) / "ticketbot-exports"
+        self._cancel = threading.Event()
+
+    def deliverers(self) -> dict[str, Deliver]:
+        return {outbox.SLACK_EXPORT: self.export, outbox.SLACK_EXPORT_FAILED: self.export_failed}
+
+    def cancel(self) -> None:
+        """Stop an export in progress (shutdown): it is retried later, by this or another process."""
+        self._cancel.set()
+
+    # -- the export ----------------------------------------------------------------------------
+
+    def export(self, payload: dict[str, Any]) -> None:
+        try:  # asked for earlier: an admin may have lost the role since
+            scope = self.exports.authorize(payload["user_id"], payload["scope"])
+        except ExportRefused as refused:
+            raise Permanent(f"no longer allowed: {refused.code}") from None
+        channel, moved = self._destination(payload)
+        meta = self._workbook(payload, scope)
+        if moved and payload.get("response_url") and not meta.get("told_moved"):
+            self._respond(payload["response_url"], self.services.tr("export.not_member"))
+            self._save_meta(payload, {**meta, "told_moved": True})
+        tr = self.services.tr
+        generated_at = datetime.fromisoformat(meta["generated_at"])
+        comment = tr(
+            "export.comment",
+            scope=escape(meta["scope_text"]),
+            filter=escape(meta["filter_text"]),
+            tickets=ticket_count(tr, meta["tickets"]),
+            when=slack_date(generated_at),
+        )
+        filename = f"{tr('export.filename')}-{payload['scope']}-{generated_at:%Y%m%d-%H%M}.xlsx"
+        self._call(
+            self.client.files_upload_v2,
+            channel=channel,
+            file=str(self._path(payload)),
+            filename=filename,
+            title=filename.removesuffix(".xlsx"),
+            initial_comment=comment,
+        )
+        self._forget(payload)
+
+    def _destination(self, payload: dict[str, Any]) -> tuple[str, bool]:
+        """The channel where `all` was typed if the bot is a member, else the requester's DM.
+        Returns it and whether the export had to move away from where it was asked for."""
+        channel = payload.get("channel_id")
+        if channel:
+            try:
+                info = self._call(self.client.conversations_info, channel=channel)["channel"]
+            except Permanent:  # channel_not_found: a DM between people, a channel we cannot see
+                info = {}
+            if info.get("is_member") and not info.get("is_im"):
+                return channel, False
+            moved = not info.get("is_im")
+        else:
+            moved = False
+        dm = self._call(self.client.conversations_open, users=payload["user_id"])["channel"]["id"]
+        return dm, moved
+
+    def _workbook(self, payload: dict[str, Any], scope: ExportScope) -> dict[str, Any]:
+        """Write the workbook, or find the one an earlier attempt wrote."""
+        meta_path = self._path(payload).with_suffix(".json")
+        if meta_path.exists() and self._path(payload).exists():
+            return json.loads(meta_path.read_text())
+        self._sweep()
+        settings = self.services.settings
+        job = ExportJob(
+            scope,
+            filter_from_dict(payload["filter"]),
+            settings.language,
+            settings.timezone,
+            settings.categories,
+        )
+        result = write_workbook(self.services.db, job, self._path(payload), progress=self._progress)
+        meta = {
+            "tickets": result.tickets,
+            "events": result.events,
+            "generated_at": result.generated_at.isoformat(),
+            "scope_text": result.scope_text,
+            "filter_text": result.filter_text,
+        }
+        self._save_meta(payload, meta)
+        log.info("export %s: %s tickets, %s events", payload["request_id"], result.tickets, result.events)
+        return meta
+
+    def _progress(self, done: int, expected: int) -> None:
+        if self._cancel.is_set():
+            raise Retry("export interrupted: the bot is shutting down")
+
+    # -- telling the requester it failed ---------------------------------------------------------
+
+    def on_dead(self, row: outbox.Claimed, reason: str) -> None:
+        """An export row failed for the last time: drop its workbook, queue a word to the user."""
+        if row.kind != outbox.SLACK_EXPORT:
+            return
+        self._forget(row.payload)
+        fields = {k: row.payload.get(k) for k in ("user_id", "scope", "filter")}
+        with self.services.db.transaction() as session:
+            outbox.enqueue(session, outbox.SLACK_EXPORT_FAILED, {**fields, "reason": reason[:500]})
+
+    def export_failed(self, payload: dict[str, Any]) -> None:
+        tr, user_id = self.services.tr, payload["user_id"]
+        with self.services.db.read() as session:
+            name = user_name(session, user_id)
+        scope = scope_for(user_id, payload["scope"])
+        text = tr(
+            "export.failed",
+            scope=escape(describe_scope(tr, scope, name)),
+            filter=escape(describe_filter(tr, filter_from_dict(payload["filter"]))),
+        )
+        self._call(self.client.chat_postMessage, channel=user_id, text=text)
+
+    # -- plumbing --------------------------------------------------------------------------------
+
+    def _path(self, payload: dict[str, Any]) -> Path:
+        return self.spool / f"{payload['request_id']}.xlsx"
+
+    def _save_meta(self, payload: dict[str, Any], meta: dict[str, Any]) -> None:
+        self._path(payload).with_suffix(".json").write_text(json.dumps(meta))
+
+    def _forget(self, payload: dict[str, Any]) -> None:
+        for path in (self._path(payload), self._path(payload).with_suffix(".json")):
+            path.unlink(missing_ok=True)
+
+    def _sweep(self) -> None:
+        self.spool.mkdir(parents=True, exist_ok=True)
+        for path in self.spool.iterdir():
+            try:
+                if time.time() - path.stat().st_mtime > SPOOL_MAX_AGE:
+                    path.unlink()
+            except OSError:
+                pass  # another process swept it first
+
+    def _respond(self, response_url: str, text: str) -> None:
+        """An ephemeral word where the command was typed; a failure here is not worth a retry."""
+        try:
+            WebhookClient(response_url, timeout=10).send(
+                text=text, response_type="ephemeral", replace_original=False
+            )
+        except Exception:
+            log.exception("could not answer through the response_url")
+
+    @staticmethod
+    def _call(method: Callable[..., Any], **kwargs: Any) -> Any:
+        try:
+            return method(**kwargs)
+        except HTTPError as error:  # the upload step (plain urllib), not the Web API
+            if 400 <= error.code < 500 and error.code not in (408, 429):
+                raise Permanent(f"upload refused: HTTP {error.code}") from error
+            raise Retry(f"upload failed: HTTP {error.code}") from error
+        except SlackApiError as error:
+            raise classify(error) from error
+        except (URLError, SlackRequestError, OSError) as error:
+            raise Retry(f"cannot reach Slack: {error}") from error

@@ -1,0 +1,151 @@
+"""What the Tickets and History sheets show: their columns, and one row per ticket or event."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import tzinfo
+from typing import Any
+
+from bot.config import Category
+from bot.i18n import Translator
+from exports.sheets import Column, TableSheet
+from storage.domain import EventKind, Priority, Status, Visibility, format_number
+from storage.reports import EventRow, TicketRow
+
+NOTE_TIME = "%Y-%m-%d %H:%M"
+ASSIGNED, CLOSED = EventKind.ASSIGNED.value, Status.CLOSED.value
+PUBLIC, INTERNAL = Visibility.PUBLIC.value, Visibility.INTERNAL.value
+
+
+class Labels:
+    """Stored keys → the words of the workspace language, looked up once."""
+
+    def __init__(self, tr: Translator, categories: Sequence[Category]) -> None:
+        self.tr = tr
+        self.status = {s.value: tr(f"status.{s.value}") for s in Status}
+        self.priority = {p.value: tr(f"priority.{p.value}") for p in Priority}
+        self.category = {c.key: c.label or tr(f"category.{c.key}") for c in categories}
+        self.event = {k.value: tr(f"export.event.{k.value}") for k in EventKind}
+        self.visibility = {v.value: tr(f"export.visibility.{v.value}") for v in Visibility}
+        self.unassigned = tr("export.unassigned")
+
+
+def person(name: str | None, login: str | None, user_id: str | None) -> str:
+    return name or login or user_id or ""
+
+
+def ticket_columns(tr: Translator, include_internal: bool) -> list[Column]:
+    columns = [
+        Column(tr("export.col.number"), 12),
+        Column(tr("export.col.title"), 45, wrap=True),
+        Column(tr("export.col.description"), 60, wrap=True),
+        Column(tr("export.col.reporter"), 28),
+        Column(tr("export.col.reporter_email"), 32),
+        Column(tr("export.col.engineer"), 28),
+        Column(tr("export.col.category"), 22),
+        Column(tr("export.col.priority"), 12),
+        Column(tr("export.col.status"), 14),
+        Column(tr("export.col.created"), 18),
+        Column(tr("export.col.updated"), 18),
+        Column(tr("export.col.closed"), 18),
+        Column(tr("export.col.resolution_hours"), 16),
+        Column(tr("export.col.public_notes"), 60, wrap=True),
+    ]
+    if include_internal:
+        columns.append(Column(tr("export.col.internal_notes"), 60, wrap=True))
+    return columns
+
+
+def history_columns(tr: Translator) -> list[Column]:
+    return [
+        Column(tr("export.col.ticket"), 12),
+        Column(tr("export.col.when"), 18),
+        Column(tr("export.col.who"), 28),
+        Column(tr("export.col.event"), 18),
+        Column(tr("export.col.from"), 24),
+        Column(tr("export.col.to"), 24),
+        Column(tr("export.col.note"), 60, wrap=True),
+        Column(tr("export.col.visibility"), 12),
+    ]
+
+
+class RowMaker:
+    """Rows from the storage rows of `storage.reports`; internal notes only when asked for.
+
+    A person's name and email, and a category's label, are cleaned once and reused: an export
+    repeats the same few hundred people over a million rows.
+    """
+
+    def __init__(
+        self, labels: Labels, tickets: TableSheet, history: TableSheet, zone: tzinfo, include_internal: bool
+    ) -> None:
+        self.labels = labels
+        self.tickets = tickets
+        self.history = history
+        self.zone = zone
+        self.include_internal = include_internal
+        self.cells = tickets.cells
+        self._names: dict[str | None, Any] = {None: None}
+        self._emails: dict[str, Any] = {}
+        self._categories = {key: self.cells.text(label) for key, label in labels.category.items()}
+
+    def _name(self, user_id: str | None, name: str | None, login: str | None) -> Any:
+        if user_id not in self._names:
+            self._names[user_id] = self.cells.text(person(name, login, user_id))
+        return self._names[user_id]
+
+    def ticket_row(self, t: TicketRow, events: Sequence[EventRow]) -> list[Any]:
+        cells, wrap = self.cells, self.tickets.wrap_limit
+        hours = None
+        if t.closed_at is not None and t.status == CLOSED:
+            hours = round((t.closed_at - t.created_at).total_seconds() / 3600, 2)
+        if t.reporter_id not in self._emails:
+            self._emails[t.reporter_id] = cells.text(t.reporter_email)
+        category = self._categories.get(t.category)
+        row = [
+            format_number(t.id),
+            cells.text(t.title, wrap(1)),
+            cells.text(t.description, wrap(2)),
+            self._name(t.reporter_id, t.reporter_name, t.reporter_login),
+            self._emails[t.reporter_id],
+            self._name(t.engineer_id, t.engineer_name, t.engineer_login),
+            category if category is not None else cells.text(t.category),
+            self.labels.priority.get(t.priority, t.priority),
+            self.labels.status.get(t.status, t.status),
+            cells.date(t.created_at),
+            cells.date(t.updated_at),
+            cells.date(t.closed_at),
+            hours,
+            cells.text(self._notes(events, PUBLIC), wrap(13)) if events else None,
+        ]
+        if self.include_internal:
+            row.append(cells.text(self._notes(events, INTERNAL), wrap(14)) if events else None)
+        return row
+
+    def _notes(self, events: Sequence[EventRow], visibility: str) -> str | None:
+        lines = [
+            f"{e.created_at.astimezone(self.zone).strftime(NOTE_TIME)} "
+            f"{person(e.actor_name, e.actor_login, e.actor_id)}: {e.note}"
+            for e in events
+            if e.note and e.visibility == visibility
+        ]
+        return "\n".join(lines) or None
+
+    def history_row(self, e: EventRow) -> list[Any]:
+        labels = self.labels
+        if e.kind == ASSIGNED:
+            old = self._name(e.old_value, e.old_name, e.old_login)
+            new = self._name(e.new_value, e.new_name, e.new_login)
+        else:  # a status, or nothing: our own words
+            old = labels.status.get(e.old_value, e.old_value)
+            new = labels.status.get(e.new_value, e.new_value)
+        return [
+            format_number(e.ticket_id),
+            self.cells.date(e.created_at),
+            self._name(e.actor_id, e.actor_name, e.actor_login),
+            labels.event.get(e.kind, e.kind),
+            old,
+            new,
+            self.cells.text(e.note, self.history.wrap_limit(6)) if e.note else None,
+            labels.visibility.get(e.visibility, e.visibility),
+        ]

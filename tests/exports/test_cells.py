@@ -1,0 +1,51 @@
+"""The safety layer of every cell: text never becomes a formula, XML never breaks."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from openpyxl import Workbook
+
+from exports.cells import MAX_CELL_TEXT, CellMaker, clean_text, looks_like_formula
+
+
+def maker(zone="UTC") -> CellMaker:
+    return CellMaker(Workbook(write_only=True).create_sheet("x"), "yyyy-mm-dd hh:mm", ZoneInfo(zone))
+
+
+def test_clean_text_drops_what_xml_forbids_and_keeps_the_rest():
+    assert clean_text("a\x00b\x01c\x08d\x0be\x0cf\x0eg\x1fh") == "abcdefgh"
+    assert clean_text("lone \ud800 surrogate and \ufffe\uffff") == "lone  surrogate and "
+    assert clean_text("tab\tnewline\nñandú 😀") == "tab\tnewline\nñandú 😀"
+    assert clean_text("windows\r\nmac\rend") == "windows\nmac\nend"
+    long = clean_text("x" * 40_000)
+    assert len(long) == MAX_CELL_TEXT and long.endswith("…")
+
+
+def test_what_looks_like_a_formula():
+    for risky in ("=1+1", "+1", "-1", "@SUM(1)", "\tx", "\rx", "\nx", "#N/A", "#DIV/0!"):
+        assert looks_like_formula(risky), risky
+    for plain in ("1+1", "a=b", "TKT-000001", "ana@example.com", "#42", "", "  =x"):
+        assert not looks_like_formula(plain), plain
+
+
+def test_text_cells_are_plain_unless_risky_or_long():
+    cells = maker()
+    assert (
+        cells.text("Printer jams") == "Printer jams" and cells.text("") is None and cells.text(None) is None
+    )
+    risky = cells.text("=HYPERLINK(1)")
+    assert (risky.value, risky.data_type, risky.quotePrefix) == ("=HYPERLINK(1)", "s", True)
+    wrapped = cells.text("word " * 20, wrap_over=30)
+    assert wrapped.alignment.wrap_text and not wrapped.quotePrefix
+    assert cells.text("short", wrap_over=30) == "short"
+    assert cells.text("two\nlines", wrap_over=30).alignment.wrap_text
+
+
+def test_dates_are_naive_local_times_with_the_date_format():
+    moment = datetime(2026, 3, 1, 15, 30, tzinfo=timezone.utc)
+    cell = maker("America/Bogota").date(moment)
+    assert cell.value == datetime(2026, 3, 1, 10, 30) and cell.number_format == "yyyy-mm-dd hh:mm"
+    assert maker("UTC").date(moment).value == datetime(2026, 3, 1, 15, 30)
+    assert maker().date(None) is None
