@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, Text, TypeDecorator
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    false,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from storage.domain import Priority, Status, format_number
@@ -55,6 +66,7 @@ class User(Base):
     tz: Mapped[str | None] = mapped_column(String(64))
     locale: Mapped[str | None] = mapped_column(String(16))
     fetched_at: Mapped[datetime | None]
+    wants_digest: Mapped[bool] = mapped_column(default=False, server_default=false())  # `/ticket digest on`
 
     @property
     def display(self) -> str:
@@ -81,6 +93,8 @@ class Ticket(Base):
         Index("ix_tickets_reporter", "reporter_id", "id"),
         Index("ix_tickets_engineer_status", "engineer_id", "status"),
         Index("ix_tickets_status_priority", "status", "priority"),
+        Index("ix_tickets_created", "created_at"),
+        Index("ix_tickets_closed", "closed_at"),
         {"sqlite_autoincrement": True},
     )
 
@@ -105,6 +119,22 @@ class Ticket(Base):
     reporter_dm_ts: Mapped[str | None] = mapped_column(String(32))
     engineer_dm_channel: Mapped[str | None] = mapped_column(String(32))
     engineer_dm_ts: Mapped[str | None] = mapped_column(String(32))
+    # Service levels (storage.sla): due times in UTC, moved on when the clock resumes after a pause
+    # (On hold, or Closed until a reopen); `sla_paused_at` is set while the clock stands still.
+    response_due_at: Mapped[datetime | None]
+    resolution_due_at: Mapped[datetime | None]
+    resolution_warn_at: Mapped[datetime | None]  # 75 % of the resolution target spent: "at risk"
+    first_response_at: Mapped[datetime | None]
+    sla_paused_at: Mapped[datetime | None]
+    # Satisfaction, asked on each close: "solved" or "reopened", an optional 1-5 rating and comment.
+    csat_outcome: Mapped[str | None] = mapped_column(String(16))
+    csat_rating: Mapped[int | None]
+    csat_comment: Mapped[str | None] = mapped_column(Text)
+    csat_at: Mapped[datetime | None]
+    # A ticket filed from a Slack message (shortcut or :ticket: reaction): where that message is.
+    source_channel: Mapped[str | None] = mapped_column(String(32))
+    source_ts: Mapped[str | None] = mapped_column(String(32))
+    source_permalink: Mapped[str | None] = mapped_column(String(500))
 
     reporter: Mapped[User] = relationship(foreign_keys=[reporter_id], lazy="joined")
     engineer: Mapped[User | None] = relationship(foreign_keys=[engineer_id], lazy="joined")
@@ -141,6 +171,27 @@ class TicketEvent(Base):
     visibility: Mapped[str] = mapped_column(String(16), default="public")
 
     actor: Mapped[User] = relationship(lazy="joined")
+
+
+class SlaAlert(Base):
+    """A warning the SLA sweep has sent: one row per ticket and threshold, so never twice."""
+
+    __tablename__ = "sla_alerts"
+
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(24), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ScheduledRun(Base):
+    """A scheduled job's run for one period (a day, a week): a digest goes out once even when
+    leadership changes hands, or two schedulers fire, in the same minute."""
+
+    __tablename__ = "scheduled_runs"
+
+    job: Mapped[str] = mapped_column(String(40), primary_key=True)
+    period: Mapped[str] = mapped_column(String(32), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class OutboxRow(Base):
