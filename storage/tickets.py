@@ -6,9 +6,10 @@ commit together or not at all. Callers pass plain values; nothing here knows Sla
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -22,6 +23,7 @@ from storage.db import Database
 from storage.domain import EventKind, Priority, Status, Visibility, can_transition
 from storage.errors import InvalidInput, InvalidTransition, NotAllowed, StaleTicket, TicketNotFound
 from storage.models import Engineer, Ticket, TicketEvent, User, utcnow
+from storage.sla import ServiceLevels
 
 TITLE_MAX = 150
 DESCRIPTION_MAX = 3000
@@ -46,10 +48,20 @@ class NewTicket:
 
 
 class TicketService:
-    def __init__(self, db: Database, *, admins: Collection[str], categories: Collection[str]) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        admins: Collection[str],
+        categories: Collection[str],
+        levels: ServiceLevels | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
         self.db = db
         self.admins = frozenset(admins)
         self.categories = tuple(categories)
+        self.levels = levels
+        self.clock = clock  # tests travel in time through it
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -115,7 +127,7 @@ class TicketService:
                 if key and (existing := session.scalar(select(Ticket).where(Ticket.request_key == key))):
                     return existing, False
                 self._touch_user(session, reporter)
-                now = utcnow()
+                now = self.clock()
                 ticket = Ticket(
                     reporter_id=reporter.user_id,
                     title=title,
@@ -127,6 +139,8 @@ class TicketService:
                     updated_at=now,
                     request_key=new.request_key,
                 )
+                if self.levels:
+                    self.levels.start(ticket, now)
                 session.add(ticket)
                 session.flush()
                 self._record(session, ticket, reporter, EventKind.CREATED, new_value=Status.OPEN.value)
@@ -159,7 +173,7 @@ class TicketService:
             # The new engineer gets a card of their own; the old one hears of it in its thread.
             ticket.engineer_dm_channel = ticket.engineer_dm_ts = None
             ticket.engineer_id = engineer_id
-            ticket.updated_at = utcnow()
+            ticket.updated_at = self.clock()
             self._record(
                 session,
                 ticket,
@@ -183,14 +197,17 @@ class TicketService:
         note = (note or "").strip() or None
         if note and len(note) > NOTE_MAX:
             raise InvalidInput({"note": "error.too_long"})
-        if target is Status.CLOSED and not note:
+        if target in (Status.CLOSED, Status.ON_HOLD) and not note:
+            # A resolution to close; a reason to put on hold (it stops the SLA clock).
             raise InvalidInput({"note": "error.required"})
         with self._changing(ticket_id) as (session, ticket):
             self._check_change(session, ticket, target, actor, expected_version)
             current = Status(ticket.status)
             reopening = current is Status.CLOSED and target is Status.OPEN
             self._touch_user(session, actor)
-            now = utcnow()
+            now = self.clock()
+            if self.levels:
+                self.levels.on_status(ticket, target, now, by_staff=self._is_staff_on(ticket, actor.user_id))
             ticket.status = target.value
             ticket.updated_at = now
             ticket.closed_at = now if target is Status.CLOSED else None
@@ -223,7 +240,9 @@ class TicketService:
         with self._changing(ticket_id) as (session, ticket):
             self._check_change(session, ticket, None, actor, None)
             self._touch_user(session, actor)
-            ticket.updated_at = utcnow()
+            ticket.updated_at = self.clock()
+            if self.levels and visibility is Visibility.PUBLIC:
+                self.levels.responded(ticket, ticket.updated_at)  # only staff may add notes
             return self._record(session, ticket, actor, EventKind.NOTE, note=text, visibility=visibility)
 
     def preview_change(

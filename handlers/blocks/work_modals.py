@@ -1,4 +1,4 @@
-"""Modals opened from a ticket's buttons: On hold (optional reason), Close (resolution), Add note."""
+"""Modals opened from a ticket's buttons: On hold (reason), Close (resolution), Add note."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ def _modal(tr: Translator, callback_id: str, title: str, submit: str, metadata: 
 
 
 def hold_view(tr: Translator, ticket: Ticket, metadata: str) -> View:
-    reason = _note_input(tr, "work.hold.reason", "work.hold.hint", optional=True)
+    reason = _note_input(tr, "work.hold.reason", "work.hold.hint", optional=False)
     return _modal(
         tr, ids.HOLD_VIEW, "work.hold.title", "work.hold.submit", metadata, [_about(tr, ticket), reason]
     )
