@@ -34,6 +34,12 @@ class EventKind(str, Enum):
     NOTE = "note"
     CLOSED = "closed"
     REOPENED = "reopened"
+    # Written by the scheduled sweeps (actor: SYSTEM_USER_ID), internal: the reporter is not told.
+    SLA_AT_RISK = "sla_at_risk"  # 75 % of the resolution target spent
+    SLA_BREACHED = "sla_breached"  # resolution target passed
+    RESPONSE_LATE = "response_late"  # no first response within its target
+    UNASSIGNED = "unassigned"  # nobody took it within UNASSIGNED_REMINDER_MINUTES
+    FEEDBACK = "feedback"  # the reporter answered "Was your problem solved?"
 
 
 class Visibility(str, Enum):
@@ -55,6 +61,10 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
 def can_transition(current: Status, target: Status) -> bool:
     return target in TRANSITIONS[current]
 
+
+# The author of what the bot does on its own (SLA warnings, reminders). Lower case, so no Slack
+# user id can ever be equal to it; it has a users row like any actor (foreign keys need one).
+SYSTEM_USER_ID = "ticketbot"
 
 TICKET_PREFIX = "TKT-"
 
