@@ -119,9 +119,7 @@ class ServiceLevels:
     targets: Mapping[str, Target]
 
     @classmethod
-    def parse(
-        cls, hours: str | None = None, targets: str | None = None, zone: str = "UTC"
-    ) -> ServiceLevels:
+    def parse(cls, hours: str | None = None, targets: str | None = None, zone: str = "UTC") -> ServiceLevels:
         calendar = BusinessHours.parse(hours or DEFAULT_BUSINESS_HOURS, zone)
         chosen = parse_targets(DEFAULT_TARGETS, calendar.day_seconds)
         chosen.update(parse_targets(targets or "", calendar.day_seconds))  # the rest keep defaults
