@@ -16,6 +16,7 @@ from bot.services import Services
 from handlers.blocks.actions import card_actions
 from handlers.blocks.cards import Message, ticket_card
 from handlers.blocks.replies import event_reply
+from handlers.blocks.sla import sla_line
 from handlers.text import mention
 from storage import outbox
 from storage.models import Ticket, TicketEvent
@@ -141,7 +142,8 @@ class SlackDelivery:
         picking = audience == TRIAGE and ticket.status != "closed"
         engineers = self.services.people.engineers() if picking else []
         actions = card_actions(tr, ticket, audience, engineers, settings.specialty_for(ticket.category))
-        return ticket_card(tr, ticket, settings.categories, intro=intro, actions=actions)
+        sla = sla_line(tr, ticket, self.services.tickets.clock(), staff=audience != REPORTER)
+        return ticket_card(tr, ticket, settings.categories, intro=intro, actions=actions, sla=sla)
 
     # -- thread replies ----------------------------------------------------------------------
 
@@ -159,10 +161,14 @@ class SlackDelivery:
             channel_col, ts_col = CARD_COLUMNS[audience]
             channel, thread_ts = getattr(ticket, channel_col), getattr(ticket, ts_col)
             channel = channel or self._destination(ticket, audience)
-            message = event_reply(self.services.tr, event)
+            admins = self.services.settings.admin_user_ids
+            message = event_reply(self.services.tr, event, ticket=ticket, admins=admins)
         if channel is None:
             return
-        self._call(self.client.chat_postMessage, channel=channel, thread_ts=thread_ts, **message.as_kwargs())
+        extra = {"reply_broadcast": True} if payload.get("broadcast") and thread_ts else {}
+        self._call(
+            self.client.chat_postMessage, channel=channel, thread_ts=thread_ts, **extra, **message.as_kwargs()
+        )
 
     # -- plumbing ----------------------------------------------------------------------------
 

@@ -29,7 +29,14 @@ REASSIGNED = "reassigned"  # the engineer it was taken from
 STATUS = "status"  # the reporter: in progress, on hold (with the reason), reopened
 CLOSED = "closed"  # the reporter, with the resolution
 UPDATE = "update"  # the reporter: a note they may see
-TEMPLATES = (RECEIVED, NEW_TICKET, ASSIGNED, REASSIGNED, STATUS, CLOSED, UPDATE)
+# The SLA sweep's warnings: the template is named after the event kind.
+WARNING_TEMPLATES = {
+    EventKind.SLA_AT_RISK: "sla_at_risk",  # the engineer (the admins while nobody has it)
+    EventKind.SLA_BREACHED: "sla_breached",  # the admins and the engineer
+    EventKind.RESPONSE_LATE: "response_late",  # the admins and the engineer
+    EventKind.UNASSIGNED: "unassigned",  # the admins
+}
+TEMPLATES = (RECEIVED, NEW_TICKET, ASSIGNED, REASSIGNED, STATUS, CLOSED, UPDATE, *WARNING_TEMPLATES.values())
 
 POLICY_KEY = "ticketbot.mail_policy"
 
@@ -82,6 +89,8 @@ def emails_for(ticket: Ticket, event: TicketEvent, policy: MailPolicy) -> list[t
             *((NEW_TICKET, Recipient(user_id=admin)) for admin in admins),
             *((NEW_TICKET, Recipient(address=address)) for address in policy.admin_emails),
         ]
+    if kind in WARNING_TEMPLATES:
+        return [(WARNING_TEMPLATES[kind], r) for r in _warned(ticket, kind, policy)]
     found: list[tuple[str, Recipient]] = []
     if kind is EventKind.ASSIGNED:
         found.append((ASSIGNED, Recipient(user_id=event.new_value)))
@@ -95,6 +104,17 @@ def emails_for(ticket: Ticket, event: TicketEvent, policy: MailPolicy) -> list[t
         found.append((UPDATE, reporter))  # internal notes are never emailed to the reporter
     # Nobody gets an email about what they just did themselves.
     return [(template, r) for template, r in found if r.user_id != event.actor_id]
+
+
+def _warned(ticket: Ticket, kind: EventKind, policy: MailPolicy) -> list[Recipient]:
+    admins = [Recipient(user_id=admin) for admin in sorted(policy.admin_user_ids)]
+    admins += [Recipient(address=address) for address in policy.admin_emails]
+    engineer = [Recipient(user_id=ticket.engineer_id)] if ticket.engineer_id else []
+    if kind is EventKind.UNASSIGNED or (kind is EventKind.SLA_AT_RISK and not engineer):
+        return admins
+    if kind is EventKind.SLA_AT_RISK:
+        return engineer
+    return admins + [r for r in engineer if r.user_id not in policy.admin_user_ids]
 
 
 def plan(session: Session, ticket: Ticket, event: TicketEvent) -> None:

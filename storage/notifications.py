@@ -31,12 +31,21 @@ def sync_card(session: Session, ticket: Ticket, audience: str) -> None:
 
 
 def reply(
-    session: Session, ticket: Ticket, event: TicketEvent, audience: str, thread: tuple[str, str] | None = None
+    session: Session,
+    ticket: Ticket,
+    event: TicketEvent,
+    audience: str,
+    thread: tuple[str, str] | None = None,
+    *,
+    broadcast: bool = False,
 ) -> None:
-    """A line in the thread of the audience's card (or of an explicit `thread`: channel, ts)."""
+    """A line in the thread of the audience's card (or of an explicit `thread`: channel, ts);
+    `broadcast` also shows it in the channel, for what must not hide in a thread."""
     payload: dict = {"ticket_id": ticket.id, "event_id": event.id, "audience": audience}
     if thread:
         payload["channel"], payload["thread_ts"] = thread
+    if broadcast:
+        payload["broadcast"] = True
     outbox.enqueue(session, outbox.SLACK_EVENT_REPLY, payload, stream(audience, ticket.id))
 
 
@@ -49,6 +58,9 @@ def plan(
     """
     email_plan.plan(session, ticket, event)
     kind = EventKind(event.kind)
+    if kind in WARNINGS:
+        warn(session, ticket, event, kind)
+        return
     if kind is EventKind.CREATED:
         sync_card(session, ticket, TRIAGE)
         sync_card(session, ticket, REPORTER)
@@ -67,6 +79,28 @@ def plan(
         if audience == ENGINEER and kind is EventKind.ASSIGNED:
             continue  # the engineer's new card says it all; a reply would repeat it
         reply(session, ticket, event, audience)
+
+
+WARNINGS = frozenset(
+    {EventKind.SLA_AT_RISK, EventKind.SLA_BREACHED, EventKind.RESPONSE_LATE, EventKind.UNASSIGNED}
+)
+
+
+def warn(session: Session, ticket: Ticket, event: TicketEvent, kind: EventKind) -> None:
+    """A scheduled warning: the engineer hears of a deadline coming, the triage channel of one
+    missed (in the channel itself, not only the thread) and of tickets nobody has taken."""
+    engineer = ticket.engineer_id is not None
+    sync_card(session, ticket, TRIAGE)  # staff cards show the SLA state
+    if engineer:
+        sync_card(session, ticket, ENGINEER)
+    if kind is EventKind.SLA_AT_RISK:
+        reply(session, ticket, event, ENGINEER if engineer else TRIAGE)
+    elif kind is EventKind.SLA_BREACHED:
+        reply(session, ticket, event, TRIAGE, broadcast=True)
+        if engineer:
+            reply(session, ticket, event, ENGINEER)
+    else:
+        reply(session, ticket, event, TRIAGE, broadcast=kind is EventKind.UNASSIGNED)
 
 
 def refresh_cards(session: Session, ticket: Ticket) -> None:

@@ -20,9 +20,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from storage import notifications
 from storage.db import Database
-from storage.domain import EventKind, Priority, Status, Visibility, can_transition
+from storage.domain import SYSTEM_USER_ID, EventKind, Priority, Status, Visibility, can_transition
 from storage.errors import InvalidInput, InvalidTransition, NotAllowed, StaleTicket, TicketNotFound
-from storage.models import Engineer, Ticket, TicketEvent, User, utcnow
+from storage.models import Engineer, SlaAlert, Ticket, TicketEvent, User, utcnow
 from storage.sla import ServiceLevels
 
 TITLE_MAX = 150
@@ -36,6 +36,9 @@ class Actor:
 
     user_id: str
     name: str = ""
+
+
+SYSTEM_ACTOR = Actor(SYSTEM_USER_ID, "ticketbot")
 
 
 @dataclass(frozen=True)
@@ -245,6 +248,25 @@ class TicketService:
                 self.levels.responded(ticket, ticket.updated_at)  # only staff may add notes
             return self._record(session, ticket, actor, EventKind.NOTE, note=text, visibility=visibility)
 
+    def alert(self, ticket_id: int, kind: EventKind, still_due: Callable[[Ticket], bool]) -> bool:
+        """Record a scheduled warning (SLA at risk or breached, late response, unassigned) as an
+        internal event by the system, once per ticket and kind; False if it was sent already or
+        no longer applies (`still_due` re-checks the ticket inside this transaction)."""
+        try:
+            with self.db.transaction() as session:
+                ticket = session.get(Ticket, ticket_id)
+                if ticket is None or session.get(SlaAlert, (ticket_id, kind.value)) is not None:
+                    return False
+                if not still_due(ticket):
+                    return False
+                now = self.clock()
+                session.add(SlaAlert(ticket_id=ticket_id, kind=kind.value, created_at=now))
+                self._touch_user(session, SYSTEM_ACTOR)
+                self._record(session, ticket, SYSTEM_ACTOR, kind, visibility=Visibility.INTERNAL, at=now)
+                return True
+        except IntegrityError:
+            return False  # another process sent it in the same instant
+
     def preview_change(
         self, ticket_id: int, target: Status | None, actor: Actor, expected_version: int | None = None
     ) -> Ticket:
@@ -340,6 +362,7 @@ class TicketService:
         note: str | None = None,
         visibility: Visibility = Visibility.PUBLIC,
         previous_card: tuple[str, str] | None = None,
+        at: datetime | None = None,
     ) -> TicketEvent:
         event = TicketEvent(
             ticket_id=ticket.id,
@@ -349,7 +372,7 @@ class TicketService:
             new_value=new_value,
             note=note,
             visibility=visibility.value,
-            created_at=ticket.updated_at,
+            created_at=at or ticket.updated_at,
         )
         session.add(event)
         session.flush()

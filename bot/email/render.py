@@ -107,7 +107,7 @@ def render(
         "priority": Badge(tr(f"priority.{priority}"), *PRIORITY_COLORS.get(priority, PRIORITY_COLORS["low"])),
         "greeting": tr("email.greeting", name=reader),
         "intro": tr(f"email.intro.{template}", engineer=engineer),
-        "change": _change(tr, event, name_of),
+        "change": _change(tr, ticket, event, name_of),
         "fields": [
             (tr("email.field.ticket"), ticket.number),
             (tr("card.status"), tr(f"status.{status}")),
@@ -136,7 +136,7 @@ def render(
     )
 
 
-def _change(tr: Translator, event: TicketEvent, name_of: Callable[[str | None], str]) -> dict:
+def _change(tr: Translator, ticket: Ticket, event: TicketEvent, name_of: Callable[[str | None], str]) -> dict:
     """The event, told in one line (and its note, labelled): the highlighted box of the email."""
     kind, actor = EventKind(event.kind), name_of(event.actor_id)
     if kind is EventKind.ASSIGNED:
@@ -144,6 +144,11 @@ def _change(tr: Translator, event: TicketEvent, name_of: Callable[[str | None], 
     elif kind is EventKind.STATUS:
         old, new = tr(f"status.{event.old_value}"), tr(f"status.{event.new_value}")
         text = tr("email.change.status", actor=actor, old=old, new=new)
+    elif kind in email_plan.WARNING_TEMPLATES:
+        due = ticket.response_due_at if kind is EventKind.RESPONSE_LATE else ticket.resolution_due_at
+        if kind is EventKind.UNASSIGNED:
+            due = ticket.created_at
+        text = tr(f"email.change.{kind.value}", due=_when(due or ticket.created_at))
     else:
         text = tr(f"email.change.{kind.value}", actor=actor)
     label = NOTE_LABEL.get(kind)

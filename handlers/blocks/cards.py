@@ -68,8 +68,10 @@ def ticket_card(
     *,
     intro: str | None = None,
     actions: Sequence[Block] = (),
+    sla: str | None = None,
 ) -> Message:
-    """The card for one ticket. `intro` is an mrkdwn line above it; `actions` go below."""
+    """The card for one ticket. `intro` is an mrkdwn line above it; `actions` go below; `sla`
+    is its service-level line (handlers.blocks.sla), for who may see it."""
     assignee = mention(ticket.engineer_id) if ticket.engineer_id else tr("card.unassigned")
     fields = [
         (tr("card.reporter"), mention(ticket.reporter_id)),
@@ -78,6 +80,8 @@ def ticket_card(
         (tr("card.category"), escape(category_name(tr, categories, ticket.category))),
         (tr("card.assignee"), assignee),
     ]
+    if sla:
+        fields.append((tr("sla.label"), sla))
     blocks: list[Block] = []
     if intro:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=intro)))
