@@ -20,9 +20,8 @@ from handlers.edge import logs_failures
 from handlers.feedback import actor_of, from_home
 from handlers.filters import filter_to_value
 from handlers.home_state import TEXT_MAX, HomeState
-from storage.dashboards import ADMIN, ENGINEER, Dashboards
+from storage.dashboards import ADMIN, ENGINEER, Dashboards, sla_counts
 from storage.domain import Status
-from storage.models import utcnow
 from storage.queries import NEWEST, QUEUE, TicketFilter
 
 QUEUE_STATUSES = (Status.OPEN.value, Status.IN_PROGRESS.value, Status.ON_HOLD.value)
@@ -56,6 +55,7 @@ class HomeTabs:
         shown = state.filter(TicketFilter())
         page = self.board.page(shown, state.page, PAGE_SIZE, NEWEST)
         counters = self.board.admin_counters(self.board.zone(user_id))
+        now = self.services.tickets.clock()
         needs_picker = any(t.engineer_id is None for t in page.tickets)
         engineers = self.services.people.engineers() if needs_picker else []
         return admin_home(
@@ -66,6 +66,8 @@ class HomeTabs:
             engineers,
             settings.specialty_for,
             filter_to_value(shown, "all"),
+            sla=sla_counts(self.services.db, now),
+            now=now,
         )
 
     def _engineer(self, user_id: str, state: HomeState) -> View:
@@ -73,7 +75,9 @@ class HomeTabs:
         page = self.board.page(queue, state.page, PAGE_SIZE, QUEUE)
         counters = self.board.engineer_counters(user_id, self.board.zone(user_id))
         export = filter_to_value(TicketFilter(statuses=QUEUE_STATUSES), "assigned")
-        return engineer_home(self.services.tr, counters, page, state.but(page=page.number), export, utcnow())
+        now = self.services.tickets.clock()
+        sla = sla_counts(self.services.db, now, user_id)
+        return engineer_home(self.services.tr, counters, page, state.but(page=page.number), export, now, sla)
 
 
 def _selected(action: dict) -> str:

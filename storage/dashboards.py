@@ -137,6 +137,22 @@ class Dashboards:
         )
 
 
+def sla_counts(db: Database, now: datetime, engineer_id: str | None = None) -> dict[str, int]:
+    """How many running tickets are at risk and how many breached (storage.sla's rules in SQL)."""
+    query = select(
+        _count_if((Ticket.resolution_warn_at <= now) & (Ticket.resolution_due_at > now)),
+        _count_if(Ticket.resolution_due_at <= now),
+    ).where(
+        Ticket.status.in_((Status.OPEN.value, Status.IN_PROGRESS.value)),  # the clock runs for these
+        Ticket.sla_paused_at.is_(None),
+    )
+    if engineer_id is not None:
+        query = query.where(Ticket.engineer_id == engineer_id)
+    with db.read() as session:
+        at_risk, breached = (int(v) for v in session.execute(query).one())
+    return {"at_risk": at_risk, "breached": breached}
+
+
 def _start_of_day(moment: datetime, zone: tzinfo) -> datetime:
     local = moment.astimezone(zone)
     return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(timezone.utc)

@@ -14,6 +14,10 @@ MESSAGES = {
     "sla.state.breached": ("Breached", "Vencido"),
     "sla.state.paused": ("Paused", "Pausado"),
     "sla.state.met": ("Met", "Cumplido"),
+    "dash.sla": (
+        ":warning: At risk: *{at_risk}* · :rotating_light: Breached: *{breached}*",
+        ":warning: En riesgo: *{at_risk}* · :rotating_light: Vencidos: *{breached}*",
+    ),
     "event.sla_at_risk": (
         ":warning: {number} is at risk: three quarters of its resolution time are used. Due {when}.",
         ":warning: {number} está en riesgo: ya se usó el 75 % de su tiempo de solución. Vence {when}.",

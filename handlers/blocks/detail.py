@@ -4,6 +4,7 @@ short "where it stands now" line that answers a refused or stale click."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from slack_sdk.models.blocks import Block, ContextBlock, DividerBlock, MarkdownTextObject, SectionBlock
 
@@ -11,6 +12,7 @@ from bot.config import Category
 from bot.i18n import Translator
 from handlers.blocks.cards import Message, priority_label, status_label, ticket_card
 from handlers.blocks.replies import event_text
+from handlers.blocks.sla import sla_badge
 from handlers.text import clip, escape, mention, slack_date
 from storage.models import Ticket, TicketEvent
 
@@ -33,8 +35,10 @@ def state_line(tr: Translator, ticket: Ticket) -> str:
     )
 
 
-def list_line(tr: Translator, ticket: Ticket) -> str:
-    return tr(
+def list_line(tr: Translator, ticket: Ticket, now: datetime | None = None) -> str:
+    """One ticket in a staff list; with `now`, flagged when at risk, breached or paused."""
+    badge = sla_badge(tr, ticket, now) if now is not None else ""
+    line = tr(
         "list.line",
         number=ticket.number,
         title=escape(clip(ticket.title, 100)),
@@ -44,6 +48,7 @@ def list_line(tr: Translator, ticket: Ticket) -> str:
         assignee=assignee_text(tr, ticket),
         when=slack_date(ticket.updated_at),
     )
+    return f"{line} · {badge}" if badge else line
 
 
 def ticket_detail(

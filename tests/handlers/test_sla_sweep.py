@@ -6,6 +6,7 @@ response and 4 h to resolve, so it turns "at risk" after 3 h.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, select
@@ -85,6 +86,14 @@ def test_each_warning_fires_once_at_its_threshold(harness):
     assert any("missed its resolution target" in t for t in replies(fake, triage))
     poll(lambda: any("missed" in t for t in replies(fake, engineer)), what="the engineer hears of it")
     card_showing(fake, triage, "Breached")
+
+    # The admin's and the engineer's Home tabs count it and flag the ticket.
+    for who in (ADMIN, CARLOS):
+        h.slack.home_opened(user=who)
+        home = json.dumps(
+            fake.wait_for("views.publish", lambda c, w=who: c.params["user_id"] == w)[-1].params
+        )
+        assert "Breached: *1*" in home and ":rotating_light: Breached" in home, who
 
     with h.db.read() as s:
         alerts = sorted(s.scalars(select(SlaAlert.kind).where(SlaAlert.ticket_id == ticket_id)))
