@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, ServerErrorRetryHandler
 
 from bot.config import Settings
+from bot.digests import Digests
 from bot.dispatcher import Dispatcher
 from bot.email.delivery import EmailDelivery
 from bot.export_delivery import ExportDelivery
@@ -180,4 +181,6 @@ def build(settings: Settings, db: Database | None = None) -> Runtime:
         coalesce=True,
         max_instances=1,
     )
+    # Daily digest, engineers' morning DMs, weekly report: their deliverers and cron jobs.
+    Digests(web_client(settings, retries=False), services).install(runtime)
     return runtime

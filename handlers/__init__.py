@@ -22,3 +22,7 @@ def register_all(app: App, services: Services) -> None:
     triage.register(app, services, homes)
     work.register(app, services, homes)
     export.register(app, services, router)  # /ticket export, the Home's Export to Excel button
+
+    from handlers import digest
+
+    digest.register(app, services, router)  # /ticket digest on|off
