@@ -8,12 +8,13 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import delete, update
+from sqlalchemy import delete, func, select, update
 
 from storage.models import ScheduledRun, Ticket
 from storage.people import Profile
 from storage.tickets import Actor, NewTicket
 from tests.conftest import ADMIN, REPORTER, _harness
+from tests.waiting import wait_until
 
 ZONE = "America/Bogota"  # UTC-5 all year: local days differ from UTC days, no DST to blur them
 BOGOTA = ZoneInfo(ZONE)
@@ -80,3 +81,10 @@ def seed(h) -> None:
                     sla_paused_at=paused,
                 )
             )
+    with_cards = select(func.count()).select_from(Ticket).where(Ticket.triage_ts.is_not(None))
+    wait_until(lambda: _count(h, with_cards) == len(DATA), 10, "every triage card posted")
+
+
+def _count(h, query) -> int:
+    with h.db.read() as session:
+        return session.scalar(query)

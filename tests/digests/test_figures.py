@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from handlers.blocks.digest import daily_digest_message, engineer_summary_message
 from bot.i18n import Translator
+from handlers.blocks.digest import daily_digest_message, engineer_summary_message
 from storage import sla
 from storage.digests import (
     DailyDigest,
@@ -41,7 +41,10 @@ def test_daily_figures_of_the_known_data_set(dh):
     assert numbers(digest.breached) == [NUMBER["F Badge broken"], NUMBER["A VPN down"]]
     assert numbers(digest.at_risk) == [NUMBER["B Laptop slow"]]
     assert numbers(digest.unassigned) == [NUMBER["F Badge broken"], NUMBER["A VPN down"]]
-    assert digest.breached.lines[1].title == "A VPN down" and digest.at_risk.lines[0].engineer_name == "Carlos Pérez"
+    assert (
+        digest.breached.lines[1].title == "A VPN down"
+        and digest.at_risk.lines[0].engineer_name == "Carlos Pérez"
+    )
     assert DailyDigest.from_dict(digest.to_dict()) == digest  # what the outbox row carries
 
 
@@ -84,7 +87,10 @@ def _line(i: int) -> TicketLine:
 def test_long_lists_are_capped_with_and_n_more_in_both_languages():
     many = Listed([_line(i) for i in range(1, 11)], 14)
     digest = DailyDigest(date(2026, 3, 9), ZONE, NOW, 0, 0, 14, {"high": 14}, [], many, many, many)
-    for language, more, unassigned in (("en", "…and 4 more", "Unassigned"), ("es", "…y 4 más", "Sin asignar")):
+    for language, more, unassigned in (
+        ("en", "…and 4 more", "Unassigned"),
+        ("es", "…y 4 más", "Sin asignar"),
+    ):
         message = daily_digest_message(Translator(language), digest, lambda line: f"https://x/{line.id}")
         text = str([b.to_dict() for b in message.blocks])
         assert text.count(more) == 3 and "<https://x/10|TKT-000010>" in text and unassigned in text
