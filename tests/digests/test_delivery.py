@@ -14,7 +14,7 @@ from bot.digests import Digests
 from storage import outbox
 from storage.models import OutboxRow, User
 from tests.conftest import ADMIN, REPORTER, TRIAGE, _harness
-from tests.digests.conftest import CARLOS, MARIA, NOW, NUMBER, seed
+from tests.digests.conftest import CARLOS, MARIA, NOW, NUMBER, ZONE, seed
 from tests.exports.readback import read_back
 from tests.fakes.smtp import FakeSMTP
 from tests.waiting import wait_until
@@ -158,3 +158,17 @@ def test_no_admin_emails_no_mail(dh):
     delivered(dh, outbox.SLACK_EXPORT)
     assert rows(dh, outbox.EMAIL_REPORT) == []
     assert ADMIN  # the export was the bot's own: no admin had to ask
+
+
+def test_the_jobs_are_scheduled_in_the_workspace_zone(dh, digest_settings, db, fake_slack):
+    daily, weekly = (
+        dh.runtime.scheduler.get_job("daily-digest"),
+        dh.runtime.scheduler.get_job("weekly-report"),
+    )
+    assert str(daily.trigger.timezone) == ZONE and "hour='8', minute='0'" in str(daily.trigger)
+    assert "day_of_week='mon'" in str(weekly.trigger) and str(weekly.trigger.timezone) == ZONE
+    assert daily.misfire_grace_time == weekly.misfire_grace_time == 3600 and daily.coalesce
+    off = replace(digest_settings, digest_time=None, weekly_report_cron=None)
+    for h in _harness(off, db, fake_slack):
+        assert h.runtime.scheduler.get_job("daily-digest") is None
+        assert h.runtime.scheduler.get_job("weekly-report") is None
