@@ -14,6 +14,7 @@ from storage.models import Ticket, TicketEvent
 
 TRIAGE, REPORTER, ENGINEER = "triage", "reporter", "engineer"
 FORMER_ENGINEER = "former_engineer"  # the DM card of an engineer a ticket was taken from
+SOURCE = "source"  # the thread of the Slack message a ticket was filed from
 _CARD_KIND = {
     TRIAGE: outbox.SLACK_TRIAGE_CARD,
     REPORTER: outbox.SLACK_REPORTER_CARD,
@@ -101,6 +102,13 @@ def warn(session: Session, ticket: Ticket, event: TicketEvent, kind: EventKind) 
             reply(session, ticket, event, ENGINEER)
     else:
         reply(session, ticket, event, TRIAGE, broadcast=kind is EventKind.UNASSIGNED)
+
+
+def source_reply(session: Session, ticket: Ticket, event: TicketEvent, thread_ts: str | None) -> None:
+    """Answer in the thread of the Slack message a ticket was filed from: its number (delivery
+    also fetches the message's permalink for the cards)."""
+    payload = {"ticket_id": ticket.id, "event_id": event.id, "thread_ts": thread_ts or ticket.source_ts}
+    outbox.enqueue(session, outbox.SLACK_SOURCE_REPLY, payload, stream(SOURCE, ticket.id))
 
 
 def refresh_cards(session: Session, ticket: Ticket) -> None:

@@ -48,6 +48,11 @@ class NewTicket:
     category: str
     priority: str = Priority.MEDIUM.value
     request_key: str | None = None
+    # Filed from a Slack message (shortcut or :ticket: reaction): where it is; `source_thread_ts`
+    # is its thread's root when it is a reply (the bot answers there).
+    source_channel: str | None = None
+    source_ts: str | None = None
+    source_thread_ts: str | None = None
 
 
 class TicketService:
@@ -103,8 +108,17 @@ class TicketService:
 
     # -- changing ----------------------------------------------------------------------------
 
-    def create(self, reporter: Actor, new: NewTicket) -> tuple[Ticket, bool]:
-        """File a ticket; returns it and whether it is new (False: the same request came twice)."""
+    def filed_from(self, channel: str, ts: str) -> Ticket | None:
+        """The ticket already filed from the Slack message at (channel, ts), if any."""
+        with self.db.read() as session:
+            query = select(Ticket).where(Ticket.source_channel == channel, Ticket.source_ts == ts)
+            return session.scalars(query.order_by(Ticket.id).limit(1)).first()
+
+    def create(self, reporter: Actor, new: NewTicket, filed_by: Actor | None = None) -> tuple[Ticket, bool]:
+        """File a ticket; returns it and whether it is new (False: the same request came twice).
+
+        `filed_by` is who filed it for `reporter` (a :ticket: reaction, the message shortcut on
+        someone's message): the actor of its history's first event."""
         title, description = new.title.strip(), new.description.strip()
         errors: dict[str, str] = {}
         if not title:
@@ -130,6 +144,8 @@ class TicketService:
                 if key and (existing := session.scalar(select(Ticket).where(Ticket.request_key == key))):
                     return existing, False
                 self._touch_user(session, reporter)
+                if filed_by is not None and filed_by.user_id != reporter.user_id:
+                    self._touch_user(session, filed_by)
                 now = self.clock()
                 ticket = Ticket(
                     reporter_id=reporter.user_id,
@@ -141,12 +157,18 @@ class TicketService:
                     created_at=now,
                     updated_at=now,
                     request_key=new.request_key,
+                    source_channel=new.source_channel,
+                    source_ts=new.source_ts,
                 )
                 if self.levels:
                     self.levels.start(ticket, now)
                 session.add(ticket)
                 session.flush()
-                self._record(session, ticket, reporter, EventKind.CREATED, new_value=Status.OPEN.value)
+                event = self._record(
+                    session, ticket, filed_by or reporter, EventKind.CREATED, new_value=Status.OPEN.value
+                )
+                if new.source_channel and new.source_ts:
+                    notifications.source_reply(session, ticket, event, new.source_thread_ts)
                 return ticket, True
         except IntegrityError:
             # The same view submission raced itself in: the other request filed it.
