@@ -12,6 +12,7 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 from sqlalchemy import update
 
 from bot.dispatcher import Deliver, Permanent, Retry
+from bot.intake_delivery import SourceReplies
 from bot.services import Services
 from handlers.blocks.actions import card_actions
 from handlers.blocks.cards import Message, ticket_card
@@ -66,6 +67,9 @@ class SlackDelivery:
             outbox.SLACK_REPORTER_CARD: lambda p: self.sync_card(p, REPORTER),
             outbox.SLACK_ENGINEER_CARD: lambda p: self.sync_card(p, ENGINEER),
             outbox.SLACK_EVENT_REPLY: self.event_reply,
+            outbox.SLACK_SOURCE_REPLY: SourceReplies(
+                self.client, self.services, self._ticket, self._call
+            ).deliver,
         }
 
     # -- cards -------------------------------------------------------------------------------

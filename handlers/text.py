@@ -17,6 +17,13 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def slack_link(url: str, label: str) -> str:
+    """`<url|label>` for a URL Slack gave us (a permalink); just the label if the URL looks odd."""
+    if not url.startswith("https://") or any(c in url for c in "<>| \n"):
+        return escape(label)
+    return f"<{url}|{escape(label)}>"
+
+
 def mention(user_id: str) -> str:
     return f"<@{user_id}>"
 

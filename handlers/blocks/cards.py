@@ -17,7 +17,7 @@ from slack_sdk.models.blocks import (
 from bot.config import Category
 from bot.i18n import Translator
 from handlers.blocks.ticket_form import category_label
-from handlers.text import clip, escape, mention, slack_date
+from handlers.text import clip, escape, mention, slack_date, slack_link
 from storage.models import Ticket
 
 STATUS_EMOJI = {
@@ -98,6 +98,9 @@ def ticket_card(
             ]
         ),
     ]
+    if ticket.source_permalink:  # filed from a Slack message: the permalink chat.getPermalink gave
+        link = slack_link(ticket.source_permalink, tr("intake.from_message"))
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=link)]))
     if actions:
         blocks.append(DividerBlock())
         blocks.extend(actions)
