@@ -26,3 +26,7 @@ def register_all(app: App, services: Services) -> None:
     from handlers import digest
 
     digest.register(app, services, router)  # /ticket digest on|off
+
+    from handlers import intake
+
+    intake.register(app, services)  # the "Create ticket" message shortcut, :ticket: reactions

@@ -40,3 +40,9 @@ HOME_SEARCH = "home_search"
 HOME_CLEAR = "home_clear"
 HOME_PREVIOUS = "home_previous"
 HOME_NEXT = "home_next"
+
+# Tickets from a Slack message: the message shortcut (manifest.yml) and the modal it opens, whose
+# private_metadata carries where the message is (handlers/intake.py)
+MESSAGE_SHORTCUT = "create_ticket_from_message"
+MESSAGE_TICKET_VIEW = "ticket_from_message"
+INTAKE_REACTION = "ticket"  # :ticket: on a message in an INTAKE_CHANNELS channel files it

@@ -8,6 +8,7 @@ import yaml
 
 from bot.check import REQUIRED_SCOPES
 from bot.cli import main
+from handlers import ids
 
 MANIFEST = Path(__file__).resolve().parents[1] / "manifest.yml"
 
@@ -17,7 +18,9 @@ def test_manifest_declares_exactly_the_scopes_the_app_uses():
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == REQUIRED_SCOPES
     assert manifest["settings"]["socket_mode_enabled"] is True
     assert manifest["features"]["slash_commands"][0]["command"] == "/ticket"
-    assert manifest["settings"]["event_subscriptions"]["bot_events"] == ["app_home_opened"]
+    assert manifest["settings"]["event_subscriptions"]["bot_events"] == ["app_home_opened", "reaction_added"]
+    (shortcut,) = manifest["features"]["shortcuts"]
+    assert shortcut["type"] == "message" and shortcut["callback_id"] == ids.MESSAGE_SHORTCUT
 
 
 def test_everything_ready(cli_env, monkeypatch, capsys):
