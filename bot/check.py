@@ -102,18 +102,18 @@ def check_slack(settings: Settings, state: dict) -> Iterator[Result]:
         yield Result("scopes", True, "all granted")
     if settings.triage_channel_id:
         yield _triage_membership(client, settings.triage_channel_id)
+    for channel in sorted(settings.intake_channels):  # a :ticket: there needs the bot to read it
+        yield _triage_membership(client, channel, what="intake channel")
 
 
-def _triage_membership(client, channel: str) -> Result:
+def _triage_membership(client, channel: str, what: str = "triage channel") -> Result:
     try:
         info = client.conversations_info(channel=channel)["channel"]
     except SlackApiError as error:
-        return Result("triage channel", False, f"{channel}: {error.response.get('error')}")
+        return Result(what, False, f"{channel}: {error.response.get('error')}")
     if not info.get("is_member"):
-        return Result(
-            "triage channel", False, f"the bot is not in #{info.get('name', channel)}: /invite it there"
-        )
-    return Result("triage channel", True, f"the bot is in #{info.get('name', channel)}")
+        return Result(what, False, f"the bot is not in #{info.get('name', channel)}: /invite it there")
+    return Result(what, True, f"the bot is in #{info.get('name', channel)}")
 
 
 def check_email(settings: Settings, state: dict) -> Iterator[Result]:

@@ -171,6 +171,7 @@ def register(app: App, services: Services) -> None:
             or item.get("type") != "message"
             or channel not in settings.intake_channels
             or not (isinstance(ts, str) and TS.match(ts))
+            or not USER_ID.match(event.get("user") or "")
         ):
             return
         bot_user_id = context.get("bot_user_id")

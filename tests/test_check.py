@@ -61,3 +61,15 @@ def test_unreachable_database_and_refused_token(cli_env, monkeypatch, capsys, fa
     assert main(["check"]) == 1
     out = capsys.readouterr().out
     assert "✘ database: unreachable" in out and "✘ Slack token: refused: invalid_auth" in out
+
+
+def test_intake_channels_the_bot_is_not_in_are_named(cli_env, monkeypatch, capsys, fake_slack):
+    monkeypatch.setenv("TRIAGE_CHANNEL_ID", "C0TRIAGE")
+    monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-1")
+    monkeypatch.setenv("INTAKE_CHANNELS", "C0HELP,C0OPS")
+    fake_slack.not_member_channels.add("C0OPS")
+    assert main(["db", "upgrade"]) == 0
+    assert main(["check"]) == 1
+    out = capsys.readouterr().out
+    assert "✔ intake channel: the bot is in #c0help" in out
+    assert "✘ intake channel: the bot is not in #c0ops: /invite it there" in out
