@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from handlers.message_text import clip_words, first_line, mentioned_users, plain_text
+from handlers.text import escape
 
 
 @pytest.mark.parametrize(
@@ -45,3 +48,12 @@ def test_first_line_and_word_clipping():
 
 def test_mentioned_users_once_each_in_order():
     assert mentioned_users("<@U2> <@U1> <@U2> <@U3|named>") == ["U2", "U1"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(markup=st.text(alphabet=st.sampled_from("<>@#!|*_~`&;lgtamp \nUC12:/.^"), max_size=400) | st.text())
+def test_any_markup_becomes_a_title_and_description_that_fit(markup):
+    plain = plain_text(markup)
+    title, description = clip_words(first_line(plain), 150), clip_words(plain, 3000)
+    assert len(title) <= 150 and "\n" not in title and len(description) <= 3000
+    assert "<!channel>" not in escape(title) and "<@" not in escape(description)
