@@ -26,3 +26,7 @@ def register_all(app: App, services: Services) -> None:
     from handlers import digest
 
     digest.register(app, services, router)  # /ticket digest on|off
+
+    from handlers import csat
+
+    csat.register(app, services)  # "Was your problem solved?" on the reporter's closed card
