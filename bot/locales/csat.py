@@ -99,7 +99,6 @@ MESSAGES = {
     ),
     "email.label.comment": ("Comment", "Comentario"),
     # Exports and the admin's Home tab
-    "export.event.feedback": ("Feedback", "Satisfacción"),
     "export.summary.csat": ("Satisfaction (1-5 stars)", "Satisfacción (1 a 5 estrellas)"),
     "export.summary.csat_average": ("Average rating", "Calificación promedio"),
     "export.summary.csat_count": ("Ratings", "Calificaciones"),

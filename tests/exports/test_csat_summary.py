@@ -68,7 +68,7 @@ def test_summary_has_the_average_rating_per_engineer_and_overall(db, tmp_path, s
         ["All engineers", 3],
     ]
     # The comment is in the history as text, never a formula.
-    feedback = [r for r in book.records("History") if r["Event"] == "Feedback"]
+    feedback = [r for r in book.records("History") if r["Event"] == "Satisfaction answer"]
     assert [r["Note"] for r in feedback if r["Note"]] == [FORMULA]
     cell = next(c for row in book.book["History"].iter_rows() for c in row if c.value == FORMULA)
     assert cell.data_type == "s"
