@@ -30,3 +30,7 @@ def register_all(app: App, services: Services) -> None:
     from handlers import intake
 
     intake.register(app, services)  # the "Create ticket" message shortcut, :ticket: reactions
+
+    from handlers import csat
+
+    csat.register(app, services)  # "Was your problem solved?" on the reporter's closed card

@@ -14,6 +14,7 @@ from slack_sdk.models.views import View
 
 from bot.services import Services
 from handlers import ids
+from handlers.blocks.csat import dashboard_blocks as csat_dashboard
 from handlers.blocks.dashboards import PAGE_SIZE, admin_home, engineer_home
 from handlers.blocks.home import HOME_TICKETS, reporter_home
 from handlers.edge import logs_failures
@@ -68,6 +69,7 @@ class HomeTabs:
             filter_to_value(shown, "all"),
             sla=sla_counts(self.services.db, now),
             now=now,
+            satisfaction=csat_dashboard(self.services.tr, self.board.satisfaction()),
         )
 
     def _engineer(self, user_id: str, state: HomeState) -> View:

@@ -17,6 +17,7 @@ from storage.db import Database
 from storage.domain import Priority, Status
 from storage.models import Engineer, Ticket, User, utcnow
 from storage.queries import TicketFilter
+from storage.satisfaction import Satisfaction, satisfaction
 
 ADMIN, ENGINEER, REPORTER = "admin", "engineer", "reporter"
 NOT_CLOSED = Ticket.status != Status.CLOSED.value
@@ -135,6 +136,10 @@ class Dashboards:
             oldest_open=oldest_open,
             closed_this_week=row[-1],
         )
+
+    def satisfaction(self) -> Satisfaction:
+        with self.db.read() as session:
+            return satisfaction(session)
 
 
 def sla_counts(db: Database, now: datetime, engineer_id: str | None = None) -> dict[str, int]:

@@ -82,3 +82,13 @@ def parse_number(text: str) -> int | None:
         return None
     number = int(value)
     return number if number > 0 else None
+
+
+class CsatOutcome(str, Enum):
+    """The reporter's answer to "Was your problem solved?" (tickets.csat_outcome)."""
+
+    SOLVED = "solved"
+    REOPENED = "reopened"
+
+
+CSAT_RATINGS = range(1, 6)  # 1 to 5 stars

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from storage import outbox
 from storage.db import Database
-from storage.domain import EventKind, Visibility
+from storage.domain import CsatOutcome, EventKind, Visibility
 from storage.models import Ticket, TicketEvent
 
 EMAIL = "email.message"  # outbox kind; payload: ticket_id, event_id, template, to
@@ -36,7 +36,18 @@ WARNING_TEMPLATES = {
     EventKind.RESPONSE_LATE: "response_late",  # the admins and the engineer
     EventKind.UNASSIGNED: "unassigned",  # the admins
 }
-TEMPLATES = (RECEIVED, NEW_TICKET, ASSIGNED, REASSIGNED, STATUS, CLOSED, UPDATE, *WARNING_TEMPLATES.values())
+FEEDBACK = "feedback"  # the engineer: the reporter's rating, or their "not solved"
+TEMPLATES = (
+    RECEIVED,
+    NEW_TICKET,
+    ASSIGNED,
+    REASSIGNED,
+    STATUS,
+    CLOSED,
+    UPDATE,
+    FEEDBACK,
+    *WARNING_TEMPLATES.values(),
+)
 
 POLICY_KEY = "ticketbot.mail_policy"
 
@@ -102,6 +113,9 @@ def emails_for(ticket: Ticket, event: TicketEvent, policy: MailPolicy) -> list[t
         found.append((CLOSED, reporter))
     elif kind is EventKind.NOTE and event.visibility != Visibility.INTERNAL.value:
         found.append((UPDATE, reporter))  # internal notes are never emailed to the reporter
+    elif kind is EventKind.FEEDBACK and ticket.engineer_id and event.new_value != CsatOutcome.SOLVED.value:
+        # A rating or a "not solved"; a bare "yes" is told in Slack only (a rating often follows).
+        found.append((FEEDBACK, Recipient(user_id=ticket.engineer_id)))
     # Nobody gets an email about what they just did themselves.
     return [(template, r) for template, r in found if r.user_id != event.actor_id]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from storage import email_plan, outbox
-from storage.domain import EventKind, Visibility
+from storage.domain import CsatOutcome, EventKind, Visibility
 from storage.models import Ticket, TicketEvent
 
 TRIAGE, REPORTER, ENGINEER = "triage", "reporter", "engineer"
@@ -70,6 +70,8 @@ def plan(
         former_card(session, ticket, previous_card)
         reply(session, ticket, event, ENGINEER, thread=previous_card)
 
+    if kind is EventKind.FEEDBACK and event.new_value == CsatOutcome.REOPENED.value:
+        return  # "No, reopen": the reopen event written with it told every card and thread
     internal = event.visibility == Visibility.INTERNAL.value
     found = [TRIAGE, REPORTER] + ([ENGINEER] if ticket.engineer_id else [])
     for audience in found:
@@ -79,6 +81,8 @@ def plan(
         sync_card(session, ticket, audience)
         if audience == ENGINEER and kind is EventKind.ASSIGNED:
             continue  # the engineer's new card says it all; a reply would repeat it
+        if audience == REPORTER and kind is EventKind.FEEDBACK:
+            continue  # their own answer: their redrawn card shows it
         reply(session, ticket, event, audience)
 
 

@@ -20,14 +20,31 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from storage import notifications
 from storage.db import Database
-from storage.domain import SYSTEM_USER_ID, EventKind, Priority, Status, Visibility, can_transition
-from storage.errors import InvalidInput, InvalidTransition, NotAllowed, StaleTicket, TicketNotFound
+from storage.domain import (
+    CSAT_RATINGS,
+    SYSTEM_USER_ID,
+    CsatOutcome,
+    EventKind,
+    Priority,
+    Status,
+    Visibility,
+    can_transition,
+)
+from storage.errors import (
+    AlreadyAnswered,
+    InvalidInput,
+    InvalidTransition,
+    NotAllowed,
+    StaleTicket,
+    TicketNotFound,
+)
 from storage.models import Engineer, SlaAlert, Ticket, TicketEvent, User, utcnow
 from storage.sla import ServiceLevels
 
 TITLE_MAX = 150
 DESCRIPTION_MAX = 3000
 NOTE_MAX = 3000
+KEEP = object()  # `rate(comment=KEEP)`: leave the comment as it is
 
 
 @dataclass(frozen=True)
@@ -227,26 +244,31 @@ class TicketService:
             raise InvalidInput({"note": "error.required"})
         with self._changing(ticket_id) as (session, ticket):
             self._check_change(session, ticket, target, actor, expected_version)
-            current = Status(ticket.status)
-            reopening = current is Status.CLOSED and target is Status.OPEN
-            self._touch_user(session, actor)
-            now = self.clock()
-            if self.levels:
-                self.levels.on_status(ticket, target, now, by_staff=self._is_staff_on(ticket, actor.user_id))
-            ticket.status = target.value
-            ticket.updated_at = now
-            ticket.closed_at = now if target is Status.CLOSED else None
-            kind = (
-                EventKind.CLOSED
-                if target is Status.CLOSED
-                else EventKind.REOPENED
-                if reopening
-                else EventKind.STATUS
-            )
-            self._record(
-                session, ticket, actor, kind, old_value=current.value, new_value=target.value, note=note
-            )
+            self._move(session, ticket, target, actor, note)
             return ticket
+
+    def _move(self, session: Session, ticket: Ticket, target: Status, actor: Actor, note: str | None) -> None:
+        """The status change itself, checks done, in the caller's transaction."""
+        current = Status(ticket.status)
+        reopening = current is Status.CLOSED and target is Status.OPEN
+        self._touch_user(session, actor)
+        now = self.clock()
+        if self.levels:
+            self.levels.on_status(ticket, target, now, by_staff=self._is_staff_on(ticket, actor.user_id))
+        ticket.status = target.value
+        ticket.updated_at = now
+        ticket.closed_at = now if target is Status.CLOSED else None
+        if target is Status.CLOSED:
+            # Each close asks "Was your problem solved?" afresh.
+            ticket.csat_outcome = ticket.csat_rating = ticket.csat_comment = ticket.csat_at = None
+        kind = (
+            EventKind.CLOSED
+            if target is Status.CLOSED
+            else EventKind.REOPENED
+            if reopening
+            else EventKind.STATUS
+        )
+        self._record(session, ticket, actor, kind, old_value=current.value, new_value=target.value, note=note)
 
     def close(
         self, ticket_id: int, actor: Actor, resolution: str, expected_version: int | None = None
@@ -400,3 +422,86 @@ class TicketService:
         session.flush()
         notifications.plan(session, ticket, event, previous_card=previous_card)
         return event
+
+    # -- satisfaction: "Was your problem solved?", asked of the reporter on each close ---------
+
+    def preview_feedback(self, ticket_id: int, actor: Actor, *, rating: bool = False) -> Ticket:
+        """Raise now what `not_solved` (or `rate`, with `rating`) would raise, changing nothing:
+        a modal is only opened for an answer that can be given."""
+        with self.db.read() as session:
+            ticket = session.get(Ticket, ticket_id)
+            if ticket is None:
+                raise TicketNotFound(number=ticket_id)
+            self._check_feedback(session, ticket, actor, rating=rating)
+            return ticket
+
+    def solved(self, ticket_id: int, actor: Actor) -> Ticket:
+        """The reporter says yes: the problem is solved. A rating may follow (`rate`)."""
+        with self._changing(ticket_id) as (session, ticket):
+            self._check_feedback(session, ticket, actor)
+            self._touch_user(session, actor)
+            ticket.updated_at = ticket.csat_at = self.clock()
+            ticket.csat_outcome = CsatOutcome.SOLVED.value
+            self._record(session, ticket, actor, EventKind.FEEDBACK, new_value=CsatOutcome.SOLVED.value)
+            return ticket
+
+    def not_solved(self, ticket_id: int, actor: Actor, reason: str, comment: str | None = None) -> Ticket:
+        """The reporter says no: the ticket is reopened (`reason` is the reopen's note, which the
+        engineer and the triage thread are told) and the answer kept with their `comment`."""
+        comment = self._comment(comment)
+        with self._changing(ticket_id) as (session, ticket):
+            self._check_feedback(session, ticket, actor)
+            self._move(session, ticket, Status.OPEN, actor, reason)
+            ticket.csat_outcome = CsatOutcome.REOPENED.value
+            ticket.csat_comment, ticket.csat_at = comment, ticket.updated_at
+            outcome = CsatOutcome.REOPENED.value
+            self._record(session, ticket, actor, EventKind.FEEDBACK, new_value=outcome, note=comment)
+            return ticket
+
+    def rate(self, ticket_id: int, actor: Actor, rating: int, comment: str | object | None = KEEP) -> Ticket:
+        """A 1-5 rating (and comment) of a ticket its reporter said was solved; it may be changed
+        while the ticket stays closed, each change a history event."""
+        if rating not in CSAT_RATINGS:
+            raise InvalidInput({"rating": "error.unknown_choice"})
+        with self._changing(ticket_id) as (session, ticket):
+            self._check_feedback(session, ticket, actor, rating=True)
+            old_rating, old_comment = ticket.csat_rating, ticket.csat_comment
+            new_comment = old_comment if comment is KEEP else self._comment(comment)  # type: ignore[arg-type]
+            if (rating, new_comment) == (old_rating, old_comment):
+                return ticket  # the same answer again: nothing to record
+            self._touch_user(session, actor)
+            ticket.updated_at = ticket.csat_at = self.clock()
+            ticket.csat_rating, ticket.csat_comment = rating, new_comment
+            self._record(
+                session,
+                ticket,
+                actor,
+                EventKind.FEEDBACK,
+                old_value=str(old_rating) if old_rating else None,
+                new_value=str(rating),
+                note=new_comment if new_comment != old_comment else None,
+            )
+            return ticket
+
+    def _check_feedback(
+        self, session: Session, ticket: Ticket, actor: Actor, *, rating: bool = False
+    ) -> None:
+        """Only the reporter answers (not even an admin for them), only while it is closed, and
+        yes or no once per close; a rating only after a yes."""
+        if actor.user_id != ticket.reporter_id:
+            if not self._may_view(session, ticket, actor.user_id):
+                raise TicketNotFound(number=ticket.id)
+            raise NotAllowed()
+        if ticket.status != Status.CLOSED.value:
+            raise InvalidTransition(status=ticket.status)
+        if rating and ticket.csat_outcome != CsatOutcome.SOLVED.value:
+            raise InvalidTransition(status=ticket.status)
+        if not rating and ticket.csat_outcome is not None:
+            raise AlreadyAnswered(number=ticket.id)
+
+    @staticmethod
+    def _comment(comment: str | None) -> str | None:
+        comment = (comment or "").strip() or None
+        if comment and len(comment) > NOTE_MAX:
+            raise InvalidInput({"note": "error.too_long"})
+        return comment

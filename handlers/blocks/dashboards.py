@@ -128,6 +128,7 @@ def admin_home(
     export_value: str,
     sla: dict[str, int] | None = None,
     now: datetime | None = None,
+    satisfaction: Sequence[Block] = (),
 ) -> View:
     by_status = counters.by_status
     blocks: list[Block] = [
@@ -143,6 +144,7 @@ def admin_home(
         ),
         _priorities_line(tr, counters.by_priority),
         *([_sla_line(tr, sla)] if sla else []),
+        *satisfaction,
         _top_buttons(tr, export_value),
         DividerBlock(),
         *_filters(tr, state),

@@ -8,8 +8,9 @@ from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 
 from bot.i18n import Translator
 from handlers.blocks.cards import Message
+from handlers.blocks.csat import rating_text
 from handlers.text import clip, escape, mention, slack_date
-from storage.domain import EventKind, Visibility
+from storage.domain import CsatOutcome, EventKind, Visibility
 from storage.models import Ticket, TicketEvent
 from storage.notifications import WARNINGS
 
@@ -39,8 +40,22 @@ def event_text(
         return tr("event.closed", actor=actor, note=note)
     if kind is EventKind.REOPENED:
         return tr("event.reopened_reason" if note else "event.reopened", actor=actor, note=note)
+    if kind is EventKind.FEEDBACK:
+        return feedback_text(tr, event, actor, note)
     old, new = tr(f"status.{event.old_value}"), tr(f"status.{event.new_value}")
     return tr("event.status_reason" if note else "event.status", actor=actor, old=old, new=new, note=note)
+
+
+def feedback_text(tr: Translator, event: TicketEvent, actor: str, note: str) -> str:
+    if event.new_value in (CsatOutcome.SOLVED.value, CsatOutcome.REOPENED.value):
+        return tr(f"event.feedback_{event.new_value}", actor=actor)
+    rating = rating_text(tr, int(event.new_value or 0))
+    return tr(
+        "event.feedback_rated_comment" if note else "event.feedback_rated",
+        actor=actor,
+        rating=rating,
+        note=note,
+    )
 
 
 def warning_text(tr: Translator, kind: EventKind, ticket: Ticket, admins: Collection[str]) -> str:
