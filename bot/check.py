@@ -26,6 +26,8 @@ REQUIRED_SCOPES = frozenset(
         "groups:history",  # the same in private channels
     }
 )
+# Needed only for :ticket: reaction intake: an install without INTAKE_CHANNELS may lack them.
+INTAKE_SCOPES = frozenset({"reactions:read", "channels:history", "groups:history"})
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,8 @@ def check_slack(settings: Settings, state: dict) -> Iterator[Result]:
     yield Result("Slack token", True, f"bot @{who.get('user')} in {who.get('team')}")
     header = next((v for k, v in who.headers.items() if k.lower() == "x-oauth-scopes"), "")
     granted = {s.strip() for s in header.split(",") if s.strip()}
-    missing = sorted(REQUIRED_SCOPES - granted)
+    needed = REQUIRED_SCOPES if settings.intake_channels else REQUIRED_SCOPES - INTAKE_SCOPES
+    missing = sorted(needed - granted)
     if missing:
         yield Result("scopes", False, f"missing {', '.join(missing)}: add them (manifest.yml) and reinstall")
     else:

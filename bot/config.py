@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from email.utils import parseaddr
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from apscheduler.triggers.cron import CronTrigger
 from dotenv import dotenv_values, find_dotenv
 
+from bot.cron import cron_trigger
 from storage.sla import ServiceLevels
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
@@ -246,7 +246,7 @@ def _proactive_settings(env: Mapping[str, str], zone: str) -> dict:
     weekly = get("WEEKLY_REPORT_CRON") or "0 7 * * mon"
     if weekly.lower() != "off":
         try:
-            CronTrigger.from_crontab(weekly, timezone=zone)
+            cron_trigger(weekly, zone)
         except ValueError as error:
             raise ConfigError(
                 f"WEEKLY_REPORT_CRON must be a crontab like '0 7 * * mon', or off ({error})"

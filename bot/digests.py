@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from apscheduler.triggers.cron import CronTrigger
 from slack_sdk import WebClient
 
+from bot.cron import cron_trigger
 from bot.dispatcher import Deliver
 from bot.email.attachments import Attachment, attach
 from bot.email.compose import compose
@@ -46,7 +47,6 @@ from storage.digests import (
     local_day,
 )
 from storage.domain import SYSTEM_USER_ID
-from storage.models import utcnow
 from storage.queries import TicketFilter, count
 from storage.scheduled import run_once
 
@@ -90,7 +90,7 @@ class Digests:
                 runtime.leader_only(self.morning), trigger, id="daily-digest", **options
             )
         if settings.weekly_report_cron:
-            trigger = CronTrigger.from_crontab(settings.weekly_report_cron, timezone=self.zone)
+            trigger = cron_trigger(settings.weekly_report_cron, self.zone)
             runtime.scheduler.add_job(
                 runtime.leader_only(self.weekly_report), trigger, id="weekly-report", **options
             )
@@ -109,7 +109,7 @@ class Digests:
 
     def daily_digest(self, now: datetime | None = None) -> bool:
         """Queue today's digest (about yesterday) for the triage channel; False if already queued."""
-        now = now or utcnow()
+        now = now or self.services.tickets.clock()
         channel = self.services.settings.triage_channel_id
         if not channel:
             log.warning("no daily digest: TRIAGE_CHANNEL_ID is not set")
@@ -125,7 +125,7 @@ class Digests:
 
     def engineer_summaries(self, now: datetime | None = None) -> int:
         """Queue each opted-in engineer's morning DM, once a day each; returns how many were queued."""
-        now = now or utcnow()
+        now = now or self.services.tickets.clock()
         day = local_day(now, self.zone).isoformat()
         queued = 0
         for user_id in digest_subscribers(self.services.db):
@@ -142,7 +142,7 @@ class Digests:
     def weekly_report(self, now: datetime | None = None) -> bool:
         """Queue this week's report: the "all" export into the triage channel, one email per
         address of ADMIN_EMAILS. False if this week's was already queued (or nothing to report)."""
-        now = now or utcnow()
+        now = now or self.services.tickets.clock()
         settings = self.services.settings
         local = now.astimezone(ZoneInfo(self.zone))
         year, week, _ = local.isocalendar()
@@ -230,7 +230,8 @@ class Digests:
             return path
         self.spool.mkdir(parents=True, exist_ok=True)
         for old in self.spool.glob("weekly-*"):
-            old.unlink(missing_ok=True)  # last week's
+            if not old.name.startswith(f"weekly-{period}."):  # last week's, never this week's
+                old.unlink(missing_ok=True)
         settings = self.services.settings
         job = ExportJob(
             ExportScope(ALL), TicketFilter(), settings.language, settings.timezone, settings.categories

@@ -14,6 +14,7 @@ from sqlalchemy import case, func, select
 
 from storage import queries
 from storage.db import Database
+from storage.digests import at_risk, breached  # the one SQL spelling of storage.sla.state
 from storage.domain import Priority, Status
 from storage.models import Engineer, Ticket, User, utcnow
 from storage.queries import TicketFilter
@@ -143,19 +144,13 @@ class Dashboards:
 
 
 def sla_counts(db: Database, now: datetime, engineer_id: str | None = None) -> dict[str, int]:
-    """How many running tickets are at risk and how many breached (storage.sla's rules in SQL)."""
-    query = select(
-        _count_if((Ticket.resolution_warn_at <= now) & (Ticket.resolution_due_at > now)),
-        _count_if(Ticket.resolution_due_at <= now),
-    ).where(
-        Ticket.status.in_((Status.OPEN.value, Status.IN_PROGRESS.value)),  # the clock runs for these
-        Ticket.sla_paused_at.is_(None),
-    )
+    """How many tickets are at risk and how many breached: the digest's rules (storage.sla's)."""
+    query = select(_count_if(at_risk(now)), _count_if(breached(now))).where(NOT_CLOSED)
     if engineer_id is not None:
         query = query.where(Ticket.engineer_id == engineer_id)
     with db.read() as session:
-        at_risk, breached = (int(v) for v in session.execute(query).one())
-    return {"at_risk": at_risk, "breached": breached}
+        risky, late = (int(v) for v in session.execute(query).one())
+    return {"at_risk": risky, "breached": late}
 
 
 def _start_of_day(moment: datetime, zone: tzinfo) -> datetime:

@@ -101,6 +101,7 @@ def warn(session: Session, ticket: Ticket, event: TicketEvent, kind: EventKind) 
     if kind is EventKind.SLA_AT_RISK:
         reply(session, ticket, event, ENGINEER if engineer else TRIAGE)
     elif kind is EventKind.SLA_BREACHED:
+        sync_card(session, ticket, REPORTER)  # its "expected by" time has passed: drop it
         reply(session, ticket, event, TRIAGE, broadcast=True)
         if engineer:
             reply(session, ticket, event, ENGINEER)

@@ -168,7 +168,8 @@ def state(ticket, now: datetime) -> SlaState:
         return SlaState.NONE
     stopped = ticket.sla_paused_at
     if ticket.status == Status.CLOSED.value:
-        return SlaState.MET if (ticket.closed_at or stopped or now) <= due else SlaState.BREACHED
+        # Judged when the clock stopped: a ticket closed while On hold was paused before that.
+        return SlaState.MET if (stopped or ticket.closed_at or now) <= due else SlaState.BREACHED
     if stopped is not None:
         return SlaState.BREACHED if stopped > due else SlaState.PAUSED
     if now >= due:

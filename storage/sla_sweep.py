@@ -70,8 +70,16 @@ THRESHOLDS = (
     ),
     Threshold(
         EventKind.UNASSIGNED,
-        lambda _, before: and_(Ticket.engineer_id.is_(None), Ticket.created_at <= before),
-        lambda t, _, before: t.status in RUNNING and t.engineer_id is None and t.created_at <= before,
+        # Only tickets filed with service levels on: upgrading must not remind of a whole backlog.
+        lambda _, before: and_(
+            Ticket.engineer_id.is_(None), Ticket.created_at <= before, Ticket.response_due_at.is_not(None)
+        ),
+        lambda t, _, before: (
+            t.status in RUNNING
+            and t.engineer_id is None
+            and t.created_at <= before
+            and t.response_due_at is not None
+        ),
     ),
 )
 

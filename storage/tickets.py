@@ -449,6 +449,8 @@ class TicketService:
         """The reporter says no: the ticket is reopened (`reason` is the reopen's note, which the
         engineer and the triage thread are told) and the answer kept with their `comment`."""
         comment = self._comment(comment)
+        if len(reason) > NOTE_MAX:  # a prefix and a comment of the maximum length
+            reason = reason[: NOTE_MAX - 1] + "…"
         with self._changing(ticket_id) as (session, ticket):
             self._check_feedback(session, ticket, actor)
             self._move(session, ticket, Status.OPEN, actor, reason)

@@ -17,7 +17,7 @@ from slack_sdk.models.blocks import (
 from bot.config import Category
 from bot.i18n import Translator
 from handlers.blocks.ticket_form import category_label
-from handlers.text import clip, escape, mention, slack_date, slack_link
+from handlers.text import clip, escape, escaped, mention, slack_date, slack_link
 from storage.models import Ticket
 
 STATUS_EMOJI = {
@@ -87,7 +87,7 @@ def ticket_card(
         blocks.append(SectionBlock(text=MarkdownTextObject(text=intro)))
     blocks += [
         HeaderBlock(text=clip(f"{ticket.number} · {ticket.title}", 150)),
-        SectionBlock(text=MarkdownTextObject(text=escape(clip(ticket.description, DESCRIPTION_LIMIT)))),
+        SectionBlock(text=MarkdownTextObject(text=escaped(ticket.description, DESCRIPTION_LIMIT))),
         SectionBlock(fields=[MarkdownTextObject(text=f"*{label}*\n{value}") for label, value in fields]),
         ContextBlock(
             elements=[

@@ -23,7 +23,7 @@ from bot.i18n import Translator
 from handlers import ids
 from handlers.blocks.work_modals import TITLE_MAX, _about
 from handlers.refs import TicketRef, parse_ref, ref_of
-from handlers.text import clip, escape
+from handlers.text import clip, escape, escaped
 from storage.domain import CSAT_RATINGS, CsatOutcome
 from storage.models import Ticket
 from storage.satisfaction import Satisfaction
@@ -64,7 +64,7 @@ def _answer_lines(tr: Translator, ticket: Ticket) -> list[str]:
     if ticket.csat_rating:
         lines.append(rating_text(tr, ticket.csat_rating))
     if ticket.csat_comment:
-        lines.append(f"“{escape(clip(ticket.csat_comment, COMMENT_LIMIT))}”")
+        lines.append(f"“{escaped(ticket.csat_comment, COMMENT_LIMIT)}”")
     return lines
 
 

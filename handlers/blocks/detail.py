@@ -13,7 +13,7 @@ from bot.i18n import Translator
 from handlers.blocks.cards import Message, priority_label, status_label, ticket_card
 from handlers.blocks.replies import event_text
 from handlers.blocks.sla import sla_badge
-from handlers.text import clip, escape, mention, slack_date
+from handlers.text import clip, escaped, mention, slack_date
 from storage.models import Ticket, TicketEvent
 
 DETAIL_NOTES = 36  # the card's blocks + a header + this many notes stays under 50 blocks
@@ -29,7 +29,7 @@ def state_line(tr: Translator, ticket: Ticket) -> str:
     return tr(
         "state.line",
         number=ticket.number,
-        title=escape(clip(ticket.title, 100)),
+        title=escaped(ticket.title, 100),
         status=status_label(tr, ticket.status),
         assignee=assignee_text(tr, ticket),
     )
@@ -41,7 +41,7 @@ def list_line(tr: Translator, ticket: Ticket, now: datetime | None = None) -> st
     line = tr(
         "list.line",
         number=ticket.number,
-        title=escape(clip(ticket.title, 100)),
+        title=escaped(ticket.title, 100),
         status=status_label(tr, ticket.status),
         priority=priority_label(tr, ticket.priority),
         reporter=mention(ticket.reporter_id),
@@ -52,10 +52,15 @@ def list_line(tr: Translator, ticket: Ticket, now: datetime | None = None) -> st
 
 
 def ticket_detail(
-    tr: Translator, ticket: Ticket, events: Sequence[TicketEvent], categories: Sequence[Category]
+    tr: Translator,
+    ticket: Ticket,
+    events: Sequence[TicketEvent],
+    categories: Sequence[Category],
+    sla: str | None = None,
 ) -> Message:
-    """The card, its dates, and every note the viewer may see (the service filtered them)."""
-    card = ticket_card(tr, ticket, categories)
+    """The card, its dates, and every note the viewer may see (the service filtered them);
+    `sla` is the service-level line drawn for this viewer (handlers.blocks.sla)."""
+    card = ticket_card(tr, ticket, categories, sla=sla)
     blocks: list[Block] = list(card.blocks)
     if ticket.closed_at is not None:
         closed = tr("detail.closed", when=slack_date(ticket.closed_at))
@@ -76,13 +81,15 @@ def ticket_detail(
     return Message(text=card.text, blocks=blocks)
 
 
-def ticket_list(tr: Translator, tickets: Sequence[Ticket], total: int, heading: str) -> Message:
+def ticket_list(
+    tr: Translator, tickets: Sequence[Ticket], total: int, heading: str, now: datetime | None = None
+) -> Message:
     if not tickets:
         text = tr("list.empty", heading=heading)
         return Message(text=text, blocks=[SectionBlock(text=MarkdownTextObject(text=text))])
     header = tr("list.header", heading=heading, total=total)
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=header))]
-    blocks += [SectionBlock(text=MarkdownTextObject(text=list_line(tr, t))) for t in tickets]
+    blocks += [SectionBlock(text=MarkdownTextObject(text=list_line(tr, t, now))) for t in tickets]
     if total > len(tickets):
         more = tr("list.more", count=total - len(tickets))
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=more)]))

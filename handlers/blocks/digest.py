@@ -21,7 +21,7 @@ from slack_sdk.models.blocks import (
 
 from bot.i18n import Translator
 from handlers.blocks.cards import Message, priority_label, status_label
-from handlers.text import clip, escape, slack_date
+from handlers.text import escape, escaped, slack_date
 from storage.digests import DailyDigest, EngineerSummary, Listed, TicketLine
 from storage.domain import format_number
 
@@ -48,19 +48,36 @@ def age(tr: Translator, since: datetime, now: datetime) -> str:
     return tr("digest.age_days", days=days, hours=rest) if days else tr("digest.age_hours", hours=hours)
 
 
+SECTION_BUDGET = 2900  # a section's text may hold 3,000 characters; the rest is for "and N more"
+FIELD_BUDGET = 1900  # a field may hold 2,000
+
+
+def _fit(lines: list[str], budget: int) -> tuple[list[str], int]:
+    """As many of `lines` as fit in `budget` characters (joined by newlines), and how many did not."""
+    kept: list[str] = []
+    used = 0
+    for line in lines:
+        if used + len(line) + 1 > budget:
+            break
+        kept.append(line)
+        used += len(line) + 1
+    return kept, len(lines) - len(kept)
+
+
 def _listing(
     tr: Translator, heading: str, listed: Listed, line_text: Callable[[TicketLine], str]
 ) -> list[Block]:
     if not listed.total:
         return []
-    lines = [f"• {line_text(line)}" for line in listed.lines]
-    if listed.more > 0:
-        lines.append(tr("digest.more", count=listed.more))
+    lines, _ = _fit([f"• {line_text(line)}" for line in listed.lines], SECTION_BUDGET - len(heading))
+    more = listed.total - len(lines)
+    if more > 0:
+        lines.append(tr("digest.more", count=more))
     return [_section(heading + "\n" + "\n".join(lines))]
 
 
 def _title(line: TicketLine) -> str:
-    return escape(clip(line.title, TITLE_LIMIT))
+    return escaped(line.title, TITLE_LIMIT)
 
 
 def daily_digest_message(tr: Translator, digest: DailyDigest, link: Link = _no_link) -> Message:
@@ -69,10 +86,12 @@ def daily_digest_message(tr: Translator, digest: DailyDigest, link: Link = _no_l
     blocks: list[Block] = [HeaderBlock(text=tr("digest.title", day=day)), _section(yesterday)]
     if digest.open_total:
         priorities = "\n".join(f"• {priority_label(tr, p)}: {n}" for p, n in digest.by_priority.items() if n)
-        engineers = "\n".join(
-            f"• {escape(e.name) if e.user_id else tr('digest.unassigned')}: {e.open}"
+        named = [
+            f"• {escaped(e.name, 80) if e.user_id else tr('digest.unassigned')}: {e.open}"
             for e in digest.by_engineer
-        )
+        ]
+        shown, left = _fit(named, FIELD_BUDGET)
+        engineers = "\n".join(shown + ([tr("digest.more", count=left)] if left else []))
         blocks.append(
             SectionBlock(
                 fields=[

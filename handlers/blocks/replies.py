@@ -9,7 +9,7 @@ from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 from bot.i18n import Translator
 from handlers.blocks.cards import Message
 from handlers.blocks.csat import rating_text
-from handlers.text import clip, escape, mention, slack_date
+from handlers.text import escaped, mention, slack_date
 from storage.domain import CsatOutcome, EventKind, Visibility
 from storage.models import Ticket, TicketEvent
 from storage.notifications import WARNINGS
@@ -29,7 +29,7 @@ def event_text(
     if kind in WARNINGS and ticket is not None:
         return warning_text(tr, kind, ticket, admins)
     actor = mention(event.actor_id)
-    note = escape(clip(event.note or "", NOTE_LIMIT))
+    note = escaped(event.note or "", NOTE_LIMIT)
     if kind is EventKind.ASSIGNED:
         key = "event.unassigned_from_you" if to_previous_engineer else "event.assigned"
         return tr(key, engineer=mention(event.new_value or ""), actor=actor)
@@ -68,7 +68,7 @@ def warning_text(tr: Translator, kind: EventKind, ticket: Ticket, admins: Collec
     return tr(
         f"event.{kind.value}",
         number=ticket.number,
-        title=escape(clip(ticket.title, 80)),
+        title=escaped(ticket.title, 80),
         when=slack_date(due),
         admins=" ".join(mention(a) for a in sorted(admins)),
     ).strip()

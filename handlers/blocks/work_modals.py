@@ -16,7 +16,7 @@ from slack_sdk.models.views import View
 
 from bot.i18n import Translator
 from handlers import ids
-from handlers.text import clip, escape
+from handlers.text import clip, escaped
 from storage.domain import Visibility
 from storage.models import Ticket
 from storage.tickets import NOTE_MAX
@@ -26,7 +26,7 @@ TITLE_MAX = 24  # Slack's limit for a view title
 
 def _about(tr: Translator, ticket: Ticket) -> Block:
     return ContextBlock(
-        elements=[MarkdownTextObject(text=f"*{ticket.number}* · {escape(clip(ticket.title, 150))}")]
+        elements=[MarkdownTextObject(text=f"*{ticket.number}* · {escaped(ticket.title, 150)}")]
     )
 
 

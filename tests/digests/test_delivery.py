@@ -12,8 +12,9 @@ from sqlalchemy import select
 
 from bot.digests import Digests
 from storage import outbox
+from storage.domain import SYSTEM_USER_ID
 from storage.models import OutboxRow, User
-from tests.conftest import ADMIN, REPORTER, TRIAGE, _harness
+from tests.conftest import REPORTER, TRIAGE, _harness
 from tests.digests.conftest import CARLOS, MARIA, NOW, NUMBER, ZONE, seed
 from tests.exports.readback import read_back
 from tests.fakes.smtp import FakeSMTP
@@ -157,7 +158,10 @@ def test_no_admin_emails_no_mail(dh):
     assert jobs(dh).weekly_report(NOW) is True
     delivered(dh, outbox.SLACK_EXPORT)
     assert rows(dh, outbox.EMAIL_REPORT) == []
-    assert ADMIN  # the export was the bot's own: no admin had to ask
+    # The export was the bot's own (no admin had to ask), and nobody was told it failed.
+    (export,) = rows(dh, outbox.SLACK_EXPORT)
+    assert export.payload["user_id"] == SYSTEM_USER_ID
+    assert rows(dh, outbox.SLACK_EXPORT_FAILED) == []
 
 
 def test_the_jobs_are_scheduled_in_the_workspace_zone(dh, digest_settings, db, fake_slack):

@@ -145,3 +145,14 @@ def test_business_hours_across_a_daylight_saving_change():
     monday = datetime(2026, 3, 30, 10, tzinfo=ZoneInfo("Europe/Madrid"))
     assert madrid.add(friday, 2 * 3600) == monday
     assert madrid.between(friday, monday) == 2 * 3600  # the lost night hour is no business hour
+
+
+def test_a_ticket_closed_while_on_hold_is_judged_when_the_clock_stopped():
+    t = ticket("critical")  # 4 h to resolve
+    LEVELS.start(t, local(23, 9))
+    LEVELS.on_status(t, Status.ON_HOLD, local(23, 10), by_staff=True)  # paused with 3 h left
+    t.status = Status.ON_HOLD.value
+    LEVELS.on_status(t, Status.CLOSED, local(30, 10), by_staff=True)  # closed a week later
+    t.status, t.closed_at = Status.CLOSED.value, local(30, 10)
+    assert t.sla_paused_at == local(23, 10)
+    assert state(t, local(30, 11)) is SlaState.MET
