@@ -93,6 +93,7 @@ class RowMaker:
         self._ticket_wraps = self._limits(tickets, (1, 2, 13, 14 if include_internal else 13))
         self._history_widths: list[int] | None = None
         self._note_wrap = history.wrap_limit(6)
+        self._number: tuple[int | None, str] = (None, "")
 
     def _name(self, user_id: str | None, name: str | None, login: str | None) -> Any:
         if user_id not in self._names:
@@ -175,8 +176,10 @@ class RowMaker:
         actor = names.get(e.actor_id, MISSING)
         if actor is MISSING:
             actor = self._name(e.actor_id, e.actor_name, e.actor_login)
+        if e.ticket_id != self._number[0]:  # a ticket's events come one after another
+            self._number = (e.ticket_id, format_number(e.ticket_id))
         return [
-            format_number(e.ticket_id),
+            self._number[1],
             self.cells.date(e.created_at),
             actor,
             labels.event.get(e.kind) or self._label(labels.event, e.kind),
