@@ -38,17 +38,31 @@ class ReadyCell(Cell):
     Sheets without `typed_rows` take it the long way: write-only `append` first tries it as a
     plain value and builds (then drops) an error message holding its repr: keep that repr cheap."""
 
-    __slots__ = ()
+    __slots__ = ("_style_id",)
 
     def __repr__(self) -> str:
         return "<ReadyCell>"
 
+    # The writer asks each cell twice whether it has a style and once for its id: answered from
+    # the id registered with the workbook once per style (0 is the workbook's default style).
+    @property
+    def has_style(self) -> bool:
+        return self._style_id != 0
 
-def ready_cell(ws: WriteOnlyWorksheet, style, value, data_type: str) -> ReadyCell:
+    @property
+    def style_id(self) -> int:
+        return self._style_id
+
+
+def ready_cell(
+    ws: WriteOnlyWorksheet, style, value, data_type: str, style_id: int | None = None
+) -> ReadyCell:
     """`Cell.__init__` without its work: `append` sets the real row and column, and one style
-    array is shared by every cell of a style (writing only reads it; nothing copies it)."""
+    array is shared by every cell of a style (writing only reads it; nothing copies it).
+    `style_id`: the style's id in `ws`'s workbook, when the caller has it already."""
     cell = ReadyCell.__new__(ReadyCell)
     cell.parent, cell._style, cell._value, cell.data_type = ws, style, value, data_type
+    cell._style_id = ws.parent._cell_styles.add(style) if style_id is None else style_id
     cell.row = cell.column = 1
     cell._hyperlink = cell._comment = None
     return cell
@@ -128,13 +142,14 @@ class CellMaker:
         }
 
     def _style(self, **attributes):
+        """A style array and its id in the workbook (registered once, here)."""
         cell = WriteOnlyCell(self.ws)
         for name, value in attributes.items():
             setattr(cell, name, value)
-        return cell._style
+        return cell._style, self.ws.parent._cell_styles.add(cell._style)
 
     def _cell(self, style, value, data_type: str) -> Cell:
-        return ready_cell(self.ws, style, value, data_type)
+        return ready_cell(self.ws, style[0], value, data_type, style[1])
 
     def header(self, text: str) -> Cell:
         return self._cell(self._header, clean_text(text), "s")

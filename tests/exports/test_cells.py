@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
+from openpyxl.styles.cell_style import StyleArray
 
 from exports.cells import MAX_CELL_TEXT, CellMaker, clean_text, looks_like_formula, ready_cell, typed_rows
 from tests.exports.readback import read_back
@@ -90,3 +91,5 @@ def test_ready_cells_share_their_style_and_carry_no_stray_state():
     cell = ready_cell(ws, style, "v", "s")
     assert (cell.value, cell.data_type, cell.parent) == ("v", "s", ws)
     assert cell._style is style and cell.hyperlink is None and cell.comment is None
+    assert cell.has_style and cell.style_id == ws.parent._cell_styles.add(style) > 0
+    assert not ready_cell(ws, StyleArray(), "v", "s").has_style  # the workbook's default style
