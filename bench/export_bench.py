@@ -253,16 +253,23 @@ def _seed_postgres(raw, count: int) -> None:
 # -- the two measured runs, each in a fresh process -----------------------------------------------
 
 
-def rss_mb() -> float:
+def _status_mb(field: str) -> float | None:
     with open("/proc/self/status") as status:
         for line in status:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field):
                 return int(line.split()[1]) / 1024
-    return 0.0
+    return None
+
+
+def rss_mb() -> float:
+    return _status_mb("VmRSS:") or 0.0
 
 
 def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
+    """This process's own peak RSS (VmHWM). Not `ru_maxrss`: Linux carries that high-water mark
+    over fork and exec, so a child started by the seeding parent reported the parent's RSS."""
+    peak = _status_mb("VmHWM:")
+    return peak if peak is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def run_export(url: str, out: str) -> dict:
@@ -342,7 +349,7 @@ def run_baseline(count: int, out: str) -> dict:
         batch_events.clear()
 
     for t, events in tickets(count):
-        hours = (t["closed"] - t["created"]).total_seconds() / 3600 if t["closed"] else None
+        hours = round((t["closed"] - t["created"]).total_seconds() / 3600, 2) if t["closed"] else None
         batch_tickets.append([
             format_number(t["id"]), t["title"], t["description"], names[t["reporter"]], emails[t["reporter"]],
             names.get(t["engineer"]), labels.category[t["category"]], labels.priority[t["priority"]],

@@ -15,6 +15,7 @@ from storage.reports import EventRow, TicketRow
 NOTE_TIME = "%Y-%m-%d %H:%M"
 ASSIGNED, CLOSED = EventKind.ASSIGNED.value, Status.CLOSED.value
 PUBLIC, INTERNAL = Visibility.PUBLIC.value, Visibility.INTERNAL.value
+MISSING: Any = object()
 
 
 class Labels:
@@ -88,38 +89,68 @@ class RowMaker:
         self._names: dict[str | None, Any] = {None: None}
         self._emails: dict[str, Any] = {}
         self._categories = {key: self.cells.text(label) for key, label in labels.category.items()}
+        self._ticket_widths: list[int] | None = None
+        self._ticket_wraps = self._limits(tickets, (1, 2, 13, 14 if include_internal else 13))
+        self._history_widths: list[int] | None = None
+        self._note_wrap = history.wrap_limit(6)
+        self._number: tuple[int | None, str] = (None, "")
 
     def _name(self, user_id: str | None, name: str | None, login: str | None) -> Any:
         if user_id not in self._names:
             self._names[user_id] = self.cells.text(person(name, login, user_id))
         return self._names[user_id]
 
+    def _label(self, words: dict[str, str], key: str | None) -> Any:
+        """Our word for a stored key; an unknown key as (cleaned) text, never raw."""
+        label = words.get(key)
+        return label if label is not None else self.cells.text(key)
+
+    def _limits(self, sheet: TableSheet, columns: Sequence[int]) -> list[int | None]:
+        return [sheet.wrap_limit(index) for index in columns]
+
     def ticket_row(self, t: TicketRow, events: Sequence[EventRow]) -> list[Any]:
-        cells, wrap = self.cells, self.tickets.wrap_limit
+        cells, labels = self.cells, self.labels
+        if self.tickets.widths is not self._ticket_widths:  # wrap limits change once, when sized
+            self._ticket_widths = self.tickets.widths
+            self._ticket_wraps = self._limits(self.tickets, (1, 2, 13, 14 if self.include_internal else 13))
+        title_wrap, description_wrap, public_wrap, internal_wrap = self._ticket_wraps
+        closed_at = t.closed_at
         hours = None
-        if t.closed_at is not None and t.status == CLOSED:
-            hours = round((t.closed_at - t.created_at).total_seconds() / 3600, 2)
-        if t.reporter_id not in self._emails:
-            self._emails[t.reporter_id] = cells.text(t.reporter_email)
-        category = self._categories.get(t.category)
+        if closed_at is not None and t.status == CLOSED:
+            hours = round((closed_at - t.created_at).total_seconds() / 3600, 2)
+        email = self._emails.get(t.reporter_id, MISSING)
+        if email is MISSING:
+            email = self._emails[t.reporter_id] = cells.text(t.reporter_email)
+        names = self._names
+        reporter = names.get(t.reporter_id, MISSING)
+        if reporter is MISSING:
+            reporter = self._name(t.reporter_id, t.reporter_name, t.reporter_login)
+        engineer = names.get(t.engineer_id, MISSING)
+        if engineer is MISSING:
+            engineer = self._name(t.engineer_id, t.engineer_name, t.engineer_login)
+        category = self._categories.get(t.category, MISSING)
+        if category is MISSING:
+            category = cells.text(t.category)
+        priority = labels.priority.get(t.priority) or self._label(labels.priority, t.priority)
+        status = labels.status.get(t.status) or self._label(labels.status, t.status)
         row = [
             format_number(t.id),
-            cells.text(t.title, wrap(1)),
-            cells.text(t.description, wrap(2)),
-            self._name(t.reporter_id, t.reporter_name, t.reporter_login),
-            self._emails[t.reporter_id],
-            self._name(t.engineer_id, t.engineer_name, t.engineer_login),
-            category if category is not None else cells.text(t.category),
-            self.labels.priority.get(t.priority, t.priority),
-            self.labels.status.get(t.status, t.status),
+            cells.text(t.title, title_wrap),
+            cells.text(t.description, description_wrap),
+            reporter,
+            email,
+            engineer,
+            category,
+            priority,
+            status,
             cells.date(t.created_at),
             cells.date(t.updated_at),
-            cells.date(t.closed_at),
+            cells.date(closed_at),
             hours,
-            cells.text(self._notes(events, PUBLIC), wrap(13)) if events else None,
+            cells.text(self._notes(events, PUBLIC), public_wrap) if events else None,
         ]
         if self.include_internal:
-            row.append(cells.text(self._notes(events, INTERNAL), wrap(14)) if events else None)
+            row.append(cells.text(self._notes(events, INTERNAL), internal_wrap) if events else None)
         return row
 
     def _notes(self, events: Sequence[EventRow], visibility: str) -> str | None:
@@ -132,20 +163,28 @@ class RowMaker:
         return "\n".join(lines) or None
 
     def history_row(self, e: EventRow) -> list[Any]:
-        labels = self.labels
+        labels, names = self.labels, self._names
+        if self.history.widths is not self._history_widths:
+            self._history_widths = self.history.widths
+            self._note_wrap = self.history.wrap_limit(6)
         if e.kind == ASSIGNED:
             old = self._name(e.old_value, e.old_name, e.old_login)
             new = self._name(e.new_value, e.new_name, e.new_login)
         else:  # a status, or nothing: our own words
-            old = labels.status.get(e.old_value, e.old_value)
-            new = labels.status.get(e.new_value, e.new_value)
+            old = None if e.old_value is None else self._label(labels.status, e.old_value)
+            new = None if e.new_value is None else self._label(labels.status, e.new_value)
+        actor = names.get(e.actor_id, MISSING)
+        if actor is MISSING:
+            actor = self._name(e.actor_id, e.actor_name, e.actor_login)
+        if e.ticket_id != self._number[0]:  # a ticket's events come one after another
+            self._number = (e.ticket_id, format_number(e.ticket_id))
         return [
-            format_number(e.ticket_id),
+            self._number[1],
             self.cells.date(e.created_at),
-            self._name(e.actor_id, e.actor_name, e.actor_login),
-            labels.event.get(e.kind, e.kind),
+            actor,
+            labels.event.get(e.kind) or self._label(labels.event, e.kind),
             old,
             new,
-            self.cells.text(e.note, self.history.wrap_limit(6)) if e.note else None,
-            labels.visibility.get(e.visibility, e.visibility),
+            self.cells.text(e.note, self._note_wrap) if e.note else None,
+            labels.visibility.get(e.visibility) or self._label(labels.visibility, e.visibility),
         ]

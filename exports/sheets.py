@@ -17,7 +17,7 @@ from openpyxl.cell import Cell
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from exports.cells import CellMaker
+from exports.cells import CellMaker, typed_rows
 
 EXCEL_MAX_ROWS = 1_048_576
 DATE_WIDTH = 17
@@ -51,7 +51,7 @@ class TableSheet:
         self.cells = cells
         self.max_rows = max_rows
         self.widths: list[int] | None = None
-        self.sheets = [first]
+        self.sheets = [typed_rows(first)]
         self.rows_written = 0
         self._rows_here = 0  # 0: the current sheet has no header yet
 
@@ -74,7 +74,7 @@ class TableSheet:
         if self._rows_here >= self.max_rows:
             self._finish_sheet()
             number = len(self.sheets) + 1
-            self.sheets.append(self.workbook.create_sheet(f"{self.title} ({number})"))
+            self.sheets.append(typed_rows(self.workbook.create_sheet(f"{self.title} ({number})")))
             self._rows_here = 0
         if self._rows_here == 0:
             self._start_sheet()

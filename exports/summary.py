@@ -59,9 +59,12 @@ class Stats:
                 self.resolution_hours.append((t.closed_at - t.created_at).total_seconds() / 3600)
             return
         age = self.now - t.created_at
-        self.open_by_age[
-            next(i for i, (limit, _) in enumerate(AGE_BUCKETS) if limit is None or age < limit)
-        ] += 1
+        bucket = 0
+        for limit, _ in AGE_BUCKETS:
+            if limit is None or age < limit:
+                break
+            bucket += 1
+        self.open_by_age[bucket] += 1
 
 
 def write_summary(

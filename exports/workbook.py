@@ -21,7 +21,7 @@ from openpyxl import Workbook
 
 from bot.config import Category
 from bot.i18n import Translator
-from exports.cells import CellMaker
+from exports.cells import CellMaker, typed_rows
 from exports.describe import describe_filter, describe_scope
 from exports.rows import Labels, RowMaker, history_columns, ticket_columns
 from exports.scope import ExportScope
@@ -109,7 +109,7 @@ def write_workbook(
         tickets.close()
         history.close()
         scope_text, filter_text = describe_scope(tr, job.scope, name), describe_filter(tr, job.flt)
-        summary = wb.create_sheet(tr("export.sheet.summary"))
+        summary = typed_rows(wb.create_sheet(tr("export.sheet.summary")))
         facts = [
             (tr("export.summary.scope"), cells.text(scope_text)),
             (tr("export.summary.filter"), cells.text(filter_text)),
