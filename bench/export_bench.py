@@ -354,7 +354,8 @@ def run_baseline(count: int, out: str) -> dict:
             format_number(t["id"]), t["title"], t["description"], names[t["reporter"]], emails[t["reporter"]],
             names.get(t["engineer"]), labels.category[t["category"]], labels.priority[t["priority"]],
             labels.status[t["status"]], naive(t["created"]), naive(t["updated"]), naive(t["closed"]),
-            hours, notes(events, "public"), notes(events, "internal"),
+            hours, None, None, None,  # resolution due, SLA state, rating: none on the seeded tickets
+            notes(events, "public"), notes(events, "internal"),
         ])  # fmt: skip
         for e in events:
             old, new = e["old"], e["new"]

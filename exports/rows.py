@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 from typing import Any
 
 from bot.config import Category
 from bot.i18n import Translator
 from exports.sheets import Column, TableSheet
 from storage.domain import EventKind, Priority, Status, Visibility, format_number
+from storage.models import utcnow
 from storage.reports import EventRow, TicketRow
+from storage.sla import SlaState
+from storage.sla import state as sla_state
 
 NOTE_TIME = "%Y-%m-%d %H:%M"
 ASSIGNED, CLOSED = EventKind.ASSIGNED.value, Status.CLOSED.value
 PUBLIC, INTERNAL = Visibility.PUBLIC.value, Visibility.INTERNAL.value
 MISSING: Any = object()
+PUBLIC_NOTES, INTERNAL_NOTES = 16, 17  # column indexes of the Tickets sheet (see ticket_columns)
 
 
 class Labels:
@@ -24,6 +28,7 @@ class Labels:
     def __init__(self, tr: Translator, categories: Sequence[Category]) -> None:
         self.tr = tr
         self.status = {s.value: tr(f"status.{s.value}") for s in Status}
+        self.sla = {s.value: tr(f"sla.state.{s.value}") for s in SlaState if s is not SlaState.NONE}
         self.priority = {p.value: tr(f"priority.{p.value}") for p in Priority}
         self.category = {c.key: c.label or tr(f"category.{c.key}") for c in categories}
         self.event = {k.value: tr(f"export.event.{k.value}") for k in EventKind}
@@ -50,6 +55,9 @@ def ticket_columns(tr: Translator, include_internal: bool) -> list[Column]:
         Column(tr("export.col.updated"), 18),
         Column(tr("export.col.closed"), 18),
         Column(tr("export.col.resolution_hours"), 16),
+        Column(tr("export.col.due"), 18),
+        Column(tr("export.col.sla"), 14),
+        Column(tr("export.col.rating"), 10),
         Column(tr("export.col.public_notes"), 60, wrap=True),
     ]
     if include_internal:
@@ -78,19 +86,26 @@ class RowMaker:
     """
 
     def __init__(
-        self, labels: Labels, tickets: TableSheet, history: TableSheet, zone: tzinfo, include_internal: bool
+        self,
+        labels: Labels,
+        tickets: TableSheet,
+        history: TableSheet,
+        zone: tzinfo,
+        include_internal: bool,
+        now: datetime | None = None,
     ) -> None:
         self.labels = labels
         self.tickets = tickets
         self.history = history
         self.zone = zone
         self.include_internal = include_internal
+        self.now = now or utcnow()  # the SLA state is the one at the export's time
         self.cells = tickets.cells
         self._names: dict[str | None, Any] = {None: None}
         self._emails: dict[str, Any] = {}
         self._categories = {key: self.cells.text(label) for key, label in labels.category.items()}
         self._ticket_widths: list[int] | None = None
-        self._ticket_wraps = self._limits(tickets, (1, 2, 13, 14 if include_internal else 13))
+        self._ticket_wraps = self._limits(tickets, self._wrapped())
         self._history_widths: list[int] | None = None
         self._note_wrap = history.wrap_limit(6)
         self._number: tuple[int | None, str] = (None, "")
@@ -105,6 +120,10 @@ class RowMaker:
         label = words.get(key)
         return label if label is not None else self.cells.text(key)
 
+    def _wrapped(self) -> tuple[int, int, int, int]:
+        """Title, description, public and internal notes (public twice without internal notes)."""
+        return (1, 2, PUBLIC_NOTES, INTERNAL_NOTES if self.include_internal else PUBLIC_NOTES)
+
     def _limits(self, sheet: TableSheet, columns: Sequence[int]) -> list[int | None]:
         return [sheet.wrap_limit(index) for index in columns]
 
@@ -112,7 +131,7 @@ class RowMaker:
         cells, labels = self.cells, self.labels
         if self.tickets.widths is not self._ticket_widths:  # wrap limits change once, when sized
             self._ticket_widths = self.tickets.widths
-            self._ticket_wraps = self._limits(self.tickets, (1, 2, 13, 14 if self.include_internal else 13))
+            self._ticket_wraps = self._limits(self.tickets, self._wrapped())
         title_wrap, description_wrap, public_wrap, internal_wrap = self._ticket_wraps
         closed_at = t.closed_at
         hours = None
@@ -147,6 +166,9 @@ class RowMaker:
             cells.date(t.updated_at),
             cells.date(closed_at),
             hours,
+            cells.date(t.resolution_due_at),
+            labels.sla.get(sla_state(t, self.now).value),
+            t.csat_rating,
             cells.text(self._notes(events, PUBLIC), public_wrap) if events else None,
         ]
         if self.include_internal:

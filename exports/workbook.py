@@ -80,7 +80,7 @@ def write_workbook(
     history = TableSheet(
         wb, wb.create_sheet(tr("export.sheet.history")), history_columns(tr), cells, max_rows=max_rows
     )
-    maker = RowMaker(labels, tickets, history, zone, job.scope.include_internal)
+    maker = RowMaker(labels, tickets, history, zone, job.scope.include_internal, generated_at)
     stats = Stats(now=generated_at)
     partial = path.with_name(path.name + ".part")
     try:

@@ -36,6 +36,10 @@ class TicketRow(NamedTuple):
     reporter_email: str | None
     engineer_name: str | None
     engineer_login: str | None
+    resolution_due_at: datetime | None
+    resolution_warn_at: datetime | None
+    sla_paused_at: datetime | None
+    csat_rating: int | None
 
 
 class EventRow(NamedTuple):
@@ -83,6 +87,10 @@ def ticket_chunks(session: Session, flt: TicketFilter, *, chunk: int = 1000) -> 
         reporter.email.label("reporter_email"),
         engineer.real_name.label("engineer_name"),
         engineer.name.label("engineer_login"),
+        Ticket.resolution_due_at,
+        Ticket.resolution_warn_at,
+        Ticket.sla_paused_at,
+        Ticket.csat_rating,
     )
     base = apply(
         columns.join(reporter, reporter.slack_id == Ticket.reporter_id).outerjoin(

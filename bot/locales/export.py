@@ -21,6 +21,9 @@ MESSAGES = {
     "export.col.updated": ("Updated", "Actualizado"),
     "export.col.closed": ("Closed", "Cerrado"),
     "export.col.resolution_hours": ("Time to resolution (hours)", "Tiempo de resolución (horas)"),
+    "export.col.due": ("Resolution due", "Vence (solución)"),
+    "export.col.sla": ("SLA", "SLA"),
+    "export.col.rating": ("Rating (1-5)", "Valoración (1-5)"),
     "export.col.public_notes": ("Notes (visible to reporter)", "Notas (visibles al solicitante)"),
     "export.col.internal_notes": ("Internal notes", "Notas internas"),
     # History sheet headers

@@ -62,6 +62,10 @@ def test_a_ticket_row_with_an_unknown_priority_status_and_category():
         None,
         None,
         None,
+        None,
+        None,
+        None,
+        None,
     )
     row = rows.ticket_row(ticket, ())
     assert row[0] == "TKT-000003" and row[3] == "Ana" and row[5] is None

@@ -37,6 +37,9 @@ EN_TICKET_HEADERS = [
     "Updated",
     "Closed",
     "Time to resolution (hours)",
+    "Resolution due",
+    "SLA",
+    "Rating (1-5)",
     "Notes (visible to reporter)",
     "Internal notes",
 ]
@@ -187,6 +190,9 @@ def test_spanish_headers_sheet_names_and_words(db, tmp_path, helpdesk):
         "Actualizado",
         "Cerrado",
         "Tiempo de resolución (horas)",
+        "Vence (solución)",
+        "SLA",
+        "Valoración (1-5)",
         "Notas (visibles al solicitante)",
         "Notas internas",
     ]
@@ -273,7 +279,7 @@ def test_header_is_bold_coloured_frozen_filtered_and_columns_sized(db, tmp_path,
     header = ws["A1"]
     assert header.font.b and header.fill.fgColor.rgb.endswith("1F4E78")
     assert ws.freeze_panes == "A2" and book.book["History"].freeze_panes == "A2"
-    assert ws.auto_filter.ref == "A1:O5" and book.book["History"].auto_filter.ref == "A1:H11"
+    assert ws.auto_filter.ref == "A1:R5" and book.book["History"].auto_filter.ref == "A1:H11"
     widths = {letter: ws.column_dimensions[letter].width for letter in "ABCDEFGHIJKLMNO"}
     assert all(8 <= w <= 60 for w in widths.values())
     assert widths["A"] == 12 and widths["C"] > widths["H"]
@@ -374,7 +380,7 @@ def test_long_tables_continue_on_more_sheets_with_the_same_header(db, tmp_path, 
     tickets = [book.sheets[n] for n in ("Tickets", "Tickets (2)", "Tickets (3)")]
     assert all(rows[0] == EN_TICKET_HEADERS for rows in tickets)
     assert [r[1] for rows in tickets for r in rows[1:]] == [f"Problem {i}" for i in range(7)]
-    assert book.book["Tickets (3)"].auto_filter.ref == "A1:O2"
+    assert book.book["Tickets (3)"].auto_filter.ref == "A1:R2"
 
 
 def test_an_empty_export_is_a_valid_workbook_with_headers(db, tmp_path, helpdesk):
@@ -394,3 +400,27 @@ def test_an_aborted_export_leaves_no_file_behind(db, tmp_path, helpdesk):
         export(db, tmp_path, progress=stop)
     assert list((tmp_path / "out").iterdir()) == []
     assert temporary == openpyxl_writer.ALL_TEMP_FILES
+
+
+def test_each_ticket_shows_its_resolution_due_time_and_sla_state(db, tmp_path, people):
+    from storage.sla import ServiceLevels
+
+    now = datetime.now(timezone.utc)
+    clock = [now - timedelta(days=3)]
+    levels = ServiceLevels.parse("24/7", None, "UTC")  # critical: 4 h to resolve, round the clock
+    service = TicketService(
+        db, admins={"U0ADMIN"}, categories=["software"], levels=levels, clock=lambda: clock[0]
+    )
+    late = service.create(ANA, NewTicket("Late one", "d", "software", "critical"))[0].id
+    fixed = service.create(ANA, NewTicket("Fixed in time", "d", "software", "critical"))[0].id
+    service.assign(fixed, "U0CARLOS", ADMIN)
+    service.close(fixed, CARLOS, "Done within the hour")
+    clock[0] = now
+    fresh = service.create(BEN, NewTicket("Just filed", "d", "software", "critical"))[0].id
+
+    _, book = export(db, tmp_path)
+    by_number = {r["Number"]: r for r in book.records("Tickets")}
+    sla = {n: by_number[f"TKT-{n:06d}"]["SLA"] for n in (late, fixed, fresh)}
+    assert sla == {late: "Breached", fixed: "Met", fresh: "On track"}
+    due = by_number[f"TKT-{fresh:06d}"]["Resolution due"]
+    assert isinstance(due, datetime) and near(due, (now + timedelta(hours=4)).replace(tzinfo=None))
