@@ -66,7 +66,7 @@ def register(app: App, services: Services, router: Router) -> None:
             ack(text=tr(error.key, word=escape(clip(error.word, 50))), response_type="ephemeral")
             return
         page = board.page(flt, 0, LIST_LIMIT)
-        message = ticket_list(tr, page.tickets, page.total, heading(tr, role, flt))
+        message = ticket_list(tr, page.tickets, page.total, heading(tr, role, flt), page.capped)
         ack(**message.as_kwargs(), response_type="ephemeral")
 
     router.add(("status", "estado", "show", "ver"), show, help_key="help.lookup")
