@@ -16,6 +16,8 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     false,
+    func,
+    literal_column,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -48,6 +50,15 @@ def utcnow() -> datetime:
 
 # BIGINT on PostgreSQL, but INTEGER on SQLite, where only "INTEGER PRIMARY KEY" is the rowid.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def trigram_index(name: str, column: str) -> Index:
+    """A PostgreSQL trigram index on lower(column): `lower(column) LIKE '%word%'` (search) reads it
+    instead of every row. Not on SQLite, which has no such index (search scans there)."""
+    expression = func.lower(literal_column(column)).label(f"{column}_lower")
+    return Index(
+        name, expression, postgresql_using="gin", postgresql_ops={f"{column}_lower": "gin_trgm_ops"}
+    ).ddl_if(dialect="postgresql")
 
 
 class Base(DeclarativeBase):
@@ -95,6 +106,8 @@ class Ticket(Base):
         Index("ix_tickets_status_priority", "status", "priority"),
         Index("ix_tickets_created", "created_at"),
         Index("ix_tickets_closed", "closed_at"),
+        trigram_index("ix_tickets_title_trgm", "title"),  # 0003
+        trigram_index("ix_tickets_description_trgm", "description"),  # 0003
         {"sqlite_autoincrement": True},
     )
 
