@@ -20,6 +20,7 @@ import email.policy
 import functools
 import itertools
 import json
+import math
 import threading
 import time
 import zoneinfo
@@ -240,6 +241,8 @@ class FakeSlack:
         self._thread: threading.Thread | None = None
         self.violations: list[str] = []
         self.not_member_channels: set[str] = set()
+        self._limited_until: float | None = None  # time.monotonic(): rate-limited until then
+        self._limited_retry_after: int | None = None
 
     # ---- lifecycle
     def start(self) -> FakeSlack:
@@ -309,6 +312,19 @@ class FakeSlack:
         with self._cond:
             self._failures[method] = _Failure(times, 200 if error else status, error, retry_after)
 
+    def rate_limit(self, seconds: float, retry_after: int | None = None) -> float:
+        """Answer every Web API call with HTTP 429 ``ratelimited`` for the next ``seconds``, as
+        Slack does to an app over its limits. ``Retry-After`` is ``retry_after`` when given, else
+        the seconds left (rounded up). Returns when it ends (``time.monotonic()``)."""
+        with self._cond:
+            self._limited_until = time.monotonic() + seconds
+            self._limited_retry_after = retry_after
+            return self._limited_until
+
+    def rate_limited(self) -> bool:
+        with self._cond:
+            return self._limited_until is not None and time.monotonic() < self._limited_until
+
     def on(self, method: str, handler: Callable[[dict[str, Any]], Json]) -> None:
         """Answer ``method`` with ``handler(params)`` (a dict; "ok": true is added unless
         present) — for methods this fake does not know, or to override one."""
@@ -322,6 +338,7 @@ class FakeSlack:
             self._calls.clear()
             self.violations.clear()
             self._failures.clear()
+            self._limited_until = None
 
     # ---- inspection
     def calls(self, method: str | None = None) -> list[Call]:
@@ -405,6 +422,10 @@ class FakeSlack:
         token = headers.get("authorization", "").removeprefix("Bearer ") or str(params.get("token", ""))
         if api and not token.startswith("xox"):
             return 200, {"ok": False, "error": "not_authed"}, {}
+        left = (self._limited_until or 0.0) - time.monotonic()
+        if api and left > 0:
+            retry_after = self._limited_retry_after or math.ceil(left)
+            return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(retry_after)}
         failure = self._failures.get(method)
         if failure is not None and failure.times > 0:
             failure.times -= 1
