@@ -92,6 +92,10 @@ def test_rate_limit_answers_429_to_every_method_until_it_ends(fake: FakeSlack, c
     with pytest.raises(SlackApiError) as err:
         client.chat_update(channel="C1", ts="1.0", text="x")
     assert err.value.response.headers["Retry-After"] == "1"
+    fake.rate_limit(30, methods={"chat.update"})  # one method only, as Slack limits per method
+    assert client.chat_postMessage(channel="C1", text="x")["ok"]
+    with pytest.raises(SlackApiError, match="ratelimited"):
+        client.chat_update(channel="C1", ts="1.0", text="x")
     fake.rate_limit(0)  # over
     assert not fake.rate_limited() and client.chat_postMessage(channel="C1", text="x")["ok"]
 

@@ -24,7 +24,7 @@ import math
 import threading
 import time
 import zoneinfo
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -243,6 +243,7 @@ class FakeSlack:
         self.not_member_channels: set[str] = set()
         self._limited_until: float | None = None  # time.monotonic(): rate-limited until then
         self._limited_retry_after: int | None = None
+        self._limited_methods: frozenset[str] | None = None  # None: every method
 
     # ---- lifecycle
     def start(self) -> FakeSlack:
@@ -312,13 +313,17 @@ class FakeSlack:
         with self._cond:
             self._failures[method] = _Failure(times, 200 if error else status, error, retry_after)
 
-    def rate_limit(self, seconds: float, retry_after: int | None = None) -> float:
-        """Answer every Web API call with HTTP 429 ``ratelimited`` for the next ``seconds``, as
-        Slack does to an app over its limits. ``Retry-After`` is ``retry_after`` when given, else
-        the seconds left (rounded up). Returns when it ends (``time.monotonic()``)."""
+    def rate_limit(
+        self, seconds: float, retry_after: int | None = None, methods: Collection[str] | None = None
+    ) -> float:
+        """Answer every Web API call (or those of ``methods``: Slack limits each method on its
+        own) with HTTP 429 ``ratelimited`` for the next ``seconds``, as Slack does to an app over
+        its limits. ``Retry-After`` is ``retry_after`` when given, else the seconds left (rounded
+        up). Returns when it ends (``time.monotonic()``)."""
         with self._cond:
             self._limited_until = time.monotonic() + seconds
             self._limited_retry_after = retry_after
+            self._limited_methods = frozenset(methods) if methods is not None else None
             return self._limited_until
 
     def rate_limited(self) -> bool:
@@ -423,7 +428,7 @@ class FakeSlack:
         if api and not token.startswith("xox"):
             return 200, {"ok": False, "error": "not_authed"}, {}
         left = (self._limited_until or 0.0) - time.monotonic()
-        if api and left > 0:
+        if api and left > 0 and (self._limited_methods is None or method in self._limited_methods):
             retry_after = self._limited_retry_after or math.ceil(left)
             return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(retry_after)}
         failure = self._failures.get(method)
