@@ -1,8 +1,9 @@
 """Read-side figures for the Home tabs and `/ticket list`: who someone is, counters, one page.
 
-Counters are one aggregate query each (conditional sums) over the tickets they are about (the
-few not closed, and those closed today or this week, found by index), pages one query plus a
-count that stops at COUNT_CAP: a Home tab reads about as much with 1,000,000 tickets as with 5,000.
+Counters read only the tickets they are about (the few not closed, and those closed today or
+this week), by index: the admin's from an index alone (a grouped count), the engineer's in one
+aggregate query (conditional sums). Pages are one query plus a count that stops at COUNT_CAP.
+A Home tab reads about as much with 1,000,000 tickets as with 5,000.
 """
 
 from __future__ import annotations
@@ -112,22 +113,26 @@ class Dashboards:
 
     def admin_counters(self, zone: tzinfo, now: datetime | None = None) -> AdminCounters:
         today = _start_of_day(now or utcnow(), zone)
-        columns = [_count_if(Ticket.status == s.value) for s in ACTIVE]
-        columns += [
-            _count_if(Ticket.closed_at >= today),
-            _count_if(NOT_CLOSED & Ticket.engineer_id.is_(None)),
-        ]
-        columns += [_count_if(NOT_CLOSED & (Ticket.priority == p.value)) for p in Priority]
-        # Only the rows some figure counts: not closed, or closed today (two index ranges).
-        query = select(*columns).where(NOT_CLOSED | (Ticket.closed_at >= today))
+        nobody = Ticket.engineer_id.is_(None)
+        # Tickets not closed, grouped: counted from ix_tickets_status_priority_engineer alone.
+        groups = (
+            select(Ticket.status, Ticket.priority, nobody.label("unassigned"), func.count())
+            .where(NOT_CLOSED)
+            .group_by(Ticket.status, Ticket.priority, nobody)
+        )
+        closed_today = select(func.count()).select_from(Ticket).where(Ticket.closed_at >= today)
+        by_status = {s.value: 0 for s in ACTIVE}
+        by_priority = {p.value: 0 for p in Priority}
+        unassigned = 0
         with self.db.read() as session:
-            row = [int(v) for v in session.execute(query).one()]
-        statuses, rest = row[: len(ACTIVE)], row[len(ACTIVE) :]
+            for status, priority, is_unassigned, n in session.execute(groups):
+                by_status[status] += n
+                if priority in by_priority:
+                    by_priority[priority] += n
+                unassigned += n if is_unassigned else 0
+            closed = int(session.scalar(closed_today) or 0)
         return AdminCounters(
-            by_status={s.value: n for s, n in zip(ACTIVE, statuses, strict=True)},
-            closed_today=rest[0],
-            unassigned=rest[1],
-            by_priority={p.value: n for p, n in zip(Priority, rest[2:], strict=True)},
+            by_status=by_status, closed_today=closed, unassigned=unassigned, by_priority=by_priority
         )
 
     def engineer_counters(

@@ -1,4 +1,8 @@
-"""dashboard indexes: trigram indexes for search on PostgreSQL
+"""dashboard indexes: the admin's counters from an index alone; trigram search on PostgreSQL
+
+The admin's Home counters (tickets not closed by status and priority, and how many nobody is
+on) read every ticket not closed; with engineer_id in the (status, priority) index they are
+counted from the index (an index-only scan while autovacuum keeps the visibility map current).
 
 Search (`/ticket list words`, the Home tab's search box) is `lower(title|description) LIKE
 '%word%'`, which no b-tree serves: with a million tickets a word that matches few of them read
@@ -24,6 +28,11 @@ TRIGRAM_INDEXES = {"ix_tickets_title_trgm": "title", "ix_tickets_description_trg
 
 
 def upgrade() -> None:
+    # A superset of the index it replaces: every query that used that one can use this one.
+    op.create_index(
+        "ix_tickets_status_priority_engineer", "tickets", ["status", "priority", "engineer_id"], unique=False
+    )
+    op.drop_index("ix_tickets_status_priority", table_name="tickets")
     if op.get_bind().dialect.name != "postgresql":
         return
     # A trusted extension since PostgreSQL 13: the database's owner may create it.
@@ -42,6 +51,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.create_index("ix_tickets_status_priority", "tickets", ["status", "priority"], unique=False)
+    op.drop_index("ix_tickets_status_priority_engineer", table_name="tickets")
     if op.get_bind().dialect.name != "postgresql":
         return
     for name in TRIGRAM_INDEXES:
