@@ -144,7 +144,9 @@ class Dashboards:
         columns += [_count_if(NOT_CLOSED & (Ticket.priority == p.value)) for p in Priority]
         columns += [_count_if(Ticket.closed_at >= week)]
         # Their tickets not closed, or closed this week: not the thousands they closed before.
-        theirs = (Ticket.engineer_id == engineer_id) & (NOT_CLOSED | (Ticket.closed_at >= week))
+        # Spelled as an OR of two index ranges, which SQLite too reads as such (a union).
+        mine = Ticket.engineer_id == engineer_id
+        theirs = (mine & NOT_CLOSED) | (mine & (Ticket.closed_at >= week))
         # min() keeps the column's type, so the UTC-aware conversion applies on SQLite too.
         oldest = select(func.min(Ticket.created_at)).where(Ticket.engineer_id == engineer_id, NOT_CLOSED)
         with self.db.read() as session:

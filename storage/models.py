@@ -104,6 +104,7 @@ class Ticket(Base):
         Index("ix_tickets_reporter", "reporter_id", "id"),
         Index("ix_tickets_engineer_status", "engineer_id", "status"),
         Index("ix_tickets_status_priority_engineer", "status", "priority", "engineer_id"),  # 0003
+        Index("ix_tickets_engineer_closed", "engineer_id", "closed_at"),  # 0003
         Index("ix_tickets_created", "created_at"),
         Index("ix_tickets_closed", "closed_at"),
         trigram_index("ix_tickets_title_trgm", "title"),  # 0003
