@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, ServerErrorRetryHandler
 
 from bot.config import Settings
+from bot.digests import Digests
 from bot.dispatcher import Dispatcher
 from bot.email.delivery import EmailDelivery
 from bot.export_delivery import ExportDelivery
@@ -19,7 +20,7 @@ from bot.leader import Leadership
 from bot.services import Services
 from bot.slack_delivery import SlackDelivery
 from handlers import register_all
-from storage import email_plan, outbox
+from storage import email_plan, outbox, sla_sweep
 from storage.db import Database
 
 log = logging.getLogger("ticketbot")
@@ -95,6 +96,12 @@ def sweep_outbox(db: Database) -> None:
         log.error("%s outbox rows are dead (never delivered): see `ticketbot outbox list --dead`", dead)
 
 
+def sweep_sla(services: Services) -> None:
+    """Warn about tickets at risk, breached, unanswered or unassigned: each once (storage.sla_sweep)."""
+    minutes = services.settings.unassigned_reminder_minutes
+    sla_sweep.run(services.tickets, services.tickets.clock(), timedelta(minutes=minutes) if minutes else None)
+
+
 def build(settings: Settings, db: Database | None = None) -> Runtime:
     db = db or Database.from_url(settings.database_url)
     services = Services.build(settings, db)
@@ -166,4 +173,14 @@ def build(settings: Settings, db: Database | None = None) -> Runtime:
         id="outbox-cleanup",
         coalesce=True,
     )
+    scheduler.add_job(
+        runtime.leader_only(lambda: sweep_sla(services)),
+        "interval",
+        seconds=settings.sla_sweep_seconds,
+        id="sla-sweep",
+        coalesce=True,
+        max_instances=1,
+    )
+    # Daily digest, engineers' morning DMs, weekly report: their deliverers and cron jobs.
+    Digests(web_client(settings, retries=False), services).install(runtime)
     return runtime

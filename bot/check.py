@@ -21,8 +21,13 @@ REQUIRED_SCOPES = frozenset(
         "files:write",  # Excel exports
         "channels:read",  # is the bot in the triage channel (or where an export was asked for)?
         "groups:read",  # the same for private channels
+        "reactions:read",  # :ticket: reactions in INTAKE_CHANNELS
+        "channels:history",  # read the message reacted to
+        "groups:history",  # the same in private channels
     }
 )
+# Needed only for :ticket: reaction intake: an install without INTAKE_CHANNELS may lack them.
+INTAKE_SCOPES = frozenset({"reactions:read", "channels:history", "groups:history"})
 
 
 @dataclass(frozen=True)
@@ -92,25 +97,26 @@ def check_slack(settings: Settings, state: dict) -> Iterator[Result]:
     yield Result("Slack token", True, f"bot @{who.get('user')} in {who.get('team')}")
     header = next((v for k, v in who.headers.items() if k.lower() == "x-oauth-scopes"), "")
     granted = {s.strip() for s in header.split(",") if s.strip()}
-    missing = sorted(REQUIRED_SCOPES - granted)
+    needed = REQUIRED_SCOPES if settings.intake_channels else REQUIRED_SCOPES - INTAKE_SCOPES
+    missing = sorted(needed - granted)
     if missing:
         yield Result("scopes", False, f"missing {', '.join(missing)}: add them (manifest.yml) and reinstall")
     else:
         yield Result("scopes", True, "all granted")
     if settings.triage_channel_id:
         yield _triage_membership(client, settings.triage_channel_id)
+    for channel in sorted(settings.intake_channels):  # a :ticket: there needs the bot to read it
+        yield _triage_membership(client, channel, what="intake channel")
 
 
-def _triage_membership(client, channel: str) -> Result:
+def _triage_membership(client, channel: str, what: str = "triage channel") -> Result:
     try:
         info = client.conversations_info(channel=channel)["channel"]
     except SlackApiError as error:
-        return Result("triage channel", False, f"{channel}: {error.response.get('error')}")
+        return Result(what, False, f"{channel}: {error.response.get('error')}")
     if not info.get("is_member"):
-        return Result(
-            "triage channel", False, f"the bot is not in #{info.get('name', channel)}: /invite it there"
-        )
-    return Result("triage channel", True, f"the bot is in #{info.get('name', channel)}")
+        return Result(what, False, f"the bot is not in #{info.get('name', channel)}: /invite it there")
+    return Result(what, True, f"the bot is in #{info.get('name', channel)}")
 
 
 def check_email(settings: Settings, state: dict) -> Iterator[Result]:

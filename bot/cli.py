@@ -89,6 +89,9 @@ def _parser() -> argparse.ArgumentParser:
     from bot.cli_export import add_export_parser
 
     add_export_parser(commands, CliError, _database)
+    from bot.cli_digest import add_digest_parsers
+
+    add_digest_parsers(commands, _database)
     return parser
 
 

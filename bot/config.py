@@ -16,6 +16,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values, find_dotenv
 
+from bot.cron import cron_trigger
+from storage.sla import ServiceLevels
+
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///ticketbot.db"
 DEFAULT_CATEGORIES = ("hardware", "software", "network", "printers", "access", "other")
@@ -74,6 +77,12 @@ class Settings:
     mail_domain: str = "localhost"
     timezone: str = "UTC"  # the workspace's IANA zone: dates in Excel exports are shown in it
     export_max_attempts: int = 8  # upload attempts before the requester is told the export failed
+    service_levels: ServiceLevels = field(default_factory=ServiceLevels.parse)
+    sla_sweep_seconds: int = 60
+    unassigned_reminder_minutes: int = 30  # 0: never remind the triage channel of unassigned tickets
+    digest_time: str | None = "08:00"  # daily digest to the triage channel, workspace time; None: off
+    weekly_report_cron: str | None = "0 7 * * mon"  # crontab in the workspace's zone; None: off
+    intake_channels: frozenset[str] = frozenset()  # where a :ticket: reaction files a ticket
     extra: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @property
@@ -183,6 +192,7 @@ def parse_settings(env: Mapping[str, str]) -> Settings:
         **_mail_settings(env),
         timezone=_parse_timezone(get("TIMEZONE")),
         export_max_attempts=_int(env, "EXPORT_MAX_ATTEMPTS", 8, 1, 100),
+        **_proactive_settings(env, _parse_timezone(get("TIMEZONE"))),
         extra=dict(env),
     )
 
@@ -214,6 +224,45 @@ def _parse_timezone(raw: str | None) -> str:
             f"TIMEZONE must be an IANA time zone such as Europe/Madrid or UTC, not {raw!r}"
         ) from None
     return raw
+
+
+def _proactive_settings(env: Mapping[str, str], zone: str) -> dict:
+    """Service levels, reminders, digests and intake channels (the scheduled side of the bot)."""
+
+    def get(name: str) -> str | None:
+        return env.get(name, "").strip() or None
+
+    try:
+        ServiceLevels.parse(get("BUSINESS_HOURS"), None, zone)
+    except ValueError as error:
+        raise ConfigError(f"BUSINESS_HOURS must be like 'Mon-Fri 08:00-18:00': {error}") from None
+    try:
+        levels = ServiceLevels.parse(get("BUSINESS_HOURS"), get("SLA_TARGETS"), zone)
+    except ValueError as error:
+        raise ConfigError(f"SLA_TARGETS must be like 'critical=1h/4h, high=4h/1d': {error}") from None
+    digest = get("DIGEST_TIME") or "08:00"
+    if digest.lower() != "off" and not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", digest):
+        raise ConfigError(f"DIGEST_TIME must be a time like 08:00, or off, not {digest!r}")
+    weekly = get("WEEKLY_REPORT_CRON") or "0 7 * * mon"
+    if weekly.lower() != "off":
+        try:
+            cron_trigger(weekly, zone)
+        except ValueError as error:
+            raise ConfigError(
+                f"WEEKLY_REPORT_CRON must be a crontab like '0 7 * * mon', or off ({error})"
+            ) from None
+    intake = frozenset(c.strip() for c in (get("INTAKE_CHANNELS") or "").split(",") if c.strip())
+    for channel in intake:
+        if not _CHANNEL_ID.match(channel):
+            raise ConfigError(f"INTAKE_CHANNELS: {channel!r} is not a channel id like C0123ABCD")
+    return {
+        "service_levels": levels,
+        "sla_sweep_seconds": _int(env, "SLA_SWEEP_SECONDS", 60, 5, 3600),
+        "unassigned_reminder_minutes": _int(env, "UNASSIGNED_REMINDER_MINUTES", 30, 0, 60 * 24 * 30),
+        "digest_time": None if digest.lower() == "off" else digest,
+        "weekly_report_cron": None if weekly.lower() == "off" else weekly,
+        "intake_channels": intake,
+    }
 
 
 def _parse_categories(raw: str | None) -> tuple[Category, ...]:

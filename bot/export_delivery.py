@@ -32,6 +32,7 @@ from exports.service import ExportRefused, ExportService, scope_for
 from exports.workbook import ExportJob, write_workbook
 from handlers.text import escape, slack_date
 from storage import outbox
+from storage.domain import SYSTEM_USER_ID
 from storage.reports import user_name
 
 log = logging.getLogger("ticketbot.exports")
@@ -76,6 +77,9 @@ class ExportDelivery:
             when=slack_date(generated_at),
         )
         filename = f"{tr('export.filename')}-{payload['scope']}-{generated_at:%Y%m%d-%H%M}.xlsx"
+        if payload.get("week_of"):  # the weekly report (bot.digests)
+            comment = tr("report.weekly_comment", week=payload["week_of"]) + "\n" + comment
+            filename = f"{tr('report.filename')}-{payload['week_of']}.xlsx"
         self._call(
             self.client.files_upload_v2,
             channel=channel,
@@ -90,6 +94,8 @@ class ExportDelivery:
         """The channel where `all` was typed if the bot is a member, else the requester's DM.
         Returns it and whether the export had to move away from where it was asked for."""
         channel = payload.get("channel_id")
+        if channel and payload["user_id"] == SYSTEM_USER_ID:
+            return channel, False  # the weekly report: the triage channel, where the bot posts cards
         if channel:
             try:
                 info = self._call(self.client.conversations_info, channel=channel)["channel"]
@@ -140,6 +146,9 @@ class ExportDelivery:
         if row.kind != outbox.SLACK_EXPORT:
             return
         self._forget(row.payload)
+        if row.payload.get("user_id") == SYSTEM_USER_ID:
+            log.error("the weekly report could not be uploaded: %s", reason)
+            return  # nobody to tell in a DM
         fields = {k: row.payload.get(k) for k in ("user_id", "scope", "filter")}
         with self.services.db.transaction() as session:
             outbox.enqueue(session, outbox.SLACK_EXPORT_FAILED, {**fields, "reason": reason[:500]})

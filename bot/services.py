@@ -24,7 +24,12 @@ class Services:
         return cls(
             settings=settings,
             db=db,
-            tickets=TicketService(db, admins=settings.admin_user_ids, categories=settings.category_keys),
+            tickets=TicketService(
+                db,
+                admins=settings.admin_user_ids,
+                categories=settings.category_keys,
+                levels=settings.service_levels,
+            ),
             people=People(db),
             tr=Translator(settings.language),
         )

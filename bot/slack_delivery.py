@@ -12,10 +12,12 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 from sqlalchemy import update
 
 from bot.dispatcher import Deliver, Permanent, Retry
+from bot.intake_delivery import SourceReplies
 from bot.services import Services
 from handlers.blocks.actions import card_actions
 from handlers.blocks.cards import Message, ticket_card
 from handlers.blocks.replies import event_reply
+from handlers.blocks.sla import sla_line
 from handlers.text import mention
 from storage import outbox
 from storage.models import Ticket, TicketEvent
@@ -65,6 +67,9 @@ class SlackDelivery:
             outbox.SLACK_REPORTER_CARD: lambda p: self.sync_card(p, REPORTER),
             outbox.SLACK_ENGINEER_CARD: lambda p: self.sync_card(p, ENGINEER),
             outbox.SLACK_EVENT_REPLY: self.event_reply,
+            outbox.SLACK_SOURCE_REPLY: SourceReplies(
+                self.client, self.services, self._ticket, self._call
+            ).deliver,
         }
 
     # -- cards -------------------------------------------------------------------------------
@@ -141,7 +146,8 @@ class SlackDelivery:
         picking = audience == TRIAGE and ticket.status != "closed"
         engineers = self.services.people.engineers() if picking else []
         actions = card_actions(tr, ticket, audience, engineers, settings.specialty_for(ticket.category))
-        return ticket_card(tr, ticket, settings.categories, intro=intro, actions=actions)
+        sla = sla_line(tr, ticket, self.services.tickets.clock(), staff=audience != REPORTER)
+        return ticket_card(tr, ticket, settings.categories, intro=intro, actions=actions, sla=sla)
 
     # -- thread replies ----------------------------------------------------------------------
 
@@ -159,10 +165,14 @@ class SlackDelivery:
             channel_col, ts_col = CARD_COLUMNS[audience]
             channel, thread_ts = getattr(ticket, channel_col), getattr(ticket, ts_col)
             channel = channel or self._destination(ticket, audience)
-            message = event_reply(self.services.tr, event)
+            admins = self.services.settings.admin_user_ids
+            message = event_reply(self.services.tr, event, ticket=ticket, admins=admins)
         if channel is None:
             return
-        self._call(self.client.chat_postMessage, channel=channel, thread_ts=thread_ts, **message.as_kwargs())
+        extra = {"reply_broadcast": True} if payload.get("broadcast") and thread_ts else {}
+        self._call(
+            self.client.chat_postMessage, channel=channel, thread_ts=thread_ts, **extra, **message.as_kwargs()
+        )
 
     # -- plumbing ----------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from exports.scope import ALL, ENGINEER, REPORTER, ExportScope, filter_to_dict
 from storage import outbox
 from storage.db import Database
+from storage.domain import SYSTEM_USER_ID
 from storage.errors import NotAllowed
 from storage.models import utcnow
 from storage.queries import TicketFilter, count
@@ -54,7 +55,8 @@ class ExportRequest:
 class ExportService:
     def __init__(self, db: Database, *, admins: Collection[str]) -> None:
         self.db = db
-        self.admins = frozenset(admins)
+        # The bot itself (the weekly report) exports everything, as an admin would.
+        self.admins = frozenset(admins) | {SYSTEM_USER_ID}
 
     def authorize(self, user_id: str, word: str) -> ExportScope:
         """`mine` | `assigned` | `all` for `user_id` → the scope, or ExportRefused."""

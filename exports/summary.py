@@ -9,6 +9,7 @@ from __future__ import annotations
 import statistics
 from array import array
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,6 +22,7 @@ from exports.cells import CellMaker
 from exports.rows import Labels, person
 from storage.domain import Priority, Status
 from storage.reports import TicketRow
+from storage.satisfaction import EngineerRating
 
 CLOSED = Status.CLOSED.value
 AGE_BUCKETS = (
@@ -63,9 +65,15 @@ class Stats:
 
 
 def write_summary(
-    ws: WriteOnlyWorksheet, cells: CellMaker, labels: Labels, stats: Stats, facts: list[tuple[str, Any]]
+    ws: WriteOnlyWorksheet,
+    cells: CellMaker,
+    labels: Labels,
+    stats: Stats,
+    facts: list[tuple[str, Any]],
+    ratings: Sequence[EngineerRating] = (),
 ) -> None:
-    """`facts`: (label, value) lines on top — scope, filter, generated at, time zone, count."""
+    """`facts`: (label, value) lines on top — scope, filter, generated at, time zone, count.
+    `ratings`: the average satisfaction rating per engineer (`storage.satisfaction`)."""
     tr = labels.tr
     for letter, width in zip("ABCD", (34, 16, 4, 4), strict=True):
         ws.column_dimensions[letter].width = width
@@ -122,6 +130,7 @@ def write_summary(
         count,
         [(tr(key), stats.open_by_age[i]) for i, (_, key) in enumerate(AGE_BUCKETS)],
     )
+    rows += satisfaction_rows(cells, labels, ratings)
     for row in rows:
         ws.append(row)
 
@@ -131,6 +140,26 @@ def write_summary(
         chart = _bar_chart(ws, tr("export.summary.chart_engineer"), first, last, "bar")
         chart.height = max(7.5, 0.6 * (last - first) + 2)
         ws.add_chart(chart, "E19")
+
+
+def satisfaction_rows(cells: CellMaker, labels: Labels, ratings: Sequence[EngineerRating]) -> list[list[Any]]:
+    """Two tables like the others (label, value): the average rating (1-5) per engineer and of
+    all of them, then how many ratings each average is made of."""
+    tr = labels.tr
+    total = sum(r.ratings for r in ratings)
+    overall = round(sum(r.average * r.ratings for r in ratings) / total, 2) if total else None
+    names = [cells.text(r.name if r.user_id else labels.unassigned) for r in ratings]
+    everyone = cells.bold(tr("export.summary.csat_overall"))
+    return [
+        [],
+        [cells.header(tr("export.summary.csat")), cells.header(tr("export.summary.csat_average"))],
+        *([name, round(r.average, 2)] for name, r in zip(names, ratings, strict=True)),
+        [everyone, overall],
+        [],
+        [cells.header(tr("export.summary.csat")), cells.header(tr("export.summary.csat_count"))],
+        *([name, r.ratings] for name, r in zip(names, ratings, strict=True)),
+        [cells.bold(tr("export.summary.csat_overall")), total],
+    ]
 
 
 def _bar_chart(ws: WriteOnlyWorksheet, title: str, header_row: int, last_row: int, kind: str) -> BarChart:

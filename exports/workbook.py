@@ -31,6 +31,7 @@ from storage.db import Database
 from storage.models import utcnow
 from storage.queries import TicketFilter, count
 from storage.reports import events_of, ticket_chunks, user_name
+from storage.satisfaction import ratings_by_engineer
 
 log = logging.getLogger("ticketbot.exports")
 
@@ -104,6 +105,7 @@ def write_workbook(
                     history.append(maker.history_row(event))
                 if progress:
                     progress(tickets.rows_written, expected)
+            ratings = ratings_by_engineer(session, flt)  # a small query of its own for the Summary
         tickets.close()
         history.close()
         scope_text, filter_text = describe_scope(tr, job.scope, name), describe_filter(tr, job.flt)
@@ -115,7 +117,7 @@ def write_workbook(
             (tr("export.summary.timezone"), job.timezone),
             (tr("export.summary.tickets"), stats.total),
         ]
-        write_summary(summary, cells, labels, stats, facts)
+        write_summary(summary, cells, labels, stats, facts, ratings)
         _order(wb, [*tickets.sheets, *history.sheets, summary])
         wb.save(partial)
         os.replace(partial, path)

@@ -22,3 +22,15 @@ def register_all(app: App, services: Services) -> None:
     triage.register(app, services, homes)
     work.register(app, services, homes)
     export.register(app, services, router)  # /ticket export, the Home's Export to Excel button
+
+    from handlers import digest
+
+    digest.register(app, services, router)  # /ticket digest on|off
+
+    from handlers import intake
+
+    intake.register(app, services)  # the "Create ticket" message shortcut, :ticket: reactions
+
+    from handlers import csat
+
+    csat.register(app, services)  # "Was your problem solved?" on the reporter's closed card

@@ -14,15 +14,15 @@ from slack_sdk.models.views import View
 
 from bot.services import Services
 from handlers import ids
+from handlers.blocks.csat import dashboard_blocks as csat_dashboard
 from handlers.blocks.dashboards import PAGE_SIZE, admin_home, engineer_home
 from handlers.blocks.home import HOME_TICKETS, reporter_home
 from handlers.edge import logs_failures
 from handlers.feedback import actor_of, from_home
 from handlers.filters import filter_to_value
 from handlers.home_state import TEXT_MAX, HomeState
-from storage.dashboards import ADMIN, ENGINEER, Dashboards
+from storage.dashboards import ADMIN, ENGINEER, Dashboards, sla_counts
 from storage.domain import Status
-from storage.models import utcnow
 from storage.queries import NEWEST, QUEUE, TicketFilter
 
 QUEUE_STATUSES = (Status.OPEN.value, Status.IN_PROGRESS.value, Status.ON_HOLD.value)
@@ -56,6 +56,7 @@ class HomeTabs:
         shown = state.filter(TicketFilter())
         page = self.board.page(shown, state.page, PAGE_SIZE, NEWEST)
         counters = self.board.admin_counters(self.board.zone(user_id))
+        now = self.services.tickets.clock()
         needs_picker = any(t.engineer_id is None for t in page.tickets)
         engineers = self.services.people.engineers() if needs_picker else []
         return admin_home(
@@ -66,6 +67,9 @@ class HomeTabs:
             engineers,
             settings.specialty_for,
             filter_to_value(shown, "all"),
+            sla=sla_counts(self.services.db, now),
+            now=now,
+            satisfaction=csat_dashboard(self.services.tr, self.board.satisfaction()),
         )
 
     def _engineer(self, user_id: str, state: HomeState) -> View:
@@ -73,7 +77,9 @@ class HomeTabs:
         page = self.board.page(queue, state.page, PAGE_SIZE, QUEUE)
         counters = self.board.engineer_counters(user_id, self.board.zone(user_id))
         export = filter_to_value(TicketFilter(statuses=QUEUE_STATUSES), "assigned")
-        return engineer_home(self.services.tr, counters, page, state.but(page=page.number), export, utcnow())
+        now = self.services.tickets.clock()
+        sla = sla_counts(self.services.db, now, user_id)
+        return engineer_home(self.services.tr, counters, page, state.but(page=page.number), export, now, sla)
 
 
 def _selected(action: dict) -> str:

@@ -15,7 +15,7 @@ from bot.directory import UnknownUser, lookup, parse_user_id
 from bot.services import Services
 from handlers.blocks.engineers import engineers_message
 from handlers.commands import Invocation, Router
-from handlers.text import clip, escape, mention
+from handlers.text import escape, escaped, mention
 from storage.errors import InvalidInput
 from storage.people import SPECIALTY_MAX
 
@@ -87,7 +87,7 @@ def register(app: App, services: Services, router: Router) -> None:
         try:
             command = parse_engineer_command(invocation.rest)
         except Unclear as unclear:
-            say(ack, tr(unclear.key, word=escape(clip(unclear.word, 50)), max=SPECIALTY_MAX))
+            say(ack, tr(unclear.key, word=escaped(unclear.word, 50), max=SPECIALTY_MAX))
             return
         who = mention(command.user_id)
         if command.verb == "list":

@@ -40,3 +40,18 @@ HOME_SEARCH = "home_search"
 HOME_CLEAR = "home_clear"
 HOME_PREVIOUS = "home_previous"
 HOME_NEXT = "home_next"
+
+# Tickets from a Slack message: the message shortcut (manifest.yml) and the modal it opens, whose
+# private_metadata carries where the message is (handlers/intake.py)
+MESSAGE_SHORTCUT = "create_ticket_from_message"
+MESSAGE_TICKET_VIEW = "ticket_from_message"
+INTAKE_REACTION = "ticket"  # :ticket: on a message in an INTAKE_CHANNELS channel files it
+
+# Satisfaction (CSAT) on the reporter's closed card: values are refs (ticket id and version)
+CSAT_YES = "csat_yes"
+CSAT_NO = "csat_no"
+CSAT_RATING = "csat_rating"  # the card's 1-5 menu
+CSAT_RATE = "csat_rate"  # opens the rating modal (rating and comment)
+CSAT_REOPEN_VIEW = "csat_reopen_view"  # "What is still wrong?", optional; note block: NOTE_BLOCK
+CSAT_RATE_VIEW = "csat_rate_view"
+CSAT_RATING_BLOCK, CSAT_RATING_ACTION = "rating", "rating_value"

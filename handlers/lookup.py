@@ -15,9 +15,10 @@ from bot.i18n import Translator
 from bot.services import Services
 from handlers.blocks.cards import priority_label, status_label
 from handlers.blocks.detail import LIST_LIMIT, ticket_detail, ticket_list
+from handlers.blocks.sla import sla_line
 from handlers.commands import Invocation, Router
 from handlers.filters import FilterError, parse_filter
-from handlers.text import clip, escape
+from handlers.text import escaped
 from storage.dashboards import ADMIN, ENGINEER, Dashboards
 from storage.domain import parse_number
 from storage.queries import TicketFilter
@@ -36,7 +37,7 @@ def heading(tr: Translator, role: str, flt: TicketFilter) -> str:
     parts += [status_label(tr, s) for s in flt.statuses]
     parts += [priority_label(tr, p) for p in flt.priorities]
     if flt.text:
-        parts.append(f"“{escape(clip(flt.text, 100))}”")
+        parts.append(f"“{escaped(flt.text, 100)}”")
     return " · ".join(parts)
 
 
@@ -53,7 +54,9 @@ def register(app: App, services: Services, router: Router) -> None:
         # Raises TicketNotFound for a ticket the asker may not see: the same words as a missing one.
         ticket = services.tickets.get(number, invocation.user_id)
         events = services.tickets.history(number, invocation.user_id)
-        message = ticket_detail(tr, ticket, events, services.settings.categories)
+        staff = services.tickets.is_admin(invocation.user_id) or ticket.engineer_id == invocation.user_id
+        sla = sla_line(tr, ticket, services.tickets.clock(), staff=staff)
+        message = ticket_detail(tr, ticket, events, services.settings.categories, sla=sla)
         ack(**message.as_kwargs(), response_type="ephemeral")
 
     def list_(invocation: Invocation, ack: Callable) -> None:
@@ -63,10 +66,11 @@ def register(app: App, services: Services, router: Router) -> None:
         try:
             flt = parse_filter(invocation.rest, base)
         except FilterError as error:
-            ack(text=tr(error.key, word=escape(clip(error.word, 50))), response_type="ephemeral")
+            ack(text=tr(error.key, word=escaped(error.word, 50)), response_type="ephemeral")
             return
         page = board.page(flt, 0, LIST_LIMIT)
-        message = ticket_list(tr, page.tickets, page.total, heading(tr, role, flt), page.capped)
+        now = services.tickets.clock() if role in (ADMIN, ENGINEER) else None  # staff see SLA flags
+        message = ticket_list(tr, page.tickets, page.total, heading(tr, role, flt), now, capped=page.capped)
         ack(**message.as_kwargs(), response_type="ephemeral")
 
     router.add(("status", "estado", "show", "ver"), show, help_key="help.lookup")

@@ -12,9 +12,29 @@ def escape(text: str) -> str:
     return text.translate(_ESCAPES)
 
 
+def escaped(text: str, limit: int) -> str:
+    """`text` escaped for mrkdwn, then clipped to `limit` characters — after escaping, since
+    `<` grows to `&lt;`, and never inside an entity."""
+    out = escape(text)
+    if len(out) <= limit:
+        return out
+    cut = out[: limit - 1]
+    amp = cut.rfind("&")
+    if amp != -1 and ";" not in cut[amp:]:
+        cut = cut[:amp]
+    return cut + "…"
+
+
 def clip(text: str, limit: int) -> str:
     """At most `limit` characters, with an ellipsis when something was cut."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def slack_link(url: str, label: str) -> str:
+    """`<url|label>` for a URL Slack gave us (a permalink); just the label if the URL looks odd."""
+    if not url.startswith("https://") or any(c in url for c in "<>| \n"):
+        return escape(label)
+    return f"<{url}|{escape(label)}>"
 
 
 def mention(user_id: str) -> str:

@@ -16,9 +16,11 @@ from sqlalchemy import case, func, select
 
 from storage import queries
 from storage.db import Database
+from storage.digests import at_risk, breached  # the one SQL spelling of storage.sla.state
 from storage.domain import NOT_CLOSED_STATUSES, Priority, Status
 from storage.models import Engineer, Ticket, User, utcnow
 from storage.queries import TicketFilter
+from storage.satisfaction import Satisfaction, satisfaction
 
 ADMIN, ENGINEER, REPORTER = "admin", "engineer", "reporter"
 NOT_CLOSED = Ticket.status.in_(NOT_CLOSED_STATUSES)
@@ -159,6 +161,20 @@ class Dashboards:
             oldest_open=oldest_open,
             closed_this_week=row[-1],
         )
+
+    def satisfaction(self) -> Satisfaction:
+        with self.db.read() as session:
+            return satisfaction(session)
+
+
+def sla_counts(db: Database, now: datetime, engineer_id: str | None = None) -> dict[str, int]:
+    """How many tickets are at risk and how many breached: the digest's rules (storage.sla's)."""
+    query = select(_count_if(at_risk(now)), _count_if(breached(now))).where(NOT_CLOSED)
+    if engineer_id is not None:
+        query = query.where(Ticket.engineer_id == engineer_id)
+    with db.read() as session:
+        risky, late = (int(v) for v in session.execute(query).one())
+    return {"at_risk": risky, "breached": late}
 
 
 def _start_of_day(moment: datetime, zone: tzinfo) -> datetime:

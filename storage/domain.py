@@ -39,6 +39,12 @@ class EventKind(str, Enum):
     NOTE = "note"
     CLOSED = "closed"
     REOPENED = "reopened"
+    # Written by the scheduled sweeps (actor: SYSTEM_USER_ID), internal: the reporter is not told.
+    SLA_AT_RISK = "sla_at_risk"  # 75 % of the resolution target spent
+    SLA_BREACHED = "sla_breached"  # resolution target passed
+    RESPONSE_LATE = "response_late"  # no first response within its target
+    UNASSIGNED = "unassigned"  # nobody took it within UNASSIGNED_REMINDER_MINUTES
+    FEEDBACK = "feedback"  # the reporter answered "Was your problem solved?"
 
 
 class Visibility(str, Enum):
@@ -61,6 +67,10 @@ def can_transition(current: Status, target: Status) -> bool:
     return target in TRANSITIONS[current]
 
 
+# The author of what the bot does on its own (SLA warnings, reminders). Lower case, so no Slack
+# user id can ever be equal to it; it has a users row like any actor (foreign keys need one).
+SYSTEM_USER_ID = "ticketbot"
+
 TICKET_PREFIX = "TKT-"
 
 
@@ -77,3 +87,13 @@ def parse_number(text: str) -> int | None:
         return None
     number = int(value)
     return number if number > 0 else None
+
+
+class CsatOutcome(str, Enum):
+    """The reporter's answer to "Was your problem solved?" (tickets.csat_outcome)."""
+
+    SOLVED = "solved"
+    REOPENED = "reopened"
+
+
+CSAT_RATINGS = range(1, 6)  # 1 to 5 stars

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from storage import outbox
 from storage.db import Database
-from storage.domain import EventKind, Visibility
+from storage.domain import CsatOutcome, EventKind, Visibility
 from storage.models import Ticket, TicketEvent
 
 EMAIL = "email.message"  # outbox kind; payload: ticket_id, event_id, template, to
@@ -29,7 +29,25 @@ REASSIGNED = "reassigned"  # the engineer it was taken from
 STATUS = "status"  # the reporter: in progress, on hold (with the reason), reopened
 CLOSED = "closed"  # the reporter, with the resolution
 UPDATE = "update"  # the reporter: a note they may see
-TEMPLATES = (RECEIVED, NEW_TICKET, ASSIGNED, REASSIGNED, STATUS, CLOSED, UPDATE)
+# The SLA sweep's warnings: the template is named after the event kind.
+WARNING_TEMPLATES = {
+    EventKind.SLA_AT_RISK: "sla_at_risk",  # the engineer (the admins while nobody has it)
+    EventKind.SLA_BREACHED: "sla_breached",  # the admins and the engineer
+    EventKind.RESPONSE_LATE: "response_late",  # the admins and the engineer
+    EventKind.UNASSIGNED: "unassigned",  # the admins
+}
+FEEDBACK = "feedback"  # the engineer: the reporter's rating, or their "not solved"
+TEMPLATES = (
+    RECEIVED,
+    NEW_TICKET,
+    ASSIGNED,
+    REASSIGNED,
+    STATUS,
+    CLOSED,
+    UPDATE,
+    FEEDBACK,
+    *WARNING_TEMPLATES.values(),
+)
 
 POLICY_KEY = "ticketbot.mail_policy"
 
@@ -82,6 +100,8 @@ def emails_for(ticket: Ticket, event: TicketEvent, policy: MailPolicy) -> list[t
             *((NEW_TICKET, Recipient(user_id=admin)) for admin in admins),
             *((NEW_TICKET, Recipient(address=address)) for address in policy.admin_emails),
         ]
+    if kind in WARNING_TEMPLATES:
+        return [(WARNING_TEMPLATES[kind], r) for r in _warned(ticket, kind, policy)]
     found: list[tuple[str, Recipient]] = []
     if kind is EventKind.ASSIGNED:
         found.append((ASSIGNED, Recipient(user_id=event.new_value)))
@@ -93,8 +113,22 @@ def emails_for(ticket: Ticket, event: TicketEvent, policy: MailPolicy) -> list[t
         found.append((CLOSED, reporter))
     elif kind is EventKind.NOTE and event.visibility != Visibility.INTERNAL.value:
         found.append((UPDATE, reporter))  # internal notes are never emailed to the reporter
+    elif kind is EventKind.FEEDBACK and ticket.engineer_id and event.new_value != CsatOutcome.SOLVED.value:
+        # A rating or a "not solved"; a bare "yes" is told in Slack only (a rating often follows).
+        found.append((FEEDBACK, Recipient(user_id=ticket.engineer_id)))
     # Nobody gets an email about what they just did themselves.
     return [(template, r) for template, r in found if r.user_id != event.actor_id]
+
+
+def _warned(ticket: Ticket, kind: EventKind, policy: MailPolicy) -> list[Recipient]:
+    admins = [Recipient(user_id=admin) for admin in sorted(policy.admin_user_ids)]
+    admins += [Recipient(address=address) for address in policy.admin_emails]
+    engineer = [Recipient(user_id=ticket.engineer_id)] if ticket.engineer_id else []
+    if kind is EventKind.UNASSIGNED or (kind is EventKind.SLA_AT_RISK and not engineer):
+        return admins
+    if kind is EventKind.SLA_AT_RISK:
+        return engineer
+    return admins + [r for r in engineer if r.user_id not in policy.admin_user_ids]
 
 
 def plan(session: Session, ticket: Ticket, event: TicketEvent) -> None:

@@ -41,3 +41,9 @@ class InvalidInput(TicketError):
     def __init__(self, errors: dict[str, str], **params: object) -> None:
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()), **params)
         self.errors = errors
+
+
+class AlreadyAnswered(TicketError):
+    """The reporter already said whether this close solved their problem."""
+
+    code = "csat.already_answered"

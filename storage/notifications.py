@@ -9,11 +9,12 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from storage import email_plan, outbox
-from storage.domain import EventKind, Visibility
+from storage.domain import CsatOutcome, EventKind, Visibility
 from storage.models import Ticket, TicketEvent
 
 TRIAGE, REPORTER, ENGINEER = "triage", "reporter", "engineer"
 FORMER_ENGINEER = "former_engineer"  # the DM card of an engineer a ticket was taken from
+SOURCE = "source"  # the thread of the Slack message a ticket was filed from
 _CARD_KIND = {
     TRIAGE: outbox.SLACK_TRIAGE_CARD,
     REPORTER: outbox.SLACK_REPORTER_CARD,
@@ -31,12 +32,21 @@ def sync_card(session: Session, ticket: Ticket, audience: str) -> None:
 
 
 def reply(
-    session: Session, ticket: Ticket, event: TicketEvent, audience: str, thread: tuple[str, str] | None = None
+    session: Session,
+    ticket: Ticket,
+    event: TicketEvent,
+    audience: str,
+    thread: tuple[str, str] | None = None,
+    *,
+    broadcast: bool = False,
 ) -> None:
-    """A line in the thread of the audience's card (or of an explicit `thread`: channel, ts)."""
+    """A line in the thread of the audience's card (or of an explicit `thread`: channel, ts);
+    `broadcast` also shows it in the channel, for what must not hide in a thread."""
     payload: dict = {"ticket_id": ticket.id, "event_id": event.id, "audience": audience}
     if thread:
         payload["channel"], payload["thread_ts"] = thread
+    if broadcast:
+        payload["broadcast"] = True
     outbox.enqueue(session, outbox.SLACK_EVENT_REPLY, payload, stream(audience, ticket.id))
 
 
@@ -49,6 +59,9 @@ def plan(
     """
     email_plan.plan(session, ticket, event)
     kind = EventKind(event.kind)
+    if kind in WARNINGS:
+        warn(session, ticket, event, kind)
+        return
     if kind is EventKind.CREATED:
         sync_card(session, ticket, TRIAGE)
         sync_card(session, ticket, REPORTER)
@@ -57,6 +70,8 @@ def plan(
         former_card(session, ticket, previous_card)
         reply(session, ticket, event, ENGINEER, thread=previous_card)
 
+    if kind is EventKind.FEEDBACK and event.new_value == CsatOutcome.REOPENED.value:
+        return  # "No, reopen": the reopen event written with it told every card and thread
     internal = event.visibility == Visibility.INTERNAL.value
     found = [TRIAGE, REPORTER] + ([ENGINEER] if ticket.engineer_id else [])
     for audience in found:
@@ -66,7 +81,39 @@ def plan(
         sync_card(session, ticket, audience)
         if audience == ENGINEER and kind is EventKind.ASSIGNED:
             continue  # the engineer's new card says it all; a reply would repeat it
+        if audience == REPORTER and kind is EventKind.FEEDBACK:
+            continue  # their own answer: their redrawn card shows it
         reply(session, ticket, event, audience)
+
+
+WARNINGS = frozenset(
+    {EventKind.SLA_AT_RISK, EventKind.SLA_BREACHED, EventKind.RESPONSE_LATE, EventKind.UNASSIGNED}
+)
+
+
+def warn(session: Session, ticket: Ticket, event: TicketEvent, kind: EventKind) -> None:
+    """A scheduled warning: the engineer hears of a deadline coming, the triage channel of one
+    missed (in the channel itself, not only the thread) and of tickets nobody has taken."""
+    engineer = ticket.engineer_id is not None
+    sync_card(session, ticket, TRIAGE)  # staff cards show the SLA state
+    if engineer:
+        sync_card(session, ticket, ENGINEER)
+    if kind is EventKind.SLA_AT_RISK:
+        reply(session, ticket, event, ENGINEER if engineer else TRIAGE)
+    elif kind is EventKind.SLA_BREACHED:
+        sync_card(session, ticket, REPORTER)  # its "expected by" time has passed: drop it
+        reply(session, ticket, event, TRIAGE, broadcast=True)
+        if engineer:
+            reply(session, ticket, event, ENGINEER)
+    else:
+        reply(session, ticket, event, TRIAGE, broadcast=kind is EventKind.UNASSIGNED)
+
+
+def source_reply(session: Session, ticket: Ticket, event: TicketEvent, thread_ts: str | None) -> None:
+    """Answer in the thread of the Slack message a ticket was filed from: its number (delivery
+    also fetches the message's permalink for the cards)."""
+    payload = {"ticket_id": ticket.id, "event_id": event.id, "thread_ts": thread_ts or ticket.source_ts}
+    outbox.enqueue(session, outbox.SLACK_SOURCE_REPLY, payload, stream(SOURCE, ticket.id))
 
 
 def refresh_cards(session: Session, ticket: Ticket) -> None:

@@ -31,10 +31,15 @@ SLACK_TRIAGE_CARD = "slack.triage_card"
 SLACK_REPORTER_CARD = "slack.reporter_card"
 SLACK_ENGINEER_CARD = "slack.engineer_card"
 SLACK_EVENT_REPLY = "slack.event_reply"  # payload: event_id, audience
+SLACK_SOURCE_REPLY = "slack.source_reply"  # the number, in the thread of the message a ticket came from
 # Excel exports: minutes of work each, so a dispatcher of their own delivers them (`kinds`).
 SLACK_EXPORT = "slack.export"  # payload: see exports.service
 SLACK_EXPORT_FAILED = "slack.export_failed"  # tell the requester an export went dead
-EXPORT_KINDS = (SLACK_EXPORT, SLACK_EXPORT_FAILED)
+# Digests and reports (bot.digests): figures computed by the job travel in the payload.
+SLACK_DIGEST = "slack.digest"  # payload: channel, digest (storage.digests.DailyDigest)
+SLACK_DIGEST_DM = "slack.digest_dm"  # payload: user_id, summary (storage.digests.EngineerSummary)
+EMAIL_REPORT = "email.report"  # the weekly workbook mailed to one address: writes it, so an export kind
+EXPORT_KINDS = (SLACK_EXPORT, SLACK_EXPORT_FAILED, EMAIL_REPORT)
 
 PENDING, DONE, DEAD = "pending", "done", "dead"
 LEASE = timedelta(minutes=2)

@@ -6,9 +6,10 @@ commit together or not at all. Callers pass plain values; nothing here knows Sla
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -19,13 +20,31 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from storage import notifications
 from storage.db import Database
-from storage.domain import EventKind, Priority, Status, Visibility, can_transition
-from storage.errors import InvalidInput, InvalidTransition, NotAllowed, StaleTicket, TicketNotFound
-from storage.models import Engineer, Ticket, TicketEvent, User, utcnow
+from storage.domain import (
+    CSAT_RATINGS,
+    SYSTEM_USER_ID,
+    CsatOutcome,
+    EventKind,
+    Priority,
+    Status,
+    Visibility,
+    can_transition,
+)
+from storage.errors import (
+    AlreadyAnswered,
+    InvalidInput,
+    InvalidTransition,
+    NotAllowed,
+    StaleTicket,
+    TicketNotFound,
+)
+from storage.models import Engineer, SlaAlert, Ticket, TicketEvent, User, utcnow
+from storage.sla import ServiceLevels
 
 TITLE_MAX = 150
 DESCRIPTION_MAX = 3000
 NOTE_MAX = 3000
+KEEP = object()  # `rate(comment=KEEP)`: leave the comment as it is
 
 
 @dataclass(frozen=True)
@@ -36,6 +55,9 @@ class Actor:
     name: str = ""
 
 
+SYSTEM_ACTOR = Actor(SYSTEM_USER_ID, "ticketbot")
+
+
 @dataclass(frozen=True)
 class NewTicket:
     title: str
@@ -43,13 +65,28 @@ class NewTicket:
     category: str
     priority: str = Priority.MEDIUM.value
     request_key: str | None = None
+    # Filed from a Slack message (shortcut or :ticket: reaction): where it is; `source_thread_ts`
+    # is its thread's root when it is a reply (the bot answers there).
+    source_channel: str | None = None
+    source_ts: str | None = None
+    source_thread_ts: str | None = None
 
 
 class TicketService:
-    def __init__(self, db: Database, *, admins: Collection[str], categories: Collection[str]) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        admins: Collection[str],
+        categories: Collection[str],
+        levels: ServiceLevels | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
         self.db = db
         self.admins = frozenset(admins)
         self.categories = tuple(categories)
+        self.levels = levels
+        self.clock = clock  # tests travel in time through it
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -88,8 +125,17 @@ class TicketService:
 
     # -- changing ----------------------------------------------------------------------------
 
-    def create(self, reporter: Actor, new: NewTicket) -> tuple[Ticket, bool]:
-        """File a ticket; returns it and whether it is new (False: the same request came twice)."""
+    def filed_from(self, channel: str, ts: str) -> Ticket | None:
+        """The ticket already filed from the Slack message at (channel, ts), if any."""
+        with self.db.read() as session:
+            query = select(Ticket).where(Ticket.source_channel == channel, Ticket.source_ts == ts)
+            return session.scalars(query.order_by(Ticket.id).limit(1)).first()
+
+    def create(self, reporter: Actor, new: NewTicket, filed_by: Actor | None = None) -> tuple[Ticket, bool]:
+        """File a ticket; returns it and whether it is new (False: the same request came twice).
+
+        `filed_by` is who filed it for `reporter` (a :ticket: reaction, the message shortcut on
+        someone's message): the actor of its history's first event."""
         title, description = new.title.strip(), new.description.strip()
         errors: dict[str, str] = {}
         if not title:
@@ -115,7 +161,9 @@ class TicketService:
                 if key and (existing := session.scalar(select(Ticket).where(Ticket.request_key == key))):
                     return existing, False
                 self._touch_user(session, reporter)
-                now = utcnow()
+                if filed_by is not None and filed_by.user_id != reporter.user_id:
+                    self._touch_user(session, filed_by)
+                now = self.clock()
                 ticket = Ticket(
                     reporter_id=reporter.user_id,
                     title=title,
@@ -126,10 +174,18 @@ class TicketService:
                     created_at=now,
                     updated_at=now,
                     request_key=new.request_key,
+                    source_channel=new.source_channel,
+                    source_ts=new.source_ts,
                 )
+                if self.levels:
+                    self.levels.start(ticket, now)
                 session.add(ticket)
                 session.flush()
-                self._record(session, ticket, reporter, EventKind.CREATED, new_value=Status.OPEN.value)
+                event = self._record(
+                    session, ticket, filed_by or reporter, EventKind.CREATED, new_value=Status.OPEN.value
+                )
+                if new.source_channel and new.source_ts:
+                    notifications.source_reply(session, ticket, event, new.source_thread_ts)
                 return ticket, True
         except IntegrityError:
             # The same view submission raced itself in: the other request filed it.
@@ -159,7 +215,7 @@ class TicketService:
             # The new engineer gets a card of their own; the old one hears of it in its thread.
             ticket.engineer_dm_channel = ticket.engineer_dm_ts = None
             ticket.engineer_id = engineer_id
-            ticket.updated_at = utcnow()
+            ticket.updated_at = self.clock()
             self._record(
                 session,
                 ticket,
@@ -183,28 +239,36 @@ class TicketService:
         note = (note or "").strip() or None
         if note and len(note) > NOTE_MAX:
             raise InvalidInput({"note": "error.too_long"})
-        if target is Status.CLOSED and not note:
+        if target in (Status.CLOSED, Status.ON_HOLD) and not note:
+            # A resolution to close; a reason to put on hold (it stops the SLA clock).
             raise InvalidInput({"note": "error.required"})
         with self._changing(ticket_id) as (session, ticket):
             self._check_change(session, ticket, target, actor, expected_version)
-            current = Status(ticket.status)
-            reopening = current is Status.CLOSED and target is Status.OPEN
-            self._touch_user(session, actor)
-            now = utcnow()
-            ticket.status = target.value
-            ticket.updated_at = now
-            ticket.closed_at = now if target is Status.CLOSED else None
-            kind = (
-                EventKind.CLOSED
-                if target is Status.CLOSED
-                else EventKind.REOPENED
-                if reopening
-                else EventKind.STATUS
-            )
-            self._record(
-                session, ticket, actor, kind, old_value=current.value, new_value=target.value, note=note
-            )
+            self._move(session, ticket, target, actor, note)
             return ticket
+
+    def _move(self, session: Session, ticket: Ticket, target: Status, actor: Actor, note: str | None) -> None:
+        """The status change itself, checks done, in the caller's transaction."""
+        current = Status(ticket.status)
+        reopening = current is Status.CLOSED and target is Status.OPEN
+        self._touch_user(session, actor)
+        now = self.clock()
+        if self.levels:
+            self.levels.on_status(ticket, target, now, by_staff=self._is_staff_on(ticket, actor.user_id))
+        ticket.status = target.value
+        ticket.updated_at = now
+        ticket.closed_at = now if target is Status.CLOSED else None
+        if target is Status.CLOSED:
+            # Each close asks "Was your problem solved?" afresh.
+            ticket.csat_outcome = ticket.csat_rating = ticket.csat_comment = ticket.csat_at = None
+        kind = (
+            EventKind.CLOSED
+            if target is Status.CLOSED
+            else EventKind.REOPENED
+            if reopening
+            else EventKind.STATUS
+        )
+        self._record(session, ticket, actor, kind, old_value=current.value, new_value=target.value, note=note)
 
     def close(
         self, ticket_id: int, actor: Actor, resolution: str, expected_version: int | None = None
@@ -223,8 +287,29 @@ class TicketService:
         with self._changing(ticket_id) as (session, ticket):
             self._check_change(session, ticket, None, actor, None)
             self._touch_user(session, actor)
-            ticket.updated_at = utcnow()
+            ticket.updated_at = self.clock()
+            if self.levels and visibility is Visibility.PUBLIC:
+                self.levels.responded(ticket, ticket.updated_at)  # only staff may add notes
             return self._record(session, ticket, actor, EventKind.NOTE, note=text, visibility=visibility)
+
+    def alert(self, ticket_id: int, kind: EventKind, still_due: Callable[[Ticket], bool]) -> bool:
+        """Record a scheduled warning (SLA at risk or breached, late response, unassigned) as an
+        internal event by the system, once per ticket and kind; False if it was sent already or
+        no longer applies (`still_due` re-checks the ticket inside this transaction)."""
+        try:
+            with self.db.transaction() as session:
+                ticket = session.get(Ticket, ticket_id)
+                if ticket is None or session.get(SlaAlert, (ticket_id, kind.value)) is not None:
+                    return False
+                if not still_due(ticket):
+                    return False
+                now = self.clock()
+                session.add(SlaAlert(ticket_id=ticket_id, kind=kind.value, created_at=now))
+                self._touch_user(session, SYSTEM_ACTOR)
+                self._record(session, ticket, SYSTEM_ACTOR, kind, visibility=Visibility.INTERNAL, at=now)
+                return True
+        except IntegrityError:
+            return False  # another process sent it in the same instant
 
     def preview_change(
         self, ticket_id: int, target: Status | None, actor: Actor, expected_version: int | None = None
@@ -321,6 +406,7 @@ class TicketService:
         note: str | None = None,
         visibility: Visibility = Visibility.PUBLIC,
         previous_card: tuple[str, str] | None = None,
+        at: datetime | None = None,
     ) -> TicketEvent:
         event = TicketEvent(
             ticket_id=ticket.id,
@@ -330,9 +416,94 @@ class TicketService:
             new_value=new_value,
             note=note,
             visibility=visibility.value,
-            created_at=ticket.updated_at,
+            created_at=at or ticket.updated_at,
         )
         session.add(event)
         session.flush()
         notifications.plan(session, ticket, event, previous_card=previous_card)
         return event
+
+    # -- satisfaction: "Was your problem solved?", asked of the reporter on each close ---------
+
+    def preview_feedback(self, ticket_id: int, actor: Actor, *, rating: bool = False) -> Ticket:
+        """Raise now what `not_solved` (or `rate`, with `rating`) would raise, changing nothing:
+        a modal is only opened for an answer that can be given."""
+        with self.db.read() as session:
+            ticket = session.get(Ticket, ticket_id)
+            if ticket is None:
+                raise TicketNotFound(number=ticket_id)
+            self._check_feedback(session, ticket, actor, rating=rating)
+            return ticket
+
+    def solved(self, ticket_id: int, actor: Actor) -> Ticket:
+        """The reporter says yes: the problem is solved. A rating may follow (`rate`)."""
+        with self._changing(ticket_id) as (session, ticket):
+            self._check_feedback(session, ticket, actor)
+            self._touch_user(session, actor)
+            ticket.updated_at = ticket.csat_at = self.clock()
+            ticket.csat_outcome = CsatOutcome.SOLVED.value
+            self._record(session, ticket, actor, EventKind.FEEDBACK, new_value=CsatOutcome.SOLVED.value)
+            return ticket
+
+    def not_solved(self, ticket_id: int, actor: Actor, reason: str, comment: str | None = None) -> Ticket:
+        """The reporter says no: the ticket is reopened (`reason` is the reopen's note, which the
+        engineer and the triage thread are told) and the answer kept with their `comment`."""
+        comment = self._comment(comment)
+        if len(reason) > NOTE_MAX:  # a prefix and a comment of the maximum length
+            reason = reason[: NOTE_MAX - 1] + "…"
+        with self._changing(ticket_id) as (session, ticket):
+            self._check_feedback(session, ticket, actor)
+            self._move(session, ticket, Status.OPEN, actor, reason)
+            ticket.csat_outcome = CsatOutcome.REOPENED.value
+            ticket.csat_comment, ticket.csat_at = comment, ticket.updated_at
+            outcome = CsatOutcome.REOPENED.value
+            self._record(session, ticket, actor, EventKind.FEEDBACK, new_value=outcome, note=comment)
+            return ticket
+
+    def rate(self, ticket_id: int, actor: Actor, rating: int, comment: str | object | None = KEEP) -> Ticket:
+        """A 1-5 rating (and comment) of a ticket its reporter said was solved; it may be changed
+        while the ticket stays closed, each change a history event."""
+        if rating not in CSAT_RATINGS:
+            raise InvalidInput({"rating": "error.unknown_choice"})
+        with self._changing(ticket_id) as (session, ticket):
+            self._check_feedback(session, ticket, actor, rating=True)
+            old_rating, old_comment = ticket.csat_rating, ticket.csat_comment
+            new_comment = old_comment if comment is KEEP else self._comment(comment)  # type: ignore[arg-type]
+            if (rating, new_comment) == (old_rating, old_comment):
+                return ticket  # the same answer again: nothing to record
+            self._touch_user(session, actor)
+            ticket.updated_at = ticket.csat_at = self.clock()
+            ticket.csat_rating, ticket.csat_comment = rating, new_comment
+            self._record(
+                session,
+                ticket,
+                actor,
+                EventKind.FEEDBACK,
+                old_value=str(old_rating) if old_rating else None,
+                new_value=str(rating),
+                note=new_comment if new_comment != old_comment else None,
+            )
+            return ticket
+
+    def _check_feedback(
+        self, session: Session, ticket: Ticket, actor: Actor, *, rating: bool = False
+    ) -> None:
+        """Only the reporter answers (not even an admin for them), only while it is closed, and
+        yes or no once per close; a rating only after a yes."""
+        if actor.user_id != ticket.reporter_id:
+            if not self._may_view(session, ticket, actor.user_id):
+                raise TicketNotFound(number=ticket.id)
+            raise NotAllowed()
+        if ticket.status != Status.CLOSED.value:
+            raise InvalidTransition(status=ticket.status)
+        if rating and ticket.csat_outcome != CsatOutcome.SOLVED.value:
+            raise InvalidTransition(status=ticket.status)
+        if not rating and ticket.csat_outcome is not None:
+            raise AlreadyAnswered(number=ticket.id)
+
+    @staticmethod
+    def _comment(comment: str | None) -> str | None:
+        comment = (comment or "").strip() or None
+        if comment and len(comment) > NOTE_MAX:
+            raise InvalidInput({"note": "error.too_long"})
+        return comment

@@ -128,3 +128,44 @@ class SlackRequests:
         body = payload("app_home_opened")
         body["event"]["user"] = user
         return self.event(body["event"])
+
+    def message_shortcut(
+        self,
+        text: str,
+        *,
+        user: str = "U0REPORTER",
+        author: str | None = "U0REPORTER",
+        channel: str = "C0HELP",
+        ts: str = "1700000050.000100",
+        **message_fields: Any,
+    ) -> Answer:
+        """ "Create ticket" chosen in a message's menu (a `message_action` interaction)."""
+        body = payload("message_action")
+        body["user"] = {"id": user, "name": user.lower(), "username": user.lower(), "team_id": "T0001"}
+        body["channel"] = {"id": channel, "name": channel.lower()}
+        body["message_ts"] = ts
+        message = body["message"] | {"text": text, "ts": ts, **message_fields}
+        if author is None:
+            message.pop("user", None)
+        else:
+            message["user"] = author
+        body["message"] = message
+        return self.interaction(body)
+
+    def reaction(
+        self,
+        *,
+        user: str = "U0ADMIN",
+        reaction: str = "ticket",
+        channel: str = "C0HELP",
+        ts: str = "1700000050.000100",
+        item_user: str = "U0REPORTER",
+        event_id: str = "Ev0000000100",
+        **kwargs: Any,
+    ) -> Answer:
+        """A `reaction_added` event on a message (Events API, as an event_callback)."""
+        body = payload("reaction_added")
+        body["event_id"] = event_id
+        body["event"] |= {"user": user, "reaction": reaction, "item_user": item_user}
+        body["event"]["item"] = {"type": "message", "channel": channel, "ts": ts}
+        return self.post(json.dumps(body).encode(), "application/json", **kwargs)

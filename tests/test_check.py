@@ -8,6 +8,7 @@ import yaml
 
 from bot.check import REQUIRED_SCOPES
 from bot.cli import main
+from handlers import ids
 
 MANIFEST = Path(__file__).resolve().parents[1] / "manifest.yml"
 
@@ -17,7 +18,9 @@ def test_manifest_declares_exactly_the_scopes_the_app_uses():
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == REQUIRED_SCOPES
     assert manifest["settings"]["socket_mode_enabled"] is True
     assert manifest["features"]["slash_commands"][0]["command"] == "/ticket"
-    assert manifest["settings"]["event_subscriptions"]["bot_events"] == ["app_home_opened"]
+    assert manifest["settings"]["event_subscriptions"]["bot_events"] == ["app_home_opened", "reaction_added"]
+    (shortcut,) = manifest["features"]["shortcuts"]
+    assert shortcut["type"] == "message" and shortcut["callback_id"] == ids.MESSAGE_SHORTCUT
 
 
 def test_everything_ready(cli_env, monkeypatch, capsys):
@@ -58,3 +61,15 @@ def test_unreachable_database_and_refused_token(cli_env, monkeypatch, capsys, fa
     assert main(["check"]) == 1
     out = capsys.readouterr().out
     assert "✘ database: unreachable" in out and "✘ Slack token: refused: invalid_auth" in out
+
+
+def test_intake_channels_the_bot_is_not_in_are_named(cli_env, monkeypatch, capsys, fake_slack):
+    monkeypatch.setenv("TRIAGE_CHANNEL_ID", "C0TRIAGE")
+    monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-1")
+    monkeypatch.setenv("INTAKE_CHANNELS", "C0HELP,C0OPS")
+    fake_slack.not_member_channels.add("C0OPS")
+    assert main(["db", "upgrade"]) == 0
+    assert main(["check"]) == 1
+    out = capsys.readouterr().out
+    assert "✔ intake channel: the bot is in #c0help" in out
+    assert "✘ intake channel: the bot is not in #c0ops: /invite it there" in out

@@ -137,3 +137,28 @@ def test_the_default_retry_budget_is_about_a_day():
 
     hours = retry_span(settings().outbox_max_attempts).total_seconds() / 3600
     assert 23 <= hours <= 25
+
+
+def test_weekly_report_cron_reads_weekdays_as_crontab_does():
+    from datetime import datetime, timedelta, timezone
+
+    from bot.cron import cron_trigger
+
+    thursday = datetime(2026, 11, 26, 12, tzinfo=timezone.utc)
+
+    def days(line: str) -> list[str]:
+        trigger, moment, found = cron_trigger(line, "UTC"), thursday, []
+        for _ in range(7):
+            moment = trigger.get_next_fire_time(None, moment)
+            found.append(moment.strftime("%a"))
+            moment += timedelta(minutes=1)
+        return found
+
+    assert set(days("0 7 * * 1")) == {"Mon"}  # Monday, as in cron (APScheduler alone says Tuesday)
+    assert set(days("0 7 * * mon")) == {"Mon"}
+    assert set(days("0 7 * * 0")) == set(days("0 7 * * 7")) == {"Sun"}
+    assert set(days("0 7 * * 1-5")) == {"Mon", "Tue", "Wed", "Thu", "Fri"}
+    assert set(days("0 7 * * 0-2")) == {"Sun", "Mon", "Tue"}
+    for bad in ("0 7 * *", "0 7 * * 8", "61 7 * * 1"):
+        with pytest.raises(ConfigError):
+            load_settings({"WEEKLY_REPORT_CRON": bad}, dotenv=False)

@@ -18,7 +18,7 @@ from bot.config import Category
 from bot.i18n import Translator
 from handlers.blocks.cards import category_name
 from storage import email_plan
-from storage.domain import EventKind
+from storage.domain import CsatOutcome, EventKind
 from storage.models import Ticket, TicketEvent
 
 # (text colour, background) of each badge: the seed asks for colours at a glance.
@@ -39,6 +39,7 @@ NOTE_LABEL = {
     EventKind.REOPENED: "email.label.reason",
     EventKind.CLOSED: "email.label.resolution",
     EventKind.NOTE: "email.label.note",
+    EventKind.FEEDBACK: "email.label.comment",
 }
 
 
@@ -107,7 +108,7 @@ def render(
         "priority": Badge(tr(f"priority.{priority}"), *PRIORITY_COLORS.get(priority, PRIORITY_COLORS["low"])),
         "greeting": tr("email.greeting", name=reader),
         "intro": tr(f"email.intro.{template}", engineer=engineer),
-        "change": _change(tr, event, name_of),
+        "change": _change(tr, ticket, event, name_of),
         "fields": [
             (tr("email.field.ticket"), ticket.number),
             (tr("card.status"), tr(f"status.{status}")),
@@ -136,7 +137,7 @@ def render(
     )
 
 
-def _change(tr: Translator, event: TicketEvent, name_of: Callable[[str | None], str]) -> dict:
+def _change(tr: Translator, ticket: Ticket, event: TicketEvent, name_of: Callable[[str | None], str]) -> dict:
     """The event, told in one line (and its note, labelled): the highlighted box of the email."""
     kind, actor = EventKind(event.kind), name_of(event.actor_id)
     if kind is EventKind.ASSIGNED:
@@ -144,10 +145,23 @@ def _change(tr: Translator, event: TicketEvent, name_of: Callable[[str | None], 
     elif kind is EventKind.STATUS:
         old, new = tr(f"status.{event.old_value}"), tr(f"status.{event.new_value}")
         text = tr("email.change.status", actor=actor, old=old, new=new)
+    elif kind in email_plan.WARNING_TEMPLATES:
+        due = ticket.response_due_at if kind is EventKind.RESPONSE_LATE else ticket.resolution_due_at
+        if kind is EventKind.UNASSIGNED:
+            due = ticket.created_at
+        text = tr(f"email.change.{kind.value}", due=_when(due or ticket.created_at))
+    elif kind is EventKind.FEEDBACK:
+        text = tr(f"email.change.{feedback_key(event)}", actor=actor, rating=event.new_value)
     else:
         text = tr(f"email.change.{kind.value}", actor=actor)
     label = NOTE_LABEL.get(kind)
     return {"text": text, "note": event.note if label else None, "note_label": tr(label) if label else ""}
+
+
+def feedback_key(event: TicketEvent) -> str:
+    """`feedback_solved`, `feedback_reopened` or, for a rating, `feedback_rated`."""
+    outcomes = {o.value for o in CsatOutcome}
+    return f"feedback_{event.new_value}" if event.new_value in outcomes else "feedback_rated"
 
 
 def _when(moment: datetime) -> str:

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from bot.locales import core, email, export, triage
+from bot.locales import core, csat, digest, email, export, intake, sla, triage
 
-AREAS = (core, triage, email, export)
+AREAS = (core, triage, email, export, sla, digest, intake, csat)

@@ -34,10 +34,12 @@ MESSAGES = {
     ),
     "work.hold.title": ("Put on hold", "Poner en espera"),
     "work.hold.submit": ("Put on hold", "Poner en espera"),
-    "work.hold.reason": ("Reason (optional)", "Motivo (opcional)"),
+    "work.hold.reason": ("Reason", "Motivo"),
     "work.hold.hint": (
-        "The reporter will see it, e.g. “Waiting for a replacement part”.",
-        "El usuario lo verá, p. ej. «Esperando un repuesto».",
+        "The reporter will see it, e.g. “Waiting for a replacement part”. The SLA clock stops until "
+        "work resumes.",
+        "El usuario lo verá, p. ej. «Esperando un repuesto». El reloj del SLA se detiene hasta que "
+        "se retome el trabajo.",
     ),
     "work.close.title": ("Close ticket", "Cerrar ticket"),
     "work.close.submit": ("Close ticket", "Cerrar ticket"),

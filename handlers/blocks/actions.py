@@ -1,7 +1,8 @@
 """The buttons and menus under a ticket: what each audience may do from where it sees it.
 
 Triage: an engineer picker. The engineer's DM: the status moves legal from the current status
-and "Add note". The reporter's DM: "Reopen" once closed. Values carry id and version (refs).
+and "Add note". The reporter's DM, once closed: "Was your problem solved?", then "Reopen"
+(handlers/blocks/csat.py). Values carry id and version (refs).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from slack_sdk.models.blocks import (
 
 from bot.i18n import Translator
 from handlers import ids
+from handlers.blocks import csat
 from handlers.refs import assign_value, ref_of
 from handlers.text import clip
 from storage.domain import TRANSITIONS, Status
@@ -93,16 +95,17 @@ def card_actions(
 ) -> list[Block]:
     # A new block id per version: Slack then shows the menu's real choice, not a refused local one.
     block_id = f"{audience}_{ticket.id}_{ticket.version}"
+    closed = ticket.status == Status.CLOSED.value
     if audience == TRIAGE:
-        if ticket.status == Status.CLOSED.value:
-            return []
+        if closed:
+            return csat.staff_blocks(tr, ticket)
         picker = assign_select(tr, ticket, engineers, specialty)
         if picker is None:
             return [ContextBlock(block_id=block_id, elements=[MarkdownTextObject(text=tr("assign.nobody"))])]
         return [ActionsBlock(block_id=block_id, elements=[picker])]
     if audience == ENGINEER:
-        return [ActionsBlock(block_id=block_id, elements=work_buttons(tr, ticket))]
-    if audience == REPORTER and ticket.status == Status.CLOSED.value:
-        reopen = ButtonElement(text=tr("work.reopen"), action_id=ids.REOPEN, value=ref_of(ticket).value)
-        return [ActionsBlock(block_id=block_id, elements=[reopen])]
+        buttons: list[Block] = [ActionsBlock(block_id=block_id, elements=work_buttons(tr, ticket))]
+        return buttons + (csat.staff_blocks(tr, ticket) if closed else [])
+    if audience == REPORTER and closed:
+        return csat.reporter_blocks(tr, ticket)  # "Was your problem solved?", then Reopen
     return []

@@ -17,7 +17,7 @@ from slack_sdk.models.blocks import (
 from bot.config import Category
 from bot.i18n import Translator
 from handlers.blocks.ticket_form import category_label
-from handlers.text import clip, escape, mention, slack_date
+from handlers.text import clip, escape, escaped, mention, slack_date, slack_link
 from storage.models import Ticket
 
 STATUS_EMOJI = {
@@ -68,8 +68,10 @@ def ticket_card(
     *,
     intro: str | None = None,
     actions: Sequence[Block] = (),
+    sla: str | None = None,
 ) -> Message:
-    """The card for one ticket. `intro` is an mrkdwn line above it; `actions` go below."""
+    """The card for one ticket. `intro` is an mrkdwn line above it; `actions` go below; `sla`
+    is its service-level line (handlers.blocks.sla), for who may see it."""
     assignee = mention(ticket.engineer_id) if ticket.engineer_id else tr("card.unassigned")
     fields = [
         (tr("card.reporter"), mention(ticket.reporter_id)),
@@ -78,12 +80,14 @@ def ticket_card(
         (tr("card.category"), escape(category_name(tr, categories, ticket.category))),
         (tr("card.assignee"), assignee),
     ]
+    if sla:
+        fields.append((tr("sla.label"), sla))
     blocks: list[Block] = []
     if intro:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=intro)))
     blocks += [
         HeaderBlock(text=clip(f"{ticket.number} · {ticket.title}", 150)),
-        SectionBlock(text=MarkdownTextObject(text=escape(clip(ticket.description, DESCRIPTION_LIMIT)))),
+        SectionBlock(text=MarkdownTextObject(text=escaped(ticket.description, DESCRIPTION_LIMIT))),
         SectionBlock(fields=[MarkdownTextObject(text=f"*{label}*\n{value}") for label, value in fields]),
         ContextBlock(
             elements=[
@@ -94,6 +98,9 @@ def ticket_card(
             ]
         ),
     ]
+    if ticket.source_permalink:  # filed from a Slack message: the permalink chat.getPermalink gave
+        link = slack_link(ticket.source_permalink, tr("intake.from_message"))
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=link)]))
     if actions:
         blocks.append(DividerBlock())
         blocks.extend(actions)

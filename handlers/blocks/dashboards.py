@@ -51,6 +51,11 @@ def _priorities_line(tr: Translator, by_priority: dict[str, int]) -> ContextBloc
     return ContextBlock(elements=[MarkdownTextObject(text=tr("dash.by_priority", counts=" · ".join(parts)))])
 
 
+def _sla_line(tr: Translator, counts: dict[str, int]) -> ContextBlock:
+    text = tr("dash.sla", at_risk=counts["at_risk"], breached=counts["breached"])
+    return ContextBlock(elements=[MarkdownTextObject(text=text)])
+
+
 def _top_buttons(tr: Translator, export_value: str) -> ActionsBlock:
     return ActionsBlock(
         block_id="home_top",
@@ -121,6 +126,9 @@ def admin_home(
     engineers: Sequence[EngineerLoad],
     specialty_for: Callable[[str], str | None],
     export_value: str,
+    sla: dict[str, int] | None = None,
+    now: datetime | None = None,
+    satisfaction: Sequence[Block] = (),
 ) -> View:
     by_status = counters.by_status
     blocks: list[Block] = [
@@ -135,6 +143,8 @@ def admin_home(
             ]
         ),
         _priorities_line(tr, counters.by_priority),
+        *([_sla_line(tr, sla)] if sla else []),
+        *satisfaction,
         _top_buttons(tr, export_value),
         DividerBlock(),
         *_filters(tr, state),
@@ -144,7 +154,7 @@ def admin_home(
         picker = None
         if ticket.engineer_id is None and ticket.status != Status.CLOSED.value:
             picker = assign_select(tr, ticket, engineers, specialty_for(ticket.category))
-        text = MarkdownTextObject(text=list_line(tr, ticket))
+        text = MarkdownTextObject(text=list_line(tr, ticket, now))
         blocks.append(SectionBlock(block_id=f"t{ticket.id}_{ticket.version}", text=text, accessory=picker))
     blocks += _pager(tr, page)
     return View(type="home", blocks=blocks, private_metadata=state.metadata())
@@ -158,7 +168,13 @@ def age_text(tr: Translator, since: datetime, now: datetime) -> str:
 
 
 def engineer_home(
-    tr: Translator, counters: EngineerCounters, page: Page, state: HomeState, export_value: str, now: datetime
+    tr: Translator,
+    counters: EngineerCounters,
+    page: Page,
+    state: HomeState,
+    export_value: str,
+    now: datetime,
+    sla: dict[str, int] | None = None,
 ) -> View:
     by_status = counters.by_status
     oldest = "—"
@@ -176,6 +192,7 @@ def engineer_home(
             ]
         ),
         _priorities_line(tr, counters.by_priority),
+        *([_sla_line(tr, sla)] if sla else []),
         _top_buttons(tr, export_value),
         DividerBlock(),
         HeaderBlock(text=tr("dash.queue")),
@@ -185,7 +202,7 @@ def engineer_home(
         blocks.append(SectionBlock(text=MarkdownTextObject(text=tr("dash.queue_empty"))))
     for ticket in page.tickets:
         blocks.append(
-            SectionBlock(block_id=f"t{ticket.id}", text=MarkdownTextObject(text=list_line(tr, ticket)))
+            SectionBlock(block_id=f"t{ticket.id}", text=MarkdownTextObject(text=list_line(tr, ticket, now)))
         )
         blocks.append(ActionsBlock(block_id=f"w{ticket.id}", elements=work_buttons(tr, ticket)))
     blocks += _pager(tr, page)

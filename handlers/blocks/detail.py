@@ -4,6 +4,7 @@ short "where it stands now" line that answers a refused or stale click."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from slack_sdk.models.blocks import Block, ContextBlock, DividerBlock, MarkdownTextObject, SectionBlock
 
@@ -11,7 +12,8 @@ from bot.config import Category
 from bot.i18n import Translator
 from handlers.blocks.cards import Message, priority_label, status_label, ticket_card
 from handlers.blocks.replies import event_text
-from handlers.text import clip, escape, mention, slack_date
+from handlers.blocks.sla import sla_badge
+from handlers.text import clip, escaped, mention, slack_date
 from storage.models import Ticket, TicketEvent
 
 DETAIL_NOTES = 36  # the card's blocks + a header + this many notes stays under 50 blocks
@@ -27,30 +29,38 @@ def state_line(tr: Translator, ticket: Ticket) -> str:
     return tr(
         "state.line",
         number=ticket.number,
-        title=escape(clip(ticket.title, 100)),
+        title=escaped(ticket.title, 100),
         status=status_label(tr, ticket.status),
         assignee=assignee_text(tr, ticket),
     )
 
 
-def list_line(tr: Translator, ticket: Ticket) -> str:
-    return tr(
+def list_line(tr: Translator, ticket: Ticket, now: datetime | None = None) -> str:
+    """One ticket in a staff list; with `now`, flagged when at risk, breached or paused."""
+    badge = sla_badge(tr, ticket, now) if now is not None else ""
+    line = tr(
         "list.line",
         number=ticket.number,
-        title=escape(clip(ticket.title, 100)),
+        title=escaped(ticket.title, 100),
         status=status_label(tr, ticket.status),
         priority=priority_label(tr, ticket.priority),
         reporter=mention(ticket.reporter_id),
         assignee=assignee_text(tr, ticket),
         when=slack_date(ticket.updated_at),
     )
+    return f"{line} · {badge}" if badge else line
 
 
 def ticket_detail(
-    tr: Translator, ticket: Ticket, events: Sequence[TicketEvent], categories: Sequence[Category]
+    tr: Translator,
+    ticket: Ticket,
+    events: Sequence[TicketEvent],
+    categories: Sequence[Category],
+    sla: str | None = None,
 ) -> Message:
-    """The card, its dates, and every note the viewer may see (the service filtered them)."""
-    card = ticket_card(tr, ticket, categories)
+    """The card, its dates, and every note the viewer may see (the service filtered them);
+    `sla` is the service-level line drawn for this viewer (handlers.blocks.sla)."""
+    card = ticket_card(tr, ticket, categories, sla=sla)
     blocks: list[Block] = list(card.blocks)
     if ticket.closed_at is not None:
         closed = tr("detail.closed", when=slack_date(ticket.closed_at))
@@ -72,16 +82,22 @@ def ticket_detail(
 
 
 def ticket_list(
-    tr: Translator, tickets: Sequence[Ticket], total: int, heading: str, capped: bool = False
+    tr: Translator,
+    tickets: Sequence[Ticket],
+    total: int,
+    heading: str,
+    now: datetime | None = None,
+    capped: bool = False,
 ) -> Message:
-    """`capped`: there are more than `total` (the count stopped there), shown as `1000+`."""
+    """`now`: staff see SLA flags; `capped`: there are more than `total` (the count stopped
+    there), shown as `1000+`."""
     if not tickets:
         text = tr("list.empty", heading=heading)
         return Message(text=text, blocks=[SectionBlock(text=MarkdownTextObject(text=text))])
     plus = "+" if capped else ""
     header = tr("list.header", heading=heading, total=f"{total}{plus}")
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=header))]
-    blocks += [SectionBlock(text=MarkdownTextObject(text=list_line(tr, t))) for t in tickets]
+    blocks += [SectionBlock(text=MarkdownTextObject(text=list_line(tr, t, now))) for t in tickets]
     if capped or total > len(tickets):
         hidden = total - len(tickets)
         more = tr("list.more", count=f"{max(hidden, 1)}+" if capped else hidden)

@@ -8,7 +8,7 @@ from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, Sec
 
 from bot.i18n import Translator
 from handlers.blocks.cards import Message
-from handlers.text import clip, escape, mention
+from handlers.text import escape, escaped, mention
 from storage.people import EngineerLoad
 
 SHOWN = 45  # one section each, under the 50 blocks of a message
@@ -17,7 +17,7 @@ SHOWN = 45  # one section each, under the 50 blocks of a message
 def engineer_line(tr: Translator, engineer: EngineerLoad) -> str:
     return tr(
         "engineers.line",
-        name=escape(clip(engineer.display, 80)),
+        name=escaped(engineer.display, 80),
         mention=mention(engineer.user_id),
         specialty=escape(engineer.specialty),
         availability=tr("engineers.available" if engineer.available else "engineers.away"),

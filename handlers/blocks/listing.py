@@ -8,7 +8,7 @@ from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, Sec
 
 from bot.i18n import Translator
 from handlers.blocks.cards import Message, status_label
-from handlers.text import clip, escape, slack_date
+from handlers.text import escaped, slack_date
 from storage.models import Ticket
 
 MINE_LIMIT = 15  # one section per line would hit 50 blocks; one section per ticket stays readable
@@ -25,7 +25,7 @@ def ticket_line(tr: Translator, ticket: Ticket) -> str:
     return tr(
         "mine.line",
         number=ticket.number,
-        title=escape(clip(ticket.title, 80)),
+        title=escaped(ticket.title, 80),
         status=status_label(tr, ticket.status),
         when=slack_date(ticket.updated_at),
     )

@@ -2,21 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 
 from bot.i18n import Translator
 from handlers.blocks.cards import Message
-from handlers.text import clip, escape, mention
-from storage.domain import EventKind, Visibility
-from storage.models import TicketEvent
+from handlers.blocks.csat import rating_text
+from handlers.text import escaped, mention, slack_date
+from storage.domain import CsatOutcome, EventKind, Visibility
+from storage.models import Ticket, TicketEvent
+from storage.notifications import WARNINGS
 
 NOTE_LIMIT = 2800
 
 
-def event_text(tr: Translator, event: TicketEvent, *, to_previous_engineer: bool = False) -> str:
-    actor = mention(event.actor_id)
-    note = escape(clip(event.note or "", NOTE_LIMIT))
+def event_text(
+    tr: Translator,
+    event: TicketEvent,
+    *,
+    to_previous_engineer: bool = False,
+    ticket: Ticket | None = None,
+    admins: Collection[str] = (),
+) -> str:
     kind = EventKind(event.kind)
+    if kind in WARNINGS and ticket is not None:
+        return warning_text(tr, kind, ticket, admins)
+    actor = mention(event.actor_id)
+    note = escaped(event.note or "", NOTE_LIMIT)
     if kind is EventKind.ASSIGNED:
         key = "event.unassigned_from_you" if to_previous_engineer else "event.assigned"
         return tr(key, engineer=mention(event.new_value or ""), actor=actor)
@@ -27,10 +40,47 @@ def event_text(tr: Translator, event: TicketEvent, *, to_previous_engineer: bool
         return tr("event.closed", actor=actor, note=note)
     if kind is EventKind.REOPENED:
         return tr("event.reopened_reason" if note else "event.reopened", actor=actor, note=note)
+    if kind is EventKind.FEEDBACK:
+        return feedback_text(tr, event, actor, note)
     old, new = tr(f"status.{event.old_value}"), tr(f"status.{event.new_value}")
     return tr("event.status_reason" if note else "event.status", actor=actor, old=old, new=new, note=note)
 
 
-def event_reply(tr: Translator, event: TicketEvent, *, to_previous_engineer: bool = False) -> Message:
-    text = event_text(tr, event, to_previous_engineer=to_previous_engineer)
+def feedback_text(tr: Translator, event: TicketEvent, actor: str, note: str) -> str:
+    if event.new_value in (CsatOutcome.SOLVED.value, CsatOutcome.REOPENED.value):
+        return tr(f"event.feedback_{event.new_value}", actor=actor)
+    rating = rating_text(tr, int(event.new_value or 0))
+    return tr(
+        "event.feedback_rated_comment" if note else "event.feedback_rated",
+        actor=actor,
+        rating=rating,
+        note=note,
+    )
+
+
+def warning_text(tr: Translator, kind: EventKind, ticket: Ticket, admins: Collection[str]) -> str:
+    """What the SLA sweep says; the breach calls the admins by name (sorted: a stable text)."""
+    due = {
+        EventKind.SLA_AT_RISK: ticket.resolution_due_at,
+        EventKind.SLA_BREACHED: ticket.resolution_due_at,
+        EventKind.RESPONSE_LATE: ticket.response_due_at,
+    }.get(kind) or ticket.created_at
+    return tr(
+        f"event.{kind.value}",
+        number=ticket.number,
+        title=escaped(ticket.title, 80),
+        when=slack_date(due),
+        admins=" ".join(mention(a) for a in sorted(admins)),
+    ).strip()
+
+
+def event_reply(
+    tr: Translator,
+    event: TicketEvent,
+    *,
+    to_previous_engineer: bool = False,
+    ticket: Ticket | None = None,
+    admins: Collection[str] = (),
+) -> Message:
+    text = event_text(tr, event, to_previous_engineer=to_previous_engineer, ticket=ticket, admins=admins)
     return Message(text=text, blocks=[SectionBlock(text=MarkdownTextObject(text=text))])

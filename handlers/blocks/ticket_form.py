@@ -17,12 +17,21 @@ def category_label(tr: Translator, category: Category) -> str:
     return category.label or tr(f"category.{category.key}")
 
 
-def new_ticket_view(tr: Translator, categories: tuple[Category, ...], title: str = "") -> View:
+def new_ticket_view(
+    tr: Translator,
+    categories: tuple[Category, ...],
+    title: str = "",
+    *,
+    description: str = "",
+    callback_id: str = ids.NEW_TICKET_VIEW,
+    private_metadata: str | None = None,
+) -> View:
     category_options = [Option(value=c.key, label=clip(category_label(tr, c), 75)) for c in categories]
     priority_options = {p: Option(value=p.value, label=tr(f"priority.{p.value}")) for p in Priority}
     return View(
         type="modal",
-        callback_id=ids.NEW_TICKET_VIEW,
+        callback_id=callback_id,
+        private_metadata=private_metadata,
         title=tr("modal.new.title"),
         submit=tr("modal.submit"),
         close=tr("modal.cancel"),
@@ -43,6 +52,7 @@ def new_ticket_view(tr: Translator, categories: tuple[Category, ...], title: str
                 element=PlainTextInputElement(
                     action_id=ids.DESCRIPTION_ACTION,
                     multiline=True,
+                    initial_value=clip(description.strip(), DESCRIPTION_MAX) or None,
                     max_length=DESCRIPTION_MAX,
                     placeholder=clip(tr("field.description.placeholder"), 150),
                 ),

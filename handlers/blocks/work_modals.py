@@ -1,4 +1,4 @@
-"""Modals opened from a ticket's buttons: On hold (optional reason), Close (resolution), Add note."""
+"""Modals opened from a ticket's buttons: On hold (reason), Close (resolution), Add note."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from slack_sdk.models.views import View
 
 from bot.i18n import Translator
 from handlers import ids
-from handlers.text import clip, escape
+from handlers.text import clip, escaped
 from storage.domain import Visibility
 from storage.models import Ticket
 from storage.tickets import NOTE_MAX
@@ -26,7 +26,7 @@ TITLE_MAX = 24  # Slack's limit for a view title
 
 def _about(tr: Translator, ticket: Ticket) -> Block:
     return ContextBlock(
-        elements=[MarkdownTextObject(text=f"*{ticket.number}* · {escape(clip(ticket.title, 150))}")]
+        elements=[MarkdownTextObject(text=f"*{ticket.number}* · {escaped(ticket.title, 150)}")]
     )
 
 
@@ -53,7 +53,7 @@ def _modal(tr: Translator, callback_id: str, title: str, submit: str, metadata: 
 
 
 def hold_view(tr: Translator, ticket: Ticket, metadata: str) -> View:
-    reason = _note_input(tr, "work.hold.reason", "work.hold.hint", optional=True)
+    reason = _note_input(tr, "work.hold.reason", "work.hold.hint", optional=False)
     return _modal(
         tr, ids.HOLD_VIEW, "work.hold.title", "work.hold.submit", metadata, [_about(tr, ticket), reason]
     )

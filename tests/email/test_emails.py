@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select, update
 
-from bot.app import build
+from bot.app import build, sweep_sla
 from storage import email_plan
 from storage.domain import Status, Visibility
 from storage.models import OutboxRow, User, utcnow
@@ -278,3 +278,30 @@ def test_without_smtp_host_emails_go_to_the_log(settings, db, fake_slack, caplog
         assert all(r.state == "done" for r in email_rows(db))
     finally:
         runtime.dispatcher.stop()
+
+
+def test_sla_warnings_are_mailed_to_whoever_must_act(runtime, smtp):
+    monday_9 = datetime(2026, 11, 23, 9, tzinfo=timezone.utc)
+    clock = [monday_9]
+    tickets = runtime.services.tickets
+    tickets.clock = lambda: clock[0]
+    ticket, _ = tickets.create(ANA, new_ticket('<b>Printer</b> "jams"', priority="critical"))
+    tickets.assign(ticket.id, CARLOS.user_id, ADMIN)
+    runtime.dispatcher.drain()
+    before = len(smtp.wait_for(4))  # receipt, two admin notices, the assignment
+
+    clock[0] = monday_9 + timedelta(hours=4)  # past the 4 h resolution target of a critical ticket
+    sweep_sla(runtime.services)
+    runtime.dispatcher.drain()
+    # No first response (admin, team address, engineer) and the breach (the same three).
+    mails = smtp.wait_for(before + 6)[before:]
+    subjects = Counter((m.rcpt_to, m.subject) for m in mails)
+    title = '<b>Printer</b> "jams"'
+    assert subjects[(CARLOS_MAIL, f"[TKT-000001] SLA breached: {title}")] == 1
+    assert subjects[(ADMIN_MAIL, f"[TKT-000001] SLA breached: {title}")] == 1
+    assert subjects[(TEAM_MAIL, f"[TKT-000001] SLA breached: {title}")] == 1
+    breach = next(m for m in mails if m.rcpt_to == CARLOS_MAIL and "breached" in m.subject)
+    html = breach.message.get_body(("html",)).get_content()
+    assert "&lt;b&gt;Printer&lt;/b&gt;" in html and "<b>Printer</b>" not in html
+    assert "This ticket missed its resolution target." in breach.message.get_body(("plain",)).get_content()
+    assert ANA_MAIL not in {m.rcpt_to for m in mails}  # the reporter is not told of internal alarms

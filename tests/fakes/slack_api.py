@@ -226,6 +226,9 @@ class FakeSlack:
             "files:write",
             "channels:read",
             "groups:read",
+            "reactions:read",
+            "channels:history",
+            "groups:history",
         ]
         self._cond = threading.Condition(threading.RLock())
         self._calls: list[Call] = []
@@ -298,6 +301,15 @@ class FakeSlack:
         user = dict(id=user_id, name=name, real_name=real_name, email=email, tz=tz, locale=locale)
         with self._cond:
             self._users[user_id] = {**user, "is_bot": is_bot, "deleted": deleted}
+
+    def add_message(self, channel: str, ts: str, text: str, user: str | None = None, **fields: Any) -> Json:
+        """A message people posted (for conversations.replies); `fields` e.g. thread_ts, bot_id."""
+        message = {"type": "message", "ts": ts, "text": text, "team": TEAM_ID, **fields}
+        if user is not None:
+            message["user"] = user
+        with self._cond:
+            self._messages[(channel, ts)] = message
+        return dict(message)
 
     def fail(
         self,
@@ -500,6 +512,8 @@ class FakeSlack:
     def _api_chat_postMessage(self, params: dict[str, Any]) -> Json:
         if not params.get("channel"):
             return {"ok": False, "error": "channel_not_found"}
+        if params["channel"] in self.not_member_channels:
+            return {"ok": False, "error": "not_in_channel"}
         channel, ts = self._conversation_id(params["channel"]), self._next_ts()
         return {"channel": channel, "ts": ts, "message": self._store_message(params, channel, ts)}
 
@@ -567,6 +581,21 @@ class FakeSlack:
         kind = {"is_channel": cid[:1] == "C", "is_im": cid[:1] == "D", "is_private": cid[:1] in ("G", "D")}
         member = {"is_archived": False, "is_member": cid not in self.not_member_channels}
         return {"channel": {"id": cid, "name": cid.lower(), **kind, **member}}
+
+    def _api_conversations_replies(self, params: dict[str, Any]) -> Json:
+        """The message at ts and, for a thread's root, its replies (oldest first, up to limit)."""
+        channel, ts = str(params.get("channel", "")), str(params.get("ts", ""))
+        if channel in self.not_member_channels:
+            return {"ok": False, "error": "not_in_channel"}
+        found = self._messages.get((channel, ts))
+        if found is None:
+            return {"ok": False, "error": "thread_not_found"}
+        replies = [
+            m for (c, t), m in self._messages.items() if c == channel and t != ts and m.get("thread_ts") == ts
+        ]
+        thread = [found, *sorted(replies, key=lambda m: m["ts"])]
+        limit = int(params.get("limit") or 1000)
+        return {"messages": [dict(m) for m in thread[:limit]], "has_more": len(thread) > limit}
 
     def _api_users_info(self, params: dict[str, Any]) -> Json:
         u = self._users.get(str(params.get("user", "")))

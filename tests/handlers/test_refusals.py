@@ -133,7 +133,9 @@ def test_only_the_reporter_or_staff_can_reopen(harness):
     ticket_id = assigned(h)
     h.services.tickets.close(ticket_id, Actor(CARLOS), "Done")
     reporter = card_where(h.db, "reporter")
-    reopen = element(fresh_card(h, reporter, "Closed")["blocks"], "ticket_reopen")["value"]
+    # The closed card asks "Was your problem solved?" first; cards drawn before that question
+    # existed, and after a "Yes", carry the plain Reopen button with the same value.
+    reopen = element(fresh_card(h, reporter, "Closed")["blocks"], "csat_no")["value"]
     click_card(h.slack, "ticket_reopen", user="U0JORGE", channel="D0JORGE", ts=reporter[1], value=reopen)
     assert h.fake.wait_for("chat.postEphemeral")[0].params["text"] == REFUSED
     click_card(h.slack, "ticket_reopen", user=REPORTER, channel=reporter[0], ts=reporter[1], value=reopen)

@@ -132,19 +132,20 @@ def test_the_seed_flow_end_to_end(harness):
     assert action_ids(card["blocks"]) == ["ticket_note"]
     assert "ticket_assign" not in action_ids(card_showing(fake, triage, CLOSED)["blocks"])
     reporter_card = fresh_card(h, reporter, CLOSED)
-    assert action_ids(reporter_card["blocks"]) == ["ticket_reopen"]
+    assert action_ids(reporter_card["blocks"]) == ["csat_yes", "csat_no"]
     poll(
         lambda: any("Resolution: Replaced the router" in r for r in replies(fake, reporter)),
         what="resolution",
     )
 
-    # The reporter reopens: back to Open, the engineer and triage threads are told.
-    reopen = element(reporter_card["blocks"], "ticket_reopen")["value"]
-    click_card(h.slack, "ticket_reopen", user=REPORTER, channel=reporter[0], ts=reporter[1], value=reopen)
+    # The reporter answers "No, reopen": back to Open, the engineer and triage threads are told.
+    view = open_modal(h, reporter, "csat_no", REPORTER, element(reporter_card["blocks"], "csat_no")["value"])
+    assert submit_view(h.slack, view, REPORTER, text_value("note", "note_value", "")).status == 200
     card_showing(fake, reporter, OPEN)
     card_showing(fake, mine, OPEN)
-    poll(lambda: any("reopened this ticket" in r for r in replies(fake, mine)), what="engineer told")
-    poll(lambda: any("reopened this ticket" in r for r in replies(fake, triage)), what="triage told")
+    told = "reopened this ticket: Problem not solved"
+    poll(lambda: any(told in r for r in replies(fake, mine)), what="engineer told")
+    poll(lambda: any(told in r for r in replies(fake, triage)), what="triage told")
 
     # History kept, the cards were posted once and then only updated, and no secret leaked.
     kinds = [(e.kind, e.new_value) for e in events(h.db)]
@@ -157,6 +158,7 @@ def test_the_seed_flow_end_to_end(harness):
         ("status", "in_progress"),
         ("closed", "closed"),
         ("reopened", "open"),
+        ("feedback", "reopened"),
     ]
     assert events(h.db)[3].visibility == Visibility.INTERNAL.value and events(h.db)[3].actor_id == CARLOS
     posted = [c for c in fake.calls("chat.postMessage") if "thread_ts" not in c.params]

@@ -92,8 +92,12 @@ def test_spanish_triage_and_resolution(harness_es):
 
     reporter = card_where(h.db, "reporter")
     reporter_card = fresh_card(h, reporter, "Cerrado")
-    assert action_ids(reporter_card["blocks"]) == ["ticket_reopen"]
-    assert reporter_card["blocks"][-1]["elements"][0]["text"]["text"] == "Reabrir"
+    assert action_ids(reporter_card["blocks"]) == ["csat_yes", "csat_no"]
+    assert "¿Se resolvió tu problema?" in json.dumps(reporter_card["blocks"], ensure_ascii=False)
+    assert [e["text"]["text"] for e in reporter_card["blocks"][-1]["elements"]] == [
+        "Sí, gracias",
+        "No, reabrir",
+    ]
     poll(
         lambda: any(
             "cerró este ticket. Solución: Se reinició el router" in r for r in replies(fake, reporter)

@@ -63,11 +63,11 @@ def test_permission_is_checked_before_staleness(service, ticket_id):
     old = service.get(ticket_id, "U0ADMIN").version
     service.change_status(ticket_id, Status.IN_PROGRESS, CARLOS)
     with pytest.raises(TicketNotFound):  # a stranger learns nothing, not even "it changed"
-        service.change_status(ticket_id, Status.ON_HOLD, Actor("U0STRANGER"), expected_version=old)
+        service.change_status(ticket_id, Status.ON_HOLD, Actor("U0STRANGER"), "Waiting", expected_version=old)
     with pytest.raises(NotAllowed):
-        service.change_status(ticket_id, Status.ON_HOLD, ANA, expected_version=old)
+        service.change_status(ticket_id, Status.ON_HOLD, ANA, "Waiting", expected_version=old)
     with pytest.raises(StaleTicket):
-        service.change_status(ticket_id, Status.ON_HOLD, CARLOS, expected_version=old)
+        service.change_status(ticket_id, Status.ON_HOLD, CARLOS, "Waiting", expected_version=old)
     with pytest.raises(NotAllowed):
         service.assign(ticket_id, "U0MARIA", CARLOS, expected_version=old)
 

@@ -1,0 +1,247 @@
+"""Digests and reports: the daily digest to the triage channel, engineers' morning DMs, and the
+weekly Excel report (uploaded to the triage channel, mailed to ADMIN_EMAILS).
+
+The jobs only write outbox rows, each run once per period (`storage.scheduled.run_once`), so a
+Slack or mail outage delays them but loses nothing, and two schedulers firing together send
+one. Digest figures are computed by the job (a snapshot at DIGEST_TIME) and drawn at delivery.
+The weekly report is the admin "all" export (`slack.export`) asked for by the bot itself; the
+email rows write the same workbook again on the export dispatcher (once per process and week).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import logging
+import os
+import tempfile
+import uuid
+from datetime import datetime, timedelta
+from email.utils import parseaddr
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from apscheduler.triggers.cron import CronTrigger
+from slack_sdk import WebClient
+
+from bot.cron import cron_trigger
+from bot.dispatcher import Deliver
+from bot.email.attachments import Attachment, attach
+from bot.email.compose import compose
+from bot.email.links import SlackLinks
+from bot.email.render import EmailContent
+from bot.email.smtp import Sender, sender_for
+from bot.services import Services
+from bot.slack_delivery import SlackDelivery
+from exports.scope import ALL, ExportScope, filter_to_dict
+from exports.workbook import ExportJob, write_workbook
+from handlers.blocks.digest import daily_digest_message, engineer_summary_message
+from storage import outbox
+from storage.digests import (
+    DailyDigest,
+    EngineerSummary,
+    daily_digest,
+    digest_subscribers,
+    engineer_summary,
+    local_day,
+)
+from storage.domain import SYSTEM_USER_ID
+from storage.queries import TicketFilter, count
+from storage.scheduled import run_once
+
+if TYPE_CHECKING:
+    from bot.app import Runtime
+
+log = logging.getLogger("ticketbot.digests")
+
+DAILY, DM, WEEKLY = "daily_digest", "digest_dm", "weekly_report"
+# A digest a few minutes late (a restart, a busy scheduler) is still worth sending; a day late not.
+MISFIRE_GRACE = 3600
+
+
+class Digests:
+    def __init__(
+        self, client: WebClient, services: Services, sender: Sender | None = None, spool: Path | None = None
+    ) -> None:
+        self.client = client
+        self.services = services
+        self.links = SlackLinks(client, services.settings.triage_channel_id)
+        self._sender = sender
+        self.spool = spool or Path(tempfile.gettempdir()) / "ticketbot-reports"
+
+    @property
+    def zone(self) -> str:
+        return self.services.settings.timezone
+
+    # -- wiring ------------------------------------------------------------------------------------
+
+    def install(self, runtime: Runtime) -> None:
+        """Deliverers on the two dispatchers, cron jobs (leader only) in the workspace's zone."""
+        runtime.dispatcher.deliverers.update(self.deliverers())
+        if runtime.export_dispatcher is not None:
+            runtime.export_dispatcher.deliverers.update(self.report_deliverers())
+        settings = self.services.settings
+        options = {"coalesce": True, "misfire_grace_time": MISFIRE_GRACE, "max_instances": 1}
+        if settings.digest_time:
+            hour, minute = (int(part) for part in settings.digest_time.split(":"))
+            trigger = CronTrigger(hour=hour, minute=minute, timezone=self.zone)
+            runtime.scheduler.add_job(
+                runtime.leader_only(self.morning), trigger, id="daily-digest", **options
+            )
+        if settings.weekly_report_cron:
+            trigger = cron_trigger(settings.weekly_report_cron, self.zone)
+            runtime.scheduler.add_job(
+                runtime.leader_only(self.weekly_report), trigger, id="weekly-report", **options
+            )
+
+    def deliverers(self) -> dict[str, Deliver]:
+        return {outbox.SLACK_DIGEST: self.deliver_digest, outbox.SLACK_DIGEST_DM: self.deliver_summary}
+
+    def report_deliverers(self) -> dict[str, Deliver]:
+        return {outbox.EMAIL_REPORT: self.deliver_report_email}
+
+    # -- jobs ----------------------------------------------------------------------------------------
+
+    def morning(self, now: datetime | None = None) -> None:
+        self.daily_digest(now)
+        self.engineer_summaries(now)
+
+    def daily_digest(self, now: datetime | None = None) -> bool:
+        """Queue today's digest (about yesterday) for the triage channel; False if already queued."""
+        now = now or self.services.tickets.clock()
+        channel = self.services.settings.triage_channel_id
+        if not channel:
+            log.warning("no daily digest: TRIAGE_CHANNEL_ID is not set")
+            return False
+        figures = daily_digest(self.services.db, now, self.zone)
+        payload = {"channel": channel, "digest": figures.to_dict()}
+        period = local_day(now, self.zone).isoformat()
+        queued = run_once(
+            self.services.db, DAILY, period, lambda s: outbox.enqueue(s, outbox.SLACK_DIGEST, payload)
+        )
+        log.info("daily digest for %s %s", period, "queued" if queued else "was already sent")
+        return queued
+
+    def engineer_summaries(self, now: datetime | None = None) -> int:
+        """Queue each opted-in engineer's morning DM, once a day each; returns how many were queued."""
+        now = now or self.services.tickets.clock()
+        day = local_day(now, self.zone).isoformat()
+        queued = 0
+        for user_id in digest_subscribers(self.services.db):
+            summary = engineer_summary(self.services.db, user_id, now)
+            payload = {"user_id": user_id, "summary": summary.to_dict()}
+            queued += run_once(
+                self.services.db,
+                DM,
+                f"{day}:{user_id}",
+                lambda s, p=payload: outbox.enqueue(s, outbox.SLACK_DIGEST_DM, p),
+            )
+        return queued
+
+    def weekly_report(self, now: datetime | None = None) -> bool:
+        """Queue this week's report: the "all" export into the triage channel, one email per
+        address of ADMIN_EMAILS. False if this week's was already queued (or nothing to report)."""
+        now = now or self.services.tickets.clock()
+        settings = self.services.settings
+        local = now.astimezone(ZoneInfo(self.zone))
+        year, week, _ = local.isocalendar()
+        period = f"{year}-W{week:02d}"
+        week_of = (local.date() - timedelta(days=local.weekday())).isoformat()
+        flt = TicketFilter()
+        with self.services.db.read() as session:
+            tickets = count(session, ExportScope(ALL).narrow(flt))
+        if not tickets:
+            log.info("no weekly report for %s: there are no tickets yet", period)
+            return False
+        # The shape of exports.service.ExportService.request's payload, asked for by the bot itself.
+        export = {
+            "request_id": uuid.uuid4().hex,
+            "user_id": SYSTEM_USER_ID,
+            "scope": ALL,
+            "filter": filter_to_dict(flt),
+            "channel_id": settings.triage_channel_id,
+            "response_url": None,
+            "count": tickets,
+            "requested_at": now.isoformat(),
+            "week_of": week_of,
+        }
+
+        def write(session) -> None:
+            if settings.triage_channel_id:
+                outbox.enqueue(session, outbox.SLACK_EXPORT, export)
+            for address in settings.admin_emails:
+                mail = {"to": address, "week_of": week_of, "period": period, "requested_at": now.isoformat()}
+                outbox.enqueue(session, outbox.EMAIL_REPORT, mail)
+
+        queued = run_once(self.services.db, WEEKLY, period, write)
+        log.info("weekly report for %s %s", period, "queued" if queued else "was already sent")
+        return queued
+
+    # -- delivery ------------------------------------------------------------------------------------
+
+    def deliver_digest(self, payload: dict[str, Any]) -> None:
+        figures = DailyDigest.from_dict(payload["digest"])
+        message = daily_digest_message(
+            self.services.tr, figures, lambda line: self.links.message(line.triage_channel, line.triage_ts)
+        )
+        SlackDelivery._call(self.client.chat_postMessage, channel=payload["channel"], **message.as_kwargs())
+
+    def deliver_summary(self, payload: dict[str, Any]) -> None:
+        summary = EngineerSummary.from_dict(payload["summary"])
+        message = engineer_summary_message(self.services.tr, summary)
+        # A user id as channel: Slack posts in the app's DM with them.
+        SlackDelivery._call(self.client.chat_postMessage, channel=payload["user_id"], **message.as_kwargs())
+
+    def deliver_report_email(self, payload: dict[str, Any]) -> None:
+        settings, tr = self.services.settings, self.services.tr
+        address = payload["to"]
+        path = self._workbook(payload["period"])
+        content = EmailContent(
+            subject=tr("report.subject", week=payload["week_of"]),
+            text=tr("report.body", when=payload["requested_at"][:16].replace("T", " "), bot=tr("report.bot")),
+            html="",
+        )
+        content = EmailContent(content.subject, content.text, _html(content.text))
+        key = hashlib.sha1(address.lower().encode()).hexdigest()[:12]
+        message_id = f"<report.{payload['period'].lower()}.{key}@{settings.mail_domain}>"
+        body = compose(
+            content,
+            sender=settings.mail_from,
+            to=("", address),
+            reply_to=settings.mail_reply_to,
+            message_id=message_id,
+            root=message_id,  # a report starts no thread
+            date=datetime.fromisoformat(payload["requested_at"]),
+        )
+        filename = f"{tr('report.filename')}-{payload['week_of']}.xlsx"
+        message = attach(body, Attachment(filename, path.read_bytes()))
+        sender = self._sender or sender_for(settings)
+        try:
+            sender.send(message, parseaddr(settings.mail_from)[1], address)
+        finally:
+            if self._sender is None:
+                sender.tidy(final=True)  # a report a week: no connection worth keeping open
+
+    def _workbook(self, period: str) -> Path:
+        """This week's workbook for the emails: written by the first row, reused by the others."""
+        path = self.spool / f"weekly-{period}.xlsx"
+        if path.exists():
+            return path
+        self.spool.mkdir(parents=True, exist_ok=True)
+        for old in self.spool.glob("weekly-*"):
+            if not old.name.startswith(f"weekly-{period}."):  # last week's, never this week's
+                old.unlink(missing_ok=True)
+        settings = self.services.settings
+        job = ExportJob(
+            ExportScope(ALL), TicketFilter(), settings.language, settings.timezone, settings.categories
+        )
+        partial = self.spool / f"weekly-{period}.{os.getpid()}.part.xlsx"
+        write_workbook(self.services.db, job, partial)  # a failure is retried by the outbox
+        partial.replace(path)
+        return path
+
+
+def _html(text: str) -> str:
+    paragraphs = (html.escape(p).replace("\n", "<br>") for p in text.split("\n\n"))
+    return "<html><body>" + "".join(f"<p>{p}</p>" for p in paragraphs) + "</body></html>"

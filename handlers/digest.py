@@ -1,0 +1,53 @@
+"""`/ticket digest [on|off]`: an engineer's morning DM with their queue (bot.digests sends it).
+
+Engineers only: the summary is of the tickets assigned to someone, which only engineers have;
+admins and everyone else see the team's daily digest in the triage channel instead.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+
+from slack_bolt import App
+
+from bot.services import Services
+from handlers.commands import Invocation, Router
+from storage.digests import set_wants_digest, wants_digest
+from storage.reports import is_engineer
+
+WORDS = {"on": True, "si": True, "yes": True, "activar": True, "off": False, "no": False, "desactivar": False}
+
+
+def _plain(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def register(app: App, services: Services, router: Router) -> None:
+    tr, db, settings = services.tr, services.db, services.settings
+
+    def say(ack: Callable, text: str) -> None:
+        ack(text=text, response_type="ephemeral")
+
+    def answer(invocation: Invocation, ack: Callable) -> None:
+        with db.read() as session:
+            engineer = is_engineer(session, invocation.user_id)
+        if not engineer:
+            say(ack, tr("digest.only_engineers"))
+            return
+        if not settings.digest_time:
+            say(ack, tr("digest.disabled"))
+            return
+        word = _plain(invocation.rest.strip())
+        if not word:
+            on = wants_digest(db, invocation.user_id)
+            say(ack, tr("digest.is_on" if on else "digest.is_off", time=settings.digest_time))
+        elif word in WORDS:
+            on = WORDS[word]
+            set_wants_digest(db, invocation.user_id, on)  # engineers always have a users row
+            say(ack, tr("digest.turned_on" if on else "digest.turned_off", time=settings.digest_time))
+        else:
+            say(ack, tr("digest.usage"))
+
+    router.add(("digest", "resumen"), answer, help_key="help.digest")

@@ -1,0 +1,223 @@
+"""Tickets from where people already talk: the "Create ticket" message shortcut, and a :ticket:
+reaction on a message in an `INTAKE_CHANNELS` channel.
+
+Who is who: the message's author has the problem, so they are the ticket's reporter (its DM card
+and emails go to them); whoever used the shortcut or reacted is the actor of its first event. A
+message without a human author (an alert from another bot) is reported by that person instead.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import replace
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.directory import UnknownUser, lookup
+from bot.services import Services
+from handlers import ids
+from handlers.blocks.ticket_form import new_ticket_view
+from handlers.edge import acks_safely, field_errors, logs_failures
+from handlers.message_text import clip_words, first_line, mentioned_users, plain_text
+from handlers.views import parse_new_ticket
+from storage.domain import Priority
+from storage.errors import InvalidInput
+from storage.tickets import DESCRIPTION_MAX, TITLE_MAX, Actor, NewTicket
+
+log = logging.getLogger("ticketbot.handlers")
+
+CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,30}$")
+USER_ID = re.compile(r"^[UW][A-Z0-9]{2,30}$")
+TS = re.compile(r"^\d{1,12}\.\d{1,9}$")
+SHORTCUT_LOOKUPS = 3  # users.info calls before views.open: its trigger_id lives 3 seconds
+REACTION_LOOKUPS = 10
+DEFAULT_CATEGORY = "other"
+
+
+def message_author(message: dict, bot_user_id: str | None) -> str | None:
+    """The person who wrote a message; None for a bot's (ours or another's)."""
+    user = message.get("user")
+    if message.get("bot_id") or message.get("subtype") == "bot_message" or not isinstance(user, str):
+        return None
+    if user == bot_user_id or not USER_ID.match(user):
+        return None
+    return user
+
+
+def ticket_fields(services: Services, client: WebClient, text: str, lookups: int) -> tuple[str, str]:
+    """(title, description) of a message: plain text, the title its first line clipped on a word."""
+    known: dict[str, str | None] = {}
+    for user_id in mentioned_users(text)[:lookups]:
+        known[user_id] = _name(services, client, user_id)
+    plain = plain_text(text, known.get)
+    title = clip_words(first_line(plain), TITLE_MAX)
+    description = clip_words(plain, DESCRIPTION_MAX)
+    return title, description
+
+
+def _name(services: Services, client: WebClient, user_id: str) -> str | None:
+    """A mentioned person's name: from the users table, else users.info (remembered)."""
+    user = services.people.user(user_id)
+    if user is not None and (user.real_name or user.name):
+        return user.real_name or user.name
+    try:
+        profile = lookup(client, user_id)
+    except (UnknownUser, SlackApiError, OSError):
+        return None
+    services.people.remember(profile)
+    return profile.real_name or profile.name or None
+
+
+def source_metadata(channel: str, message: dict, author: str | None) -> str:
+    """Where the message is, for the modal's private_metadata (set by us, returned by Slack)."""
+    source = {"channel": channel, "ts": message.get("ts", ""), "thread_ts": message.get("thread_ts")}
+    if author:
+        source["author"] = author
+    return json.dumps(source, separators=(",", ":"))
+
+
+def parse_source(metadata: str) -> dict[str, str]:
+    """The source of a submitted modal, each value checked; {} if it is not one we wrote."""
+    try:
+        source = json.loads(metadata or "{}")
+    except ValueError:
+        return {}
+    if not isinstance(source, dict):
+        return {}
+    channel, ts = source.get("channel"), source.get("ts")
+    if not (isinstance(channel, str) and CHANNEL_ID.match(channel) and isinstance(ts, str) and TS.match(ts)):
+        return {}
+    found = {"channel": channel, "ts": ts, "thread_ts": ts}
+    if isinstance(source.get("thread_ts"), str) and TS.match(source["thread_ts"]):
+        found["thread_ts"] = source["thread_ts"]
+    if isinstance(source.get("author"), str) and USER_ID.match(source["author"]):
+        found["author"] = source["author"]
+    return found
+
+
+def default_category(keys: tuple[str, ...]) -> str:
+    return DEFAULT_CATEGORY if DEFAULT_CATEGORY in keys else keys[0]
+
+
+def register(app: App, services: Services) -> None:
+    tr, settings = services.tr, services.settings
+
+    # -- the message shortcut -----------------------------------------------------------------
+
+    @acks_safely(tr)
+    def ack_shortcut(ack):
+        ack()  # the modal opens from the lazy listener, first thing
+
+    @logs_failures
+    def open_form(body, client, context):
+        message = body.get("message") or {}
+        channel = (body.get("channel") or {}).get("id") or ""
+        text = message.get("text") if isinstance(message.get("text"), str) else ""
+        title, description = ticket_fields(services, client, text, SHORTCUT_LOOKUPS)
+        author = message_author(message, context.get("bot_user_id"))
+        view = new_ticket_view(
+            tr,
+            settings.categories,
+            title=title,
+            description=description,
+            callback_id=ids.MESSAGE_TICKET_VIEW,
+            private_metadata=source_metadata(channel, message, author),
+        )
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    app.shortcut(ids.MESSAGE_SHORTCUT)(ack=ack_shortcut, lazy=[open_form])
+
+    def file_from_message(ack, body, view):
+        user = body.get("user") or {}
+        submitter = Actor(user_id=user.get("id", ""), name=user.get("username") or user.get("name") or "")
+        source = parse_source(view.get("private_metadata") or "")
+        new = parse_new_ticket(view)  # keyed on the view id: a double submission files one ticket
+        if source:
+            new = replace(
+                new,
+                source_channel=source["channel"],
+                source_ts=source["ts"],
+                source_thread_ts=source["thread_ts"],
+            )
+        reporter = Actor(source["author"]) if "author" in source else submitter
+        try:
+            services.tickets.create(reporter, new, filed_by=submitter)
+        except InvalidInput as error:
+            ack(response_action="errors", errors=field_errors(tr, error.errors))
+            return
+        except Exception:
+            log.exception("filing a ticket from a message failed")
+            ack(response_action="errors", errors={ids.TITLE_BLOCK: tr("error.generic")})
+            return
+        ack()
+
+    app.view(ids.MESSAGE_TICKET_VIEW)(file_from_message)
+
+    # -- the :ticket: reaction ----------------------------------------------------------------
+
+    def ack_event(ack):
+        ack()  # every reaction_added is answered 200; the lazy listener decides what it means
+
+    @logs_failures
+    def file_from_reaction(event, client, context):
+        item = event.get("item") or {}
+        channel, ts = item.get("channel"), item.get("ts")
+        if (
+            event.get("reaction") != ids.INTAKE_REACTION
+            or item.get("type") != "message"
+            or channel not in settings.intake_channels
+            or not (isinstance(ts, str) and TS.match(ts))
+            or not USER_ID.match(event.get("user") or "")
+        ):
+            return
+        bot_user_id = context.get("bot_user_id")
+        if bot_user_id and event.get("item_user") == bot_user_id:
+            return  # the bot's own message
+        if existing := services.tickets.filed_from(channel, ts):
+            log.info(
+                "%s was already filed from message %s in %s; :ticket: ignored", existing.number, ts, channel
+            )
+            return
+        message = _fetch_message(client, channel, ts)
+        if message is None or (message.get("user") == bot_user_id and bot_user_id):
+            return
+        if message.get("bot_id") and message.get("bot_id") == context.get("bot_id"):
+            return
+        reactor = Actor(event.get("user") or "")
+        author = message_author(message, bot_user_id)
+        title, description = ticket_fields(services, client, message.get("text") or "", REACTION_LOOKUPS)
+        new = NewTicket(
+            title=title or tr("intake.untitled"),
+            description=description or tr("intake.no_text"),
+            category=default_category(settings.category_keys),
+            priority=Priority.MEDIUM.value,
+            # A second :ticket: on the message, or Slack retrying the event, files nothing more.
+            request_key=f"msg:{channel}:{ts}",
+            source_channel=channel,
+            source_ts=ts,
+            source_thread_ts=message.get("thread_ts") or ts,
+        )
+        ticket, created = services.tickets.create(Actor(author) if author else reactor, new, filed_by=reactor)
+        if created:
+            log.info("%s filed from a :ticket: reaction in %s", ticket.number, channel)
+
+    app.event("reaction_added")(ack=ack_event, lazy=[file_from_reaction])
+
+
+def _fetch_message(client: WebClient, channel: str, ts: str) -> dict | None:
+    """The message at (channel, ts), top-level or in a thread (conversations.replies finds both)."""
+    try:
+        response = client.conversations_replies(channel=channel, ts=ts, inclusive=True, limit=1)
+    except SlackApiError as error:
+        code = error.response.get("error") if isinstance(error.response.data, dict) else None
+        log.warning("cannot read the message reacted to in %s (%s): is the bot in it?", channel, code)
+        return None
+    for message in response.get("messages") or []:
+        if isinstance(message, dict) and message.get("ts") == ts:
+            return message
+    log.warning("the message %s in %s reacted to is gone", ts, channel)
+    return None
