@@ -101,10 +101,19 @@ def rows(count: int, seed: int = 42) -> Iterator[tuple[list[tuple], list[tuple]]
         engineer = None if status == "open" and rng.random() < 0.7 else f"E{rng.randrange(ENGINEERS):07d}"
         closed = min(NOW, created + timedelta(hours=rng.uniform(0.5, 120))) if status == "closed" else None
         updated = closed or min(NOW, created + timedelta(hours=rng.uniform(0, 48)))
+        # Service levels (resolution due in 3 days, warned at 75 %) and, for a quarter of the
+        # closed tickets, the reporter's answer to "Was your problem solved?" and a rating.
+        due, warn = created + timedelta(days=3), created + timedelta(days=2.25)
+        answered = closed is not None and rng.random() < 0.25
+        outcome = ("solved" if rng.random() < 0.9 else "reopened") if answered else None
+        rating = rng.choice((3, 4, 4, 5, 5, 5)) if outcome == "solved" else None
         tickets.append(
             (ticket_id, reporter, engineer, rng.choice(titles), rng.choice(texts), rng.choice(CATEGORIES),
-             rng.choice(PRIORITIES), status, 1, created, updated, closed)
+             rng.choice(PRIORITIES), status, 1, created, updated, closed, due, warn, outcome, rating,
+             closed + timedelta(hours=1) if answered else None)
         )  # fmt: skip
+        if answered:
+            events.append((ticket_id, reporter, closed, "feedback", None, outcome, None, "public"))
         if age < RECENT or rng.random() < 0.05:  # history for recent tickets and some old ones
             events.append((ticket_id, reporter, created, "created", None, "open", None, "public"))
             if engineer:
@@ -121,7 +130,8 @@ def rows(count: int, seed: int = 42) -> Iterator[tuple[list[tuple], list[tuple]]
 
 TICKET_COLUMNS = (
     "id, reporter_id, engineer_id, title, description, category, priority, status, version, "
-    "created_at, updated_at, closed_at"
+    "created_at, updated_at, closed_at, resolution_due_at, resolution_warn_at, csat_outcome, "
+    "csat_rating, csat_at"
 )
 EVENT_COLUMNS = "ticket_id, actor_id, created_at, kind, old_value, new_value, note, visibility"
 USER_COLUMNS = "slack_id, name, real_name, email, tz"
@@ -180,8 +190,8 @@ def seed_sqlite(path: str, count: int) -> None:
         )
         for tickets, events in rows(count):
             con.executemany(
-                f"INSERT INTO tickets ({TICKET_COLUMNS}) VALUES ({', '.join('?' * 12)})",  # noqa: S608
-                [(*t[:9], stamp(t[9]), stamp(t[10]), stamp(t[11])) for t in tickets],
+                f"INSERT INTO tickets ({TICKET_COLUMNS}) VALUES ({', '.join('?' * 17)})",  # noqa: S608
+                [(*t[:9], *(stamp(m) for m in t[9:14]), t[14], t[15], stamp(t[16])) for t in tickets],
             )
             con.executemany(
                 f"INSERT INTO ticket_events ({EVENT_COLUMNS}) VALUES ({', '.join('?' * 8)})",  # noqa: S608

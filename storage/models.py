@@ -105,6 +105,7 @@ class Ticket(Base):
         Index("ix_tickets_engineer_status", "engineer_id", "status"),
         Index("ix_tickets_status_priority_engineer", "status", "priority", "engineer_id"),  # 0003
         Index("ix_tickets_engineer_closed", "engineer_id", "closed_at"),  # 0003
+        Index("ix_tickets_csat", "csat_rating", "engineer_id"),  # 0003: ratings per engineer
         Index("ix_tickets_created", "created_at"),
         Index("ix_tickets_closed", "closed_at"),
         trigram_index("ix_tickets_title_trgm", "title"),  # 0003
@@ -172,7 +173,10 @@ class TicketEvent(Base):
     """Append-only history: nothing ever updates or deletes a row of it."""
 
     __tablename__ = "ticket_events"
-    __table_args__ = (Index("ix_ticket_events_ticket", "ticket_id", "id"),)
+    __table_args__ = (
+        Index("ix_ticket_events_ticket", "ticket_id", "id"),
+        Index("ix_ticket_events_kind", "kind", "new_value"),  # 0003: satisfaction's outcomes
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))
