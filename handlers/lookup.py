@@ -70,7 +70,7 @@ def register(app: App, services: Services, router: Router) -> None:
             return
         page = board.page(flt, 0, LIST_LIMIT)
         now = services.tickets.clock() if role in (ADMIN, ENGINEER) else None  # staff see SLA flags
-        message = ticket_list(tr, page.tickets, page.total, heading(tr, role, flt), now)
+        message = ticket_list(tr, page.tickets, page.total, heading(tr, role, flt), now, capped=page.capped)
         ack(**message.as_kwargs(), response_type="ephemeral")
 
     router.add(("status", "estado", "show", "ver"), show, help_key="help.lookup")

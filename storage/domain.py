@@ -12,6 +12,11 @@ class Status(str, Enum):
     CLOSED = "closed"
 
 
+# Every status but closed, spelled out: `status IN (…)` reads an index range of the few tickets
+# still being worked, where `status != 'closed'` would walk past every closed one.
+NOT_CLOSED_STATUSES = (Status.OPEN.value, Status.IN_PROGRESS.value, Status.ON_HOLD.value)
+
+
 class Priority(str, Enum):
     LOW = "low"
     MEDIUM = "medium"

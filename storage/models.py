@@ -16,6 +16,8 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     false,
+    func,
+    literal_column,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -48,6 +50,15 @@ def utcnow() -> datetime:
 
 # BIGINT on PostgreSQL, but INTEGER on SQLite, where only "INTEGER PRIMARY KEY" is the rowid.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def trigram_index(name: str, column: str) -> Index:
+    """A PostgreSQL trigram index on lower(column): `lower(column) LIKE '%word%'` (search) reads it
+    instead of every row. Not on SQLite, which has no such index (search scans there)."""
+    expression = func.lower(literal_column(column)).label(f"{column}_lower")
+    return Index(
+        name, expression, postgresql_using="gin", postgresql_ops={f"{column}_lower": "gin_trgm_ops"}
+    ).ddl_if(dialect="postgresql")
 
 
 class Base(DeclarativeBase):
@@ -92,9 +103,13 @@ class Ticket(Base):
     __table_args__ = (
         Index("ix_tickets_reporter", "reporter_id", "id"),
         Index("ix_tickets_engineer_status", "engineer_id", "status"),
-        Index("ix_tickets_status_priority", "status", "priority"),
+        Index("ix_tickets_status_priority_engineer", "status", "priority", "engineer_id"),  # 0003
+        Index("ix_tickets_engineer_closed", "engineer_id", "closed_at"),  # 0003
+        Index("ix_tickets_csat", "csat_rating", "engineer_id"),  # 0003: ratings per engineer
         Index("ix_tickets_created", "created_at"),
         Index("ix_tickets_closed", "closed_at"),
+        trigram_index("ix_tickets_title_trgm", "title"),  # 0003
+        trigram_index("ix_tickets_description_trgm", "description"),  # 0003
         {"sqlite_autoincrement": True},
     )
 
@@ -158,7 +173,10 @@ class TicketEvent(Base):
     """Append-only history: nothing ever updates or deletes a row of it."""
 
     __tablename__ = "ticket_events"
-    __table_args__ = (Index("ix_ticket_events_ticket", "ticket_id", "id"),)
+    __table_args__ = (
+        Index("ix_ticket_events_ticket", "ticket_id", "id"),
+        Index("ix_ticket_events_kind", "kind", "new_value"),  # 0003: satisfaction's outcomes
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))

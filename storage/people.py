@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from storage.db import Database
-from storage.domain import Status
+from storage.domain import NOT_CLOSED_STATUSES
 from storage.errors import InvalidInput
 from storage.models import Engineer, Ticket, User, utcnow
 
@@ -87,7 +87,7 @@ class People:
         """Every engineer with their count of tickets not yet closed, by name."""
         open_count = (
             select(func.count())
-            .where(Ticket.engineer_id == Engineer.user_id, Ticket.status != Status.CLOSED.value)
+            .where(Ticket.engineer_id == Engineer.user_id, Ticket.status.in_(NOT_CLOSED_STATUSES))
             .correlate(Engineer)
             .scalar_subquery()
         )

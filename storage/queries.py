@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import Select, and_, case, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Boolean, ColumnElement, ScalarSelect, Select, and_, case, func, or_, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from storage.domain import Priority, parse_number
 from storage.models import Ticket, User
@@ -35,6 +37,31 @@ class TicketFilter:
         return replace(self, **changes)
 
 
+class _OneOf(ColumnElement[bool]):
+    """`column IN (SELECT …)`, written `column = ANY(ARRAY(SELECT …))` on PostgreSQL: inside an
+    OR, only that form can be an index condition (one arm of a BitmapOr); IN is a filter."""
+
+    type = Boolean()
+    inherit_cache = True
+    _traverse_internals = [
+        ("column", InternalTraversal.dp_clauseelement),
+        ("values", InternalTraversal.dp_clauseelement),
+    ]
+
+    def __init__(self, column: ColumnElement, values: ScalarSelect) -> None:
+        self.column, self.values = column, values
+
+
+@compiles(_OneOf)
+def _one_of(element: _OneOf, compiler, **kw) -> str:
+    return f"{compiler.process(element.column, **kw)} IN {compiler.process(element.values, **kw)}"
+
+
+@compiles(_OneOf, "postgresql")
+def _one_of_postgresql(element: _OneOf, compiler, **kw) -> str:
+    return f"{compiler.process(element.column, **kw)} = ANY(ARRAY{compiler.process(element.values, **kw)})"
+
+
 def _escape_like(word: str) -> str:
     return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -53,34 +80,55 @@ def apply(query: Select, flt: TicketFilter) -> Select:
         conditions.append(Ticket.engineer_id == flt.engineer_id)
     if flt.unassigned:
         conditions.append(Ticket.engineer_id.is_(None))
-    words = flt.text.split()
-    if words:
-        reporter = aliased(User)
-        query = query.join(reporter, reporter.slack_id == Ticket.reporter_id)
-        for word in words:
-            number = parse_number(word) if word.upper().startswith(("TKT-", "#")) or word.isdigit() else None
-            pattern = f"%{_escape_like(word.lower())}%"
-            matches = [
-                func.lower(Ticket.title).like(pattern, escape="\\"),
-                func.lower(Ticket.description).like(pattern, escape="\\"),
-                func.lower(reporter.name).like(pattern, escape="\\"),
-                func.lower(reporter.real_name).like(pattern, escape="\\"),
-            ]
-            if number is not None:
-                matches.append(Ticket.id == number)
-            conditions.append(or_(*matches))
+    for word in flt.text.split():
+        number = parse_number(word) if word.upper().startswith(("TKT-", "#")) or word.isdigit() else None
+        pattern = f"%{_escape_like(word.lower())}%"
+        # Reporters by name: a lookup in the small users table, not a join per ticket. Each arm
+        # can use an index on PostgreSQL (trigram indexes on title and description, see 0003).
+        reporters = select(User.slack_id).where(
+            or_(
+                func.lower(User.name).like(pattern, escape="\\"),
+                func.lower(User.real_name).like(pattern, escape="\\"),
+            )
+        )
+        matches = [
+            func.lower(Ticket.title).like(pattern, escape="\\"),
+            func.lower(Ticket.description).like(pattern, escape="\\"),
+            _OneOf(Ticket.reporter_id, reporters.scalar_subquery()),
+        ]
+        if number is not None:
+            matches.append(Ticket.id == number)
+        conditions.append(or_(*matches))
     return query.where(and_(*conditions)) if conditions else query
 
 
 def search(
-    session: Session, flt: TicketFilter, *, offset: int = 0, limit: int = 20, order: str = NEWEST
+    session: Session,
+    flt: TicketFilter,
+    *,
+    offset: int = 0,
+    limit: int = 20,
+    order: str = NEWEST,
+    among: Sequence[int] | None = None,
 ) -> list[Ticket]:
+    """One page of matches. `among`: every matching id is already known (`matching_ids`), so the
+    page is read by primary key instead of by scanning in page order for rare matches."""
     query = apply(select(Ticket), flt)
+    if among is not None:
+        if not among:
+            return []
+        query = query.where(Ticket.id.in_(among))
     if order == QUEUE:
         query = query.order_by(_PRIORITY_RANK.desc(), Ticket.created_at, Ticket.id)
     else:
         query = query.order_by(Ticket.id.desc())
     return list(session.scalars(query.offset(offset).limit(limit)))
+
+
+def matching_ids(session: Session, flt: TicketFilter, limit: int) -> list[int]:
+    """The ids of up to `limit` matches (any order): a count that stops there, and for a narrow
+    filter every match at once."""
+    return list(session.scalars(apply(select(Ticket.id), flt).limit(limit)))
 
 
 def count(session: Session, flt: TicketFilter) -> int:

@@ -80,6 +80,26 @@ def test_injected_429_reaches_client_with_retry_after(fake: FakeSlack, client: W
     assert client.conversations_info(channel="C9")["channel"]["is_member"] is False
 
 
+def test_rate_limit_answers_429_to_every_method_until_it_ends(fake: FakeSlack, client: WebClient) -> None:
+    fake.rate_limit(30)
+    for call in (lambda: client.chat_postMessage(channel="C1", text="x"), lambda: client.auth_test()):
+        with pytest.raises(SlackApiError, match="ratelimited") as err:
+            call()
+        assert err.value.response.status_code == 429
+        assert err.value.response.headers["Retry-After"] in ("29", "30")  # the seconds left
+    assert fake.rate_limited()
+    fake.rate_limit(30, retry_after=1)
+    with pytest.raises(SlackApiError) as err:
+        client.chat_update(channel="C1", ts="1.0", text="x")
+    assert err.value.response.headers["Retry-After"] == "1"
+    fake.rate_limit(30, methods={"chat.update"})  # one method only, as Slack limits per method
+    assert client.chat_postMessage(channel="C1", text="x")["ok"]
+    with pytest.raises(SlackApiError, match="ratelimited"):
+        client.chat_update(channel="C1", ts="1.0", text="x")
+    fake.rate_limit(0)  # over
+    assert not fake.rate_limited() and client.chat_postMessage(channel="C1", text="x")["ok"]
+
+
 def test_files_upload_v2_round_trip(fake: FakeSlack, client: WebClient) -> None:
     data = bytes(range(256)) * 10
     result = client.files_upload_v2(

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
-from storage.domain import Status
+from storage.domain import Status, Visibility
 from storage.models import OutboxRow, Ticket, utcnow
 from storage.tickets import Actor
-from tests.conftest import ADMIN, REPORTER, TRIAGE
+from tests.conftest import ADMIN, REPORTER, TRIAGE, _harness
+from tests.handlers.kit import CARLOS, staff
 from tests.outbox_helpers import make_due
+from tests.slack_streams import expected, received
 from tests.waiting import wait_until
 
 
@@ -58,3 +62,48 @@ def test_slack_500s_then_429s_delay_cards_and_dms_but_lose_and_repeat_none(harne
     replies = [c for c in fake.calls("chat.postMessage") if c.params.get("thread_ts") and not c.failed]
     assert len(replies) == 2  # the thread line under each card, once
     assert not [r for r in slack_rows(db) if r.state == "dead"]
+
+
+@pytest.fixture
+def quick_harness(settings, db, fake_slack):
+    yield from _harness(replace(settings, dispatch_interval=1.0), db, fake_slack)
+
+
+def test_rate_limited_for_a_while_every_card_and_reply_arrives_late_once_and_in_order(quick_harness):
+    """Slack answers 429 (Retry-After: 1) to everything while tickets are filed and worked."""
+    h = quick_harness
+    fake, db, tickets = h.fake, h.db, h.services.tickets
+    staff(h)
+    # The app has been running: Bolt has checked its token (auth.test) before Slack turns strict.
+    assert h.slack.command("help").status == 200
+    fake.rate_limit(120, retry_after=1)  # ended below, once every surface has met it
+    for i in range(3):
+        answer = h.slack.submit_new_ticket(title=f"Printer {i} jams", view_id=f"VL{i}")
+        assert (answer.status, answer.body) == (200, b"")  # filed: the modal closes
+    with db.read() as s:
+        ids = list(s.scalars(select(Ticket.id).order_by(Ticket.id)))
+    for ticket_id in ids:
+        tickets.assign(ticket_id, CARLOS, Actor(ADMIN))
+        tickets.change_status(ticket_id, Status.IN_PROGRESS, Actor(CARLOS))
+        tickets.add_note(ticket_id, Actor(CARLOS), "Ordered a new drum", Visibility.PUBLIC)
+    tickets.close(ids[0], Actor(CARLOS), "Replaced the drum")
+
+    def every_stream_refused() -> bool:  # each stream's first row has been tried and refused
+        heads = {r.stream for r in slack_rows(db) if r.state == "pending" and r.attempts}
+        return heads == {r.stream for r in slack_rows(db)}
+
+    wait_until(every_stream_refused, timeout=20, what="a 429 for every card's first row")
+    fake.rate_limit(0)  # Slack lets us through again
+    limited = [c for c in fake.calls() if c.method != "auth.test"]
+    assert limited and all(c.status == 429 for c in limited), "nothing got through while rate-limited"
+    assert all(r.state == "pending" for r in slack_rows(db))
+
+    def delivered_skipping_backoffs() -> bool:
+        make_due(db)  # the backoffs (1-4 s) pass at once instead of being slept through
+        h.runtime.dispatcher.kick()
+        return all(r.state == "done" for r in slack_rows(db))
+
+    wait_until(delivered_skipping_backoffs, timeout=20, what="every Slack row delivered")
+    expected_calls = expected(db)
+    assert len(expected_calls) == 9 and all(kinds[0] == "post" for kinds in expected_calls.values())
+    assert received(fake, db, TRIAGE) == expected_calls  # all of them, once each, in order per card

@@ -67,7 +67,7 @@ def _top_buttons(tr: Translator, export_value: str) -> ActionsBlock:
 
 
 def _showing(tr: Translator, page: Page) -> ContextBlock:
-    text = tr("dash.showing", first=page.first, last=page.last, total=page.total)
+    text = tr("dash.showing", first=page.first, last=page.last, total=page.total_text)
     return ContextBlock(elements=[MarkdownTextObject(text=text)])
 
 

@@ -82,15 +82,24 @@ def ticket_detail(
 
 
 def ticket_list(
-    tr: Translator, tickets: Sequence[Ticket], total: int, heading: str, now: datetime | None = None
+    tr: Translator,
+    tickets: Sequence[Ticket],
+    total: int,
+    heading: str,
+    now: datetime | None = None,
+    capped: bool = False,
 ) -> Message:
+    """`now`: staff see SLA flags; `capped`: there are more than `total` (the count stopped
+    there), shown as `1000+`."""
     if not tickets:
         text = tr("list.empty", heading=heading)
         return Message(text=text, blocks=[SectionBlock(text=MarkdownTextObject(text=text))])
-    header = tr("list.header", heading=heading, total=total)
+    plus = "+" if capped else ""
+    header = tr("list.header", heading=heading, total=f"{total}{plus}")
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=header))]
     blocks += [SectionBlock(text=MarkdownTextObject(text=list_line(tr, t, now))) for t in tickets]
-    if total > len(tickets):
-        more = tr("list.more", count=total - len(tickets))
+    if capped or total > len(tickets):
+        hidden = total - len(tickets)
+        more = tr("list.more", count=f"{max(hidden, 1)}+" if capped else hidden)
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=more)]))
     return Message(text=header, blocks=blocks)

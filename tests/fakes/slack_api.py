@@ -20,10 +20,11 @@ import email.policy
 import functools
 import itertools
 import json
+import math
 import threading
 import time
 import zoneinfo
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -243,6 +244,9 @@ class FakeSlack:
         self._thread: threading.Thread | None = None
         self.violations: list[str] = []
         self.not_member_channels: set[str] = set()
+        self._limited_until: float | None = None  # time.monotonic(): rate-limited until then
+        self._limited_retry_after: int | None = None
+        self._limited_methods: frozenset[str] | None = None  # None: every method
 
     # ---- lifecycle
     def start(self) -> FakeSlack:
@@ -321,6 +325,23 @@ class FakeSlack:
         with self._cond:
             self._failures[method] = _Failure(times, 200 if error else status, error, retry_after)
 
+    def rate_limit(
+        self, seconds: float, retry_after: int | None = None, methods: Collection[str] | None = None
+    ) -> float:
+        """Answer every Web API call (or those of ``methods``: Slack limits each method on its
+        own) with HTTP 429 ``ratelimited`` for the next ``seconds``, as Slack does to an app over
+        its limits. ``Retry-After`` is ``retry_after`` when given, else the seconds left (rounded
+        up). Returns when it ends (``time.monotonic()``)."""
+        with self._cond:
+            self._limited_until = time.monotonic() + seconds
+            self._limited_retry_after = retry_after
+            self._limited_methods = frozenset(methods) if methods is not None else None
+            return self._limited_until
+
+    def rate_limited(self) -> bool:
+        with self._cond:
+            return self._limited_until is not None and time.monotonic() < self._limited_until
+
     def on(self, method: str, handler: Callable[[dict[str, Any]], Json]) -> None:
         """Answer ``method`` with ``handler(params)`` (a dict; "ok": true is added unless
         present) — for methods this fake does not know, or to override one."""
@@ -334,6 +355,7 @@ class FakeSlack:
             self._calls.clear()
             self.violations.clear()
             self._failures.clear()
+            self._limited_until = None
 
     # ---- inspection
     def calls(self, method: str | None = None) -> list[Call]:
@@ -417,6 +439,10 @@ class FakeSlack:
         token = headers.get("authorization", "").removeprefix("Bearer ") or str(params.get("token", ""))
         if api and not token.startswith("xox"):
             return 200, {"ok": False, "error": "not_authed"}, {}
+        left = (self._limited_until or 0.0) - time.monotonic()
+        if api and left > 0 and (self._limited_methods is None or method in self._limited_methods):
+            retry_after = self._limited_retry_after or math.ceil(left)
+            return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(retry_after)}
         failure = self._failures.get(method)
         if failure is not None and failure.times > 0:
             failure.times -= 1

@@ -91,6 +91,16 @@ def test_long_lists_are_capped(harness):
     assert len(body["blocks"]) == 22 and "and 3 more" in json.dumps(body)
 
 
+def test_a_list_past_the_count_cap_says_so(harness, monkeypatch):
+    from storage import dashboards
+
+    monkeypatch.setattr(dashboards, "COUNT_CAP", 20)  # the count stops at the first page
+    for i in range(23):
+        filed(harness, f"Issue {i}", "other")
+    body = json.dumps(harness.slack.command("list", user=ADMIN).json())
+    assert "All tickets* (20+)" in body and "and 1+ more" in body  # 20 shown, and more exist
+
+
 def test_help_names_the_new_subcommands(harness):
     text = harness.slack.command("help").json()["text"]
     for sub in ("/ticket status TKT-000042", "/ticket list", "/ticket engineers"):
