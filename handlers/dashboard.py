@@ -21,7 +21,7 @@ from handlers.edge import logs_failures
 from handlers.feedback import actor_of, from_home
 from handlers.filters import filter_to_value
 from handlers.home_state import TEXT_MAX, HomeState
-from storage.dashboards import ADMIN, ENGINEER, Dashboards, sla_counts
+from storage.dashboards import ADMIN, ENGINEER, Dashboards
 from storage.domain import Status
 from storage.queries import NEWEST, QUEUE, TicketFilter
 
@@ -67,7 +67,7 @@ class HomeTabs:
             engineers,
             settings.specialty_for,
             filter_to_value(shown, "all"),
-            sla=sla_counts(self.services.db, now),
+            sla=self.board.sla_counts(now),
             now=now,
             satisfaction=csat_dashboard(self.services.tr, self.board.satisfaction()),
         )
@@ -78,7 +78,7 @@ class HomeTabs:
         counters = self.board.engineer_counters(user_id, self.board.zone(user_id))
         export = filter_to_value(TicketFilter(statuses=QUEUE_STATUSES), "assigned")
         now = self.services.tickets.clock()
-        sla = sla_counts(self.services.db, now, user_id)
+        sla = self.board.sla_counts(now, user_id)
         return engineer_home(self.services.tr, counters, page, state.but(page=page.number), export, now, sla)
 
 
