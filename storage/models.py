@@ -108,6 +108,7 @@ class Ticket(Base):
         Index("ix_tickets_csat", "csat_rating", "engineer_id"),  # 0003: ratings per engineer
         Index("ix_tickets_created", "created_at"),
         Index("ix_tickets_closed", "closed_at"),
+        Index("ix_tickets_source", "source_channel", "source_ts"),  # 0004: filed from a message
         trigram_index("ix_tickets_title_trgm", "title"),  # 0003
         trigram_index("ix_tickets_description_trgm", "description"),  # 0003
         {"sqlite_autoincrement": True},
