@@ -24,7 +24,7 @@ from handlers.blocks.csat import parse_rating, rate_view, reopen_view
 from handlers.blocks.work_modals import notice_view
 from handlers.edge import field_errors, logs_failures
 from handlers.feedback import actor_of, answer_refusal, refusal, tell
-from handlers.refs import TicketRef, parse_ref
+from handlers.refs import clicked_ref
 from handlers.views import _value
 from handlers.work import modal_metadata, parse_metadata
 from storage.domain import format_number
@@ -63,15 +63,9 @@ def register(app: App, services: Services) -> None:
         if isinstance(error, AlreadyAnswered):
             tickets.refresh_cards(ticket_id)  # their card still asked: show the answer given
 
-    def ref_of_click(action: dict) -> TicketRef | None:
-        ref = parse_ref(action.get("value"))
-        if ref is None:
-            log.warning("CSAT button with a value we never wrote: %r", action.get("value"))
-        return ref
-
     @logs_failures
     def yes(body, action, client):
-        ref = ref_of_click(action)
+        ref = clicked_ref(action)
         if ref is None:
             return
         try:
@@ -98,7 +92,7 @@ def register(app: App, services: Services) -> None:
     def opener(build: Callable, *, rating: bool):
         @logs_failures
         def open_modal(body, action, client):
-            ref = ref_of_click(action)
+            ref = clicked_ref(action)
             if ref is None:
                 return
             try:

@@ -6,6 +6,7 @@ The version is how a click on an old card is told apart from a click on the curr
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from storage.models import Ticket
@@ -31,6 +32,16 @@ def parse_ref(value: str | None) -> TicketRef | None:
     if not (ticket_id.isdigit() and version.isdigit()) or len(ticket_id) > 12 or len(version) > 9:
         return None
     return TicketRef(int(ticket_id), int(version))
+
+
+def clicked_ref(action: dict) -> TicketRef | None:
+    """The ticket a button click is about; None (and a warning) for a value we never wrote."""
+    ref = parse_ref(action.get("value"))
+    if ref is None:
+        logging.getLogger("ticketbot.handlers").warning(
+            "button %s with a value we never wrote: %r", action.get("action_id"), action.get("value")
+        )
+    return ref
 
 
 def assign_value(ticket: Ticket, engineer_id: str) -> str:

@@ -20,7 +20,7 @@ from handlers.dashboard import HomeTabs
 from handlers.edge import field_errors, logs_failures
 from handlers.feedback import actor_of, answer_refusal, from_home, refusal
 from handlers.home_state import HomeState
-from handlers.refs import TicketRef, parse_ref
+from handlers.refs import TicketRef, clicked_ref
 from handlers.views import _value
 from storage.domain import Status, Visibility
 from storage.errors import InvalidInput, InvalidTransition, StaleTicket, TicketError
@@ -58,17 +58,9 @@ def register(app: App, services: Services, homes: HomeTabs) -> None:
     def ack_now(ack):
         ack()
 
-    def _ref(action: dict) -> TicketRef | None:
-        ref = parse_ref(action.get("value"))
-        if ref is None:
-            log.warning(
-                "button %s with a value we never wrote: %r", action.get("action_id"), action.get("value")
-            )
-        return ref
-
     @logs_failures
     def start_work(body, action, client):
-        ref = _ref(action)
+        ref = clicked_ref(action)
         if ref is None:
             return
         try:
@@ -83,7 +75,7 @@ def register(app: App, services: Services, homes: HomeTabs) -> None:
 
     @logs_failures
     def reopen(body, action, client):
-        ref = _ref(action)
+        ref = clicked_ref(action)
         if ref is None:
             return
         try:
@@ -98,7 +90,7 @@ def register(app: App, services: Services, homes: HomeTabs) -> None:
 
     @logs_failures
     def open_modal(body, action, client):
-        ref = _ref(action)
+        ref = clicked_ref(action)
         if ref is None:
             return
         target, build = MODALS[action["action_id"]]

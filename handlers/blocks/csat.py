@@ -21,7 +21,7 @@ from slack_sdk.models.views import View
 
 from bot.i18n import Translator
 from handlers import ids
-from handlers.blocks.work_modals import TITLE_MAX, _about
+from handlers.blocks.work_modals import about, modal
 from handlers.refs import TicketRef, parse_ref, ref_of
 from handlers.text import clip, escape, escaped
 from storage.domain import CSAT_RATINGS, CsatOutcome
@@ -117,18 +117,6 @@ def staff_blocks(tr: Translator, ticket: Ticket) -> list[Block]:
     return [ContextBlock(block_id=f"csat_{ticket.id}", elements=[MarkdownTextObject(text=text)])]
 
 
-def _modal(tr: Translator, callback_id: str, title: str, submit: str, metadata: str, blocks: list) -> View:
-    return View(
-        type="modal",
-        callback_id=callback_id,
-        title=clip(tr(title), TITLE_MAX),
-        submit=tr(submit),
-        close=tr("modal.cancel"),
-        private_metadata=metadata,
-        blocks=blocks,
-    )
-
-
 def _comment_input(tr: Translator, label: str, initial: str | None = None) -> InputBlock:
     return InputBlock(
         block_id=ids.NOTE_BLOCK,
@@ -143,8 +131,8 @@ def _comment_input(tr: Translator, label: str, initial: str | None = None) -> In
 
 def reopen_view(tr: Translator, ticket: Ticket, metadata: str) -> View:
     """ "No, reopen": what is still wrong, optional — submitting reopens."""
-    blocks = [_about(tr, ticket), _comment_input(tr, "csat.reopen.label")]
-    return _modal(tr, ids.CSAT_REOPEN_VIEW, "csat.reopen.title", "csat.reopen.submit", metadata, blocks)
+    blocks = [about(tr, ticket), _comment_input(tr, "csat.reopen.label")]
+    return modal(tr, ids.CSAT_REOPEN_VIEW, "csat.reopen.title", "csat.reopen.submit", metadata, blocks)
 
 
 def rate_view(tr: Translator, ticket: Ticket, metadata: str) -> View:
@@ -161,8 +149,8 @@ def rate_view(tr: Translator, ticket: Ticket, metadata: str) -> View:
             initial_option=current,
         ),
     )
-    blocks = [_about(tr, ticket), rating, _comment_input(tr, "csat.rate.comment", ticket.csat_comment)]
-    return _modal(tr, ids.CSAT_RATE_VIEW, "csat.rate.title", "csat.rate.submit", metadata, blocks)
+    blocks = [about(tr, ticket), rating, _comment_input(tr, "csat.rate.comment", ticket.csat_comment)]
+    return modal(tr, ids.CSAT_RATE_VIEW, "csat.rate.title", "csat.rate.submit", metadata, blocks)
 
 
 def dashboard_blocks(tr: Translator, figures: Satisfaction, limit: int = 20) -> list[Block]:

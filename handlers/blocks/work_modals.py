@@ -24,7 +24,7 @@ from storage.tickets import NOTE_MAX
 TITLE_MAX = 24  # Slack's limit for a view title
 
 
-def _about(tr: Translator, ticket: Ticket) -> Block:
+def about(tr: Translator, ticket: Ticket) -> Block:
     return ContextBlock(
         elements=[MarkdownTextObject(text=f"*{ticket.number}* · {escaped(ticket.title, 150)}")]
     )
@@ -40,7 +40,7 @@ def _note_input(tr: Translator, label: str, hint: str, *, optional: bool) -> Inp
     )
 
 
-def _modal(tr: Translator, callback_id: str, title: str, submit: str, metadata: str, blocks: list) -> View:
+def modal(tr: Translator, callback_id: str, title: str, submit: str, metadata: str, blocks: list) -> View:
     return View(
         type="modal",
         callback_id=callback_id,
@@ -54,15 +54,15 @@ def _modal(tr: Translator, callback_id: str, title: str, submit: str, metadata: 
 
 def hold_view(tr: Translator, ticket: Ticket, metadata: str) -> View:
     reason = _note_input(tr, "work.hold.reason", "work.hold.hint", optional=False)
-    return _modal(
-        tr, ids.HOLD_VIEW, "work.hold.title", "work.hold.submit", metadata, [_about(tr, ticket), reason]
+    return modal(
+        tr, ids.HOLD_VIEW, "work.hold.title", "work.hold.submit", metadata, [about(tr, ticket), reason]
     )
 
 
 def close_view(tr: Translator, ticket: Ticket, metadata: str) -> View:
     resolution = _note_input(tr, "work.close.resolution", "work.close.hint", optional=False)
-    blocks = [_about(tr, ticket), resolution]
-    return _modal(tr, ids.CLOSE_VIEW, "work.close.title", "work.close.submit", metadata, blocks)
+    blocks = [about(tr, ticket), resolution]
+    return modal(tr, ids.CLOSE_VIEW, "work.close.title", "work.close.submit", metadata, blocks)
 
 
 def note_view(tr: Translator, ticket: Ticket, metadata: str) -> View:
@@ -87,8 +87,8 @@ def note_view(tr: Translator, ticket: Ticket, metadata: str) -> View:
         label=tr("work.note.text"),
         element=PlainTextInputElement(action_id=ids.NOTE_ACTION, multiline=True, max_length=NOTE_MAX),
     )
-    blocks = [_about(tr, ticket), text, visibility]
-    return _modal(tr, ids.NOTE_VIEW, "work.note.title", "work.note.submit", metadata, blocks)
+    blocks = [about(tr, ticket), text, visibility]
+    return modal(tr, ids.NOTE_VIEW, "work.note.title", "work.note.submit", metadata, blocks)
 
 
 def notice_view(tr: Translator, text: str, extra: list[Block] | None = None) -> View:
