@@ -127,11 +127,18 @@ class Dispatcher:
         slack_first = [row for row in claimed if not row.kind.startswith("email.")]
         emails = [row for row in claimed if row.kind.startswith("email.")]
         for group in (slack_first, emails):
-            if self._pool is None or len(group) < 2:
-                for row in group:
-                    self._deliver(row)
-            else:
-                list(self._pool.map(self._deliver, group))
+            delivered: list[int] = []  # list.append is atomic: the pool's threads share it
+            try:
+                if self._pool is None or len(group) < 2:
+                    for row in group:
+                        self._deliver(row, delivered)
+                else:
+                    list(self._pool.map(self._deliver, group, [delivered] * len(group)))
+            finally:
+                # One transaction marks the group's delivered rows done, not one per row. Until
+                # it commits they stay claimed and pending: a crash before it re-sends them after
+                # the lease (at least once, as before), and the next row of each stream waits.
+                outbox.complete(self.db, delivered, self.worker)
         return len(claimed)
 
     def drain(self, rounds: int = 1000) -> None:
@@ -140,7 +147,9 @@ class Dispatcher:
             if not self.run_once():
                 return
 
-    def _deliver(self, row: outbox.Claimed) -> None:
+    def _deliver(self, row: outbox.Claimed, delivered: list[int]) -> None:
+        """Deliver one row: its id goes to `delivered` (the caller marks those done); a failure
+        is recorded here."""
         if self._stop.is_set():
             return  # stopping: leave it claimed; `stop` gives the claim back
         deliver = self.deliverers.get(row.kind)
@@ -156,7 +165,7 @@ class Dispatcher:
             log.exception("outbox row %s (%s) failed", row.id, row.kind)
             self._failed(row, f"{type(error).__name__}: {error}")
         else:
-            outbox.complete(self.db, row.id, self.worker)
+            delivered.append(row.id)
 
     def _failed(self, row: outbox.Claimed, reason: str, **kwargs: Any) -> None:
         state = outbox.fail(self.db, row.id, self.worker, reason, max_attempts=self.max_attempts, **kwargs)

@@ -103,12 +103,18 @@ def claim(
         return [Claimed(r.id, r.kind, dict(r.payload), r.attempts) for r in rows]
 
 
-def complete(db: Database, row_id: int, worker: str) -> None:
+def complete(db: Database, row_ids: int | Collection[int], worker: str) -> None:
+    """Mark delivered rows done, several in one transaction (a dispatcher completes the rows of a
+    batch together); a row whose lease this worker lost is left alone."""
+    ids = [row_ids] if isinstance(row_ids, int) else list(row_ids)
+    if not ids:
+        return
     with db.transaction() as session:
         session.execute(
             update(OutboxRow)
-            .where(OutboxRow.id == row_id, OutboxRow.claimed_by == worker)
+            .where(OutboxRow.id.in_(ids), OutboxRow.claimed_by == worker)
             .values(state=DONE, done_at=utcnow(), claimed_by=None, claimed_until=None, last_error=None)
+            .execution_options(synchronize_session=False)
         )
 
 
