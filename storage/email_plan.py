@@ -142,4 +142,4 @@ def plan(session: Session, ticket: Ticket, event: TicketEvent) -> None:
             "to": recipient.as_payload(),
         }
         # One stream per ticket and recipient: each person's emails arrive in the order of events.
-        outbox.enqueue(session, EMAIL, payload, stream=f"email:{ticket.id}:{recipient.key}")
+        outbox.write(session, EMAIL, payload, stream=f"email:{ticket.id}:{recipient.key}")

@@ -28,7 +28,7 @@ def stream(audience: str, ticket_id: int) -> str:
 
 
 def sync_card(session: Session, ticket: Ticket, audience: str) -> None:
-    outbox.enqueue(session, _CARD_KIND[audience], {"ticket_id": ticket.id}, stream(audience, ticket.id))
+    outbox.write(session, _CARD_KIND[audience], {"ticket_id": ticket.id}, stream(audience, ticket.id))
 
 
 def reply(
@@ -47,7 +47,7 @@ def reply(
         payload["channel"], payload["thread_ts"] = thread
     if broadcast:
         payload["broadcast"] = True
-    outbox.enqueue(session, outbox.SLACK_EVENT_REPLY, payload, stream(audience, ticket.id))
+    outbox.write(session, outbox.SLACK_EVENT_REPLY, payload, stream(audience, ticket.id))
 
 
 def plan(
@@ -113,7 +113,7 @@ def source_reply(session: Session, ticket: Ticket, event: TicketEvent, thread_ts
     """Answer in the thread of the Slack message a ticket was filed from: its number (delivery
     also fetches the message's permalink for the cards)."""
     payload = {"ticket_id": ticket.id, "event_id": event.id, "thread_ts": thread_ts or ticket.source_ts}
-    outbox.enqueue(session, outbox.SLACK_SOURCE_REPLY, payload, stream(SOURCE, ticket.id))
+    outbox.write(session, outbox.SLACK_SOURCE_REPLY, payload, stream(SOURCE, ticket.id))
 
 
 def refresh_cards(session: Session, ticket: Ticket) -> None:
@@ -126,4 +126,4 @@ def refresh_cards(session: Session, ticket: Ticket) -> None:
 def former_card(session: Session, ticket: Ticket, card: tuple[str, str]) -> None:
     """Redraw the card of the engineer a ticket was taken from: no buttons they may no longer use."""
     payload = {"ticket_id": ticket.id, "channel": card[0], "ts": card[1]}
-    outbox.enqueue(session, _CARD_KIND[ENGINEER], payload, stream(ENGINEER, ticket.id))
+    outbox.write(session, _CARD_KIND[ENGINEER], payload, stream(ENGINEER, ticket.id))
