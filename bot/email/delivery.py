@@ -35,6 +35,7 @@ class Facts:
     ticket: Ticket
     event: TicketEvent
     names: dict[str, str]
+    users: dict[str, User]  # those people's rows, read with the ticket: the address book's cache
 
     def name_of(self, user_id: str | None) -> str:
         return self.names.get(user_id or "", user_id or "")
@@ -71,7 +72,7 @@ class EmailDelivery:
         if template not in email_plan.TEMPLATES:
             raise Permanent(f"unknown email template {template!r}")
         facts = self._facts(payload["ticket_id"], payload["event_id"])
-        mailbox = self.book.resolve(to)
+        mailbox = self.book.resolve(to, known=facts.users.get(to.get("user", "")))
         if mailbox is None:
             return  # nobody to write to; the address book said why, once
         settings, ticket = self.services.settings, facts.ticket
@@ -105,8 +106,8 @@ class EmailDelivery:
             people = {ticket.reporter, ticket.engineer, event.actor}
             if event.kind == EventKind.ASSIGNED.value:  # old and new values are engineers' ids
                 people |= {session.get(User, uid) for uid in (event.old_value, event.new_value) if uid}
-            names = {user.slack_id: user.display for user in people if isinstance(user, User)}
-            return Facts(ticket, event, names)
+            users = {user.slack_id: user for user in people if isinstance(user, User)}
+            return Facts(ticket, event, {uid: user.display for uid, user in users.items()}, users)
 
     def _link(self, ticket: Ticket, template: str, user_id: str | None) -> str | None:
         if template == email_plan.NEW_TICKET:

@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.directory import UnknownUser, lookup
 from bot.dispatcher import Retry
 from bot.slack_delivery import classify
-from storage.models import utcnow
+from storage.models import User, utcnow
 from storage.people import People
 
 log = logging.getLogger("ticketbot.email")
@@ -47,12 +47,13 @@ class AddressBook:
     ) -> None:
         self.people, self.client, self.ttl, self.clock = people, client, ttl, clock
 
-    def resolve(self, to: dict[str, str]) -> Mailbox | None:
-        """The address to write to, or None (logged) when there is none to be had."""
+    def resolve(self, to: dict[str, str], known: User | None = None) -> Mailbox | None:
+        """The address to write to, or None (logged) when there is none to be had. `known`: the
+        recipient's users row if the caller has just read it (saves reading it again)."""
         if "address" in to:
             return _address(to["address"], "", to["address"])
         user_id = to["user"]
-        cached = self.people.user(user_id)
+        cached = known if known is not None and known.slack_id == user_id else self.people.user(user_id)
         if cached and cached.fetched_at and self.clock() - cached.fetched_at < self.ttl:
             return _address(user_id, cached.display, cached.email)
         try:
