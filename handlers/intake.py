@@ -21,11 +21,10 @@ from bot.directory import UnknownUser, lookup
 from bot.services import Services
 from handlers import ids
 from handlers.blocks.ticket_form import new_ticket_view
-from handlers.edge import acks_safely, field_errors, logs_failures
+from handlers.edge import acks_safely, logs_failures
 from handlers.message_text import clip_words, first_line, mentioned_users, plain_text
-from handlers.views import parse_new_ticket
+from handlers.views import ack_filing, parse_new_ticket
 from storage.domain import Priority
-from storage.errors import InvalidInput
 from storage.tickets import DESCRIPTION_MAX, TITLE_MAX, Actor, NewTicket
 
 log = logging.getLogger("ticketbot.handlers")
@@ -144,16 +143,7 @@ def register(app: App, services: Services) -> None:
                 source_thread_ts=source["thread_ts"],
             )
         reporter = Actor(source["author"]) if "author" in source else submitter
-        try:
-            services.tickets.create(reporter, new, filed_by=submitter)
-        except InvalidInput as error:
-            ack(response_action="errors", errors=field_errors(tr, error.errors))
-            return
-        except Exception:
-            log.exception("filing a ticket from a message failed")
-            ack(response_action="errors", errors={ids.TITLE_BLOCK: tr("error.generic")})
-            return
-        ack()
+        ack_filing(ack, tr, lambda: services.tickets.create(reporter, new, filed_by=submitter))
 
     app.view(ids.MESSAGE_TICKET_VIEW)(file_from_message)
 

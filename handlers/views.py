@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from slack_bolt import App
 
+from bot.i18n import Translator
 from bot.services import Services
 from handlers import ids
 from handlers.edge import field_errors
@@ -37,22 +39,27 @@ def parse_new_ticket(view: dict) -> NewTicket:
     )
 
 
+def ack_filing(ack: Callable[..., None], tr: Translator, file: Callable[[], object]) -> None:
+    """Answer a filing modal's submission: `file()` the ticket, or keep the modal (and what the
+    person typed) open with the reason. Slack's DM and triage card leave through the outbox."""
+    try:
+        file()
+    except InvalidInput as error:
+        ack(response_action="errors", errors=field_errors(tr, error.errors))
+        return
+    except Exception:
+        log.exception("filing a ticket failed")
+        ack(response_action="errors", errors={ids.TITLE_BLOCK: tr("error.generic")})
+        return
+    ack()  # closes the modal
+
+
 def register(app: App, services: Services) -> None:
     tr = services.tr
 
     def file_ticket(ack, body, view):
         user = body.get("user") or {}
         actor = Actor(user_id=user.get("id", ""), name=user.get("username") or user.get("name") or "")
-        try:
-            services.tickets.create(actor, parse_new_ticket(view))
-        except InvalidInput as error:
-            ack(response_action="errors", errors=field_errors(tr, error.errors))
-            return
-        except Exception:
-            # Keep the modal (and what the person typed) open, and say so.
-            log.exception("filing a ticket failed")
-            ack(response_action="errors", errors={ids.TITLE_BLOCK: tr("error.generic")})
-            return
-        ack()  # closes the modal; the DM and the triage card leave through the outbox
+        ack_filing(ack, tr, lambda: services.tickets.create(actor, parse_new_ticket(view)))
 
     app.view(ids.NEW_TICKET_VIEW)(file_ticket)
