@@ -8,7 +8,6 @@ from datetime import timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from slack_bolt import App
-from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, ServerErrorRetryHandler
 
 from bot.config import Settings
@@ -19,6 +18,7 @@ from bot.export_delivery import ExportDelivery
 from bot.leader import Leadership
 from bot.services import Services
 from bot.slack_delivery import SlackDelivery
+from bot.slack_http import KeepAliveWebClient
 from handlers import register_all
 from storage import email_plan, outbox, sla_sweep
 from storage.db import Database
@@ -31,11 +31,11 @@ EXPORT_LEASE = timedelta(
 EXPORT_UPLOAD_TIMEOUT = 300  # seconds for a Web API call or the upload of a large workbook
 
 
-def web_client(settings: Settings, *, retries: bool) -> WebClient:
+def web_client(settings: Settings, *, retries: bool) -> KeepAliveWebClient:
     """Listeners retry a 429 or 5xx on the spot; the dispatcher leaves that to the outbox's backoff
     (a sleeping retry there would hold up every other row)."""
     handlers = [RateLimitErrorRetryHandler(max_retry_count=2), ServerErrorRetryHandler(max_retry_count=2)]
-    return WebClient(
+    return KeepAliveWebClient(
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url,
         timeout=10,

@@ -15,12 +15,14 @@ so tests must clear those variables or even 127.0.0.1 traffic goes to the proxy.
 
 from __future__ import annotations
 
+import contextlib
 import email.parser
 import email.policy
 import functools
 import itertools
 import json
 import math
+import socket
 import threading
 import time
 import zoneinfo
@@ -242,6 +244,9 @@ class FakeSlack:
         self._ts_micros = 1_700_000_000_000_000
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._connections: set[socket.socket] = set()  # open keep-alive connections
+        self.connections_opened = 0
+        self._hang_ups = 0  # requests still to be read and left unanswered (connection closed)
         self.violations: list[str] = []
         self.not_member_channels: set[str] = set()
         self._limited_until: float | None = None  # time.monotonic(): rate-limited until then
@@ -265,6 +270,42 @@ class FakeSlack:
             self._server.server_close()
             self._thread.join(timeout=5)
         self._server = self._thread = None
+        # A stopped Slack answers nothing, on kept connections either.
+        with self._cond:
+            connections, self._connections = list(self._connections), set()
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+
+    def drop_connections(self) -> None:
+        """Close every idle keep-alive connection from the server's side, as a server does after
+        its keep-alive timeout."""
+        with self._cond:
+            connections = list(self._connections)
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+
+    def hang_up(self, count: int = 1) -> None:
+        """Read the next `count` requests, answer none of them and close their connections."""
+        with self._cond:
+            self._hang_ups += count
+
+    def _hangs_up(self) -> bool:
+        with self._cond:
+            if self._hang_ups:
+                self._hang_ups -= 1
+                return True
+            return False
+
+    def _opened(self, connection: socket.socket) -> None:
+        with self._cond:
+            self._connections.add(connection)
+            self.connections_opened += 1
+
+    def _closed(self, connection: socket.socket) -> None:
+        with self._cond:
+            self._connections.discard(connection)
 
     def __enter__(self) -> FakeSlack:
         return self.start()
@@ -652,6 +693,19 @@ class _Handler(BaseHTTPRequestHandler):
     """Routes /api/<method>, /upload/<file_id> and /response/<name> to the fake."""
 
     fake: FakeSlack  # set on a per-server subclass by FakeSlack.start()
+    # Keep-alive, as slack.com: a client may send many calls on one connection.
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out in two writes
+
+    def setup(self) -> None:
+        super().setup()
+        self.fake._opened(self.connection)
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        finally:
+            self.fake._closed(self.connection)
 
     def do_GET(self) -> None:
         self._route()
@@ -666,6 +720,9 @@ class _Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         headers = {k.lower(): v for k, v in self.headers.items()}
         body = self.rfile.read(int(headers.get("content-length") or 0))
+        if self.fake._hangs_up():
+            self.close_connection = True
+            return
         content_type = headers.get("content-type", "")
         prefix, _, rest = url.path.lstrip("/").partition("/")
         if prefix == "api" and rest:

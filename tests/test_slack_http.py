@@ -1,0 +1,99 @@
+"""The keep-alive Web API client against the fake Slack: connections reused, a connection the
+server closed is replaced without losing or repeating the call, errors look as slack_sdk's."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+from slack_sdk.errors import SlackApiError
+
+from bot.dispatcher import Permanent, Retry
+from bot.slack_delivery import SlackDelivery
+from bot.slack_http import KeepAliveWebClient
+from tests.fakes.slack_api import FakeSlack
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeSlack]:
+    with FakeSlack() as server:
+        yield server
+
+
+@pytest.fixture
+def client(fake: FakeSlack) -> KeepAliveWebClient:
+    return KeepAliveWebClient(token="xoxb-test", base_url=fake.base_url, timeout=5)
+
+
+def posted(fake: FakeSlack) -> list[str]:
+    return [call.params["text"] for call in fake.calls("chat.postMessage")]
+
+
+def test_calls_share_one_connection_per_thread(fake: FakeSlack, client: KeepAliveWebClient) -> None:
+    for number in range(20):
+        response = client.chat_postMessage(channel="C100", text=f"message {number}")
+        assert response["ok"] and response["message"]["text"] == f"message {number}"
+    assert fake.connections_opened == 1
+    assert posted(fake) == [f"message {n}" for n in range(20)]
+
+    def post_from_another_thread() -> None:
+        client.chat_postMessage(channel="C100", text="from a thread")
+        client.chat_postMessage(channel="C100", text="again from it")
+
+    thread = threading.Thread(target=post_from_another_thread)
+    thread.start()
+    thread.join(5)
+    assert fake.connections_opened == 2  # one per thread: a connection is never shared
+    assert posted(fake)[-2:] == ["from a thread", "again from it"]
+
+
+def test_a_connection_the_server_closed_while_idle_is_replaced(
+    fake: FakeSlack, client: KeepAliveWebClient
+) -> None:
+    client.chat_postMessage(channel="C100", text="before")
+    fake.drop_connections()
+    client.chat_postMessage(channel="C100", text="after")
+    assert posted(fake) == ["before", "after"]
+    assert fake.connections_opened == 2
+
+
+def test_a_request_the_server_hung_up_on_is_sent_again_once(
+    fake: FakeSlack, client: KeepAliveWebClient
+) -> None:
+    client.chat_postMessage(channel="C100", text="first")
+    fake.hang_up()  # reads the next request, closes the connection without an answer
+    assert client.chat_postMessage(channel="C100", text="second")["ok"]
+    assert posted(fake) == ["first", "second"]  # recorded once: the hung-up copy was never handled
+
+
+def test_a_fresh_connection_hung_up_on_is_an_error_not_a_loop(
+    fake: FakeSlack, client: KeepAliveWebClient
+) -> None:
+    fake.hang_up(2)
+    with pytest.raises(ConnectionError):
+        client.chat_postMessage(channel="C100", text="lost")
+    assert posted(fake) == []
+    assert client.chat_postMessage(channel="C100", text="next")["ok"]  # the client is still usable
+
+
+def test_rate_limit_is_a_slack_api_error_with_retry_after(
+    fake: FakeSlack, client: KeepAliveWebClient
+) -> None:
+    fake.rate_limit(seconds=30, retry_after=7)
+    with pytest.raises(SlackApiError) as raised:
+        client.chat_postMessage(channel="C100", text="limited")
+    assert raised.value.response.status_code == 429
+    with pytest.raises(Retry) as retry:
+        SlackDelivery._call(client.chat_postMessage, channel="C100", text="limited")
+    assert retry.value.retry_after == 7.0
+
+
+def test_slack_errors_and_an_unreachable_slack_are_classified_as_before(
+    fake: FakeSlack, client: KeepAliveWebClient
+) -> None:
+    with pytest.raises(Permanent, match="message_not_found"):
+        SlackDelivery._call(client.chat_update, channel="C100", ts="1.000001", text="gone")
+    fake.stop()
+    with pytest.raises(Retry, match="cannot reach Slack"):
+        SlackDelivery._call(client.chat_postMessage, channel="C100", text="down")
