@@ -128,6 +128,8 @@ def build(settings: Settings, db: Database | None = None) -> Runtime:
         exclude_kinds=outbox.EXPORT_KINDS,
     )
     dispatcher.on_idle(email.tidy)
+    dispatcher.on_prepare(delivery.prepare)
+    dispatcher.on_prepare(email.prepare)
     db.on_commit(dispatcher.kick)
     export_client = web_client(settings, retries=False)
     export_client.timeout = EXPORT_UPLOAD_TIMEOUT

@@ -24,6 +24,7 @@ log = logging.getLogger("ticketbot.dispatcher")
 
 Deliver = Callable[[dict[str, Any]], None]
 OnDead = Callable[[outbox.Claimed, str], None]
+Prepare = Callable[[list[outbox.Claimed]], None]
 
 
 class Retry(Exception):
@@ -68,6 +69,7 @@ class Dispatcher:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._idle_hooks: list[Callable[[bool], None]] = []
+        self._prepare_hooks: list[Prepare] = []
 
     # -- running -----------------------------------------------------------------------------
 
@@ -85,6 +87,13 @@ class Dispatcher:
         """`hook(final)` runs whenever nothing is due (e.g. close an idle SMTP connection), and
         once more with final=True when the dispatcher stops."""
         self._idle_hooks.append(hook)
+
+    def on_prepare(self, hook: Prepare) -> None:
+        """`hook(rows)` runs before a group of claimed rows is delivered, in this thread: a
+        deliverer reads what the whole group needs in one go (one query for 50 tickets, not 50
+        queries). If it fails, the rows are delivered all the same; each then reads its own.
+        `hook([])` after the group: forget it (the next group reads afresh)."""
+        self._prepare_hooks.append(hook)
 
     def stop(self, timeout: float = 10.0) -> None:
         """Finish the row in hand, then give back the unstarted claims to other processes."""
@@ -128,6 +137,8 @@ class Dispatcher:
         emails = [row for row in claimed if row.kind.startswith("email.")]
         for group in (slack_first, emails):
             delivered: list[int] = []  # list.append is atomic: the pool's threads share it
+            if group:
+                self._prepare(group)
             try:
                 if self._pool is None or len(group) < 2:
                     for row in group:
@@ -135,6 +146,8 @@ class Dispatcher:
                 else:
                     list(self._pool.map(self._deliver, group, [delivered] * len(group)))
             finally:
+                if group:
+                    self._prepare([])  # what was read ahead is for this group only
                 # One transaction marks the group's delivered rows done, not one per row. Until
                 # it commits they stay claimed and pending: a crash before it re-sends them after
                 # the lease (at least once, as before), and the next row of each stream waits.
@@ -146,6 +159,15 @@ class Dispatcher:
         for _ in range(rounds):
             if not self.run_once():
                 return
+
+    def _prepare(self, group: list[outbox.Claimed]) -> None:
+        for hook in self._prepare_hooks:
+            try:
+                hook(group)
+            except Exception:
+                log.warning(
+                    "reading ahead for %s outbox rows failed; each reads its own", len(group), exc_info=True
+                )
 
     def _deliver(self, row: outbox.Claimed, delivered: list[int]) -> None:
         """Deliver one row: its id goes to `delivered` (the caller marks those done); a failure

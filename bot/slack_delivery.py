@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.error import URLError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from bot.dispatcher import Deliver, Permanent, Retry
 from bot.intake_delivery import SourceReplies
@@ -22,6 +23,7 @@ from handlers.text import mention
 from storage import outbox
 from storage.models import Ticket, TicketEvent
 from storage.notifications import ENGINEER, FORMER_ENGINEER, REPORTER, TRIAGE
+from storage.people import EngineerLoad
 
 log = logging.getLogger("ticketbot.slack")
 
@@ -52,6 +54,29 @@ CARD_COLUMNS = {
 
 CardRenderer = Callable[[Ticket, str], Message]
 
+# Rows whose payload names a ticket (and, for replies, an event) read ahead for a whole group.
+TICKET_KINDS = frozenset(
+    {
+        outbox.SLACK_TRIAGE_CARD,
+        outbox.SLACK_REPORTER_CARD,
+        outbox.SLACK_ENGINEER_CARD,
+        outbox.SLACK_EVENT_REPLY,
+        outbox.SLACK_SOURCE_REPLY,
+    }
+)
+
+
+@dataclass(frozen=True)
+class ReadAhead:
+    """What a group of rows needs, read in one session before they are delivered."""
+
+    tickets: dict[int, Ticket] = field(default_factory=dict)
+    events: dict[int, TicketEvent] = field(default_factory=dict)
+    engineers: list[EngineerLoad] | None = None  # for triage cards' pickers
+
+
+NOTHING_AHEAD = ReadAhead()
+
 
 class SlackDelivery:
     def __init__(
@@ -60,6 +85,7 @@ class SlackDelivery:
         self.client = client
         self.services = services
         self.render_card = render_card or self._plain_card
+        self._ahead = NOTHING_AHEAD
 
     def deliverers(self) -> dict[str, Deliver]:
         return {
@@ -71,6 +97,29 @@ class SlackDelivery:
                 self.client, self.services, self._ticket, self._call
             ).deliver,
         }
+
+    def prepare(self, rows: list[outbox.Claimed]) -> None:
+        """Dispatcher hook: read the tickets, events and engineer list a group of rows needs in
+        one session (each row used to open two or three of its own). Read a moment before each
+        row leaves, they are as current as a row's own read was: a change after it has rows of
+        its own, queued behind this one in the same stream."""
+        self._ahead = NOTHING_AHEAD
+        rows = [row for row in rows if row.kind in TICKET_KINDS]
+        ticket_ids = {row.payload["ticket_id"] for row in rows}
+        if not ticket_ids:
+            return
+        event_ids = {row.payload["event_id"] for row in rows if row.kind == outbox.SLACK_EVENT_REPLY}
+        picking = any(row.kind == outbox.SLACK_TRIAGE_CARD for row in rows)
+        with self.services.db.read() as session:
+            tickets = session.scalars(select(Ticket).where(Ticket.id.in_(ticket_ids)))
+            events = (
+                session.scalars(select(TicketEvent).where(TicketEvent.id.in_(event_ids))) if event_ids else []
+            )
+            self._ahead = ReadAhead(
+                {ticket.id: ticket for ticket in tickets},
+                {event.id: event for event in events},
+                self.services.people.engineers(session) if picking else None,
+            )
 
     # -- cards -------------------------------------------------------------------------------
 
@@ -144,7 +193,11 @@ class SlackDelivery:
                 "card.taken_from_you", number=ticket.number, engineer=mention(ticket.engineer_id or "")
             )
         picking = audience == TRIAGE and ticket.status != "closed"
-        engineers = self.services.people.engineers() if picking else []
+        engineers = []
+        if picking:
+            engineers = self._ahead.engineers
+            if engineers is None:
+                engineers = self.services.people.engineers()
         actions = card_actions(tr, ticket, audience, engineers, settings.specialty_for(ticket.category))
         sla = sla_line(tr, ticket, self.services.tickets.clock(), staff=audience != REPORTER)
         return ticket_card(tr, ticket, settings.categories, intro=intro, actions=actions, sla=sla)
@@ -154,8 +207,10 @@ class SlackDelivery:
     def event_reply(self, payload: dict[str, Any]) -> None:
         audience = payload["audience"]
         ticket = self._ticket(payload["ticket_id"])
-        with self.services.db.read() as session:
-            event = session.get(TicketEvent, payload["event_id"])
+        event = self._ahead.events.get(payload["event_id"])
+        if event is None:
+            with self.services.db.read() as session:
+                event = session.get(TicketEvent, payload["event_id"])
             if event is None:
                 raise Permanent(f"event {payload['event_id']} not found")
         if "thread_ts" in payload:  # the card of an engineer the ticket was taken from
@@ -177,6 +232,9 @@ class SlackDelivery:
     # -- plumbing ----------------------------------------------------------------------------
 
     def _ticket(self, ticket_id: int) -> Ticket:
+        ticket = self._ahead.tickets.get(ticket_id)
+        if ticket is not None:
+            return ticket
         with self.services.db.read() as session:
             ticket = session.get(Ticket, ticket_id)
             if ticket is None:

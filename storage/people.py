@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from storage.db import Database
 from storage.domain import NOT_CLOSED_STATUSES
@@ -83,29 +84,32 @@ class People:
             engineer.available = available
             return True
 
-    def engineers(self) -> list[EngineerLoad]:
-        """Every engineer with their count of tickets not yet closed, by name."""
+    def engineers(self, session: Session | None = None) -> list[EngineerLoad]:
+        """Every engineer with their count of tickets not yet closed, by name (read in `session`
+        when given, e.g. with the tickets a card needs)."""
+        if session is None:
+            with self.db.read() as own:
+                return self.engineers(own)
         open_count = (
             select(func.count())
             .where(Ticket.engineer_id == Engineer.user_id, Ticket.status.in_(NOT_CLOSED_STATUSES))
             .correlate(Engineer)
             .scalar_subquery()
         )
-        with self.db.read() as session:
-            rows = session.execute(select(Engineer, open_count)).all()
-            loads = [
-                EngineerLoad(
-                    user_id=e.user_id,
-                    display=e.user.display,
-                    email=e.user.email,
-                    specialty=e.specialty,
-                    phone=e.phone,
-                    available=e.available,
-                    created_at=e.created_at,
-                    open_tickets=int(count),
-                )
-                for e, count in rows
-            ]
+        rows = session.execute(select(Engineer, open_count)).all()
+        loads = [
+            EngineerLoad(
+                user_id=e.user_id,
+                display=e.user.display,
+                email=e.user.email,
+                specialty=e.specialty,
+                phone=e.phone,
+                available=e.available,
+                created_at=e.created_at,
+                open_tickets=int(count),
+            )
+            for e, count in rows
+        ]
         return sorted(loads, key=lambda load: load.display.lower())
 
     @staticmethod

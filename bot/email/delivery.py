@@ -13,6 +13,7 @@ from email.utils import parseaddr
 from typing import Any
 
 from slack_sdk import WebClient
+from sqlalchemy import select
 
 from bot.dispatcher import Deliver, Permanent
 from bot.email.compose import compose, message_id, thread_root
@@ -21,7 +22,7 @@ from bot.email.recipients import AddressBook
 from bot.email.render import render
 from bot.email.smtp import Sender, sender_for
 from bot.services import Services
-from storage import email_plan
+from storage import email_plan, outbox
 from storage.domain import EventKind
 from storage.models import Ticket, TicketEvent, User
 
@@ -50,6 +51,8 @@ class EmailDelivery:
         links: SlackLinks,
     ) -> None:
         self.services, self.sender, self.book, self.links = services, sender, book, links
+        self._ahead: dict[tuple[int, int], Facts] = {}  # (ticket id, event id) → facts, one group's
+        self._ahead_users: dict[str, User] = {}  # the group's recipients' rows
 
     @classmethod
     def build(cls, services: Services, client: WebClient, sender: Sender | None = None) -> EmailDelivery:
@@ -67,12 +70,42 @@ class EmailDelivery:
     def tidy(self, final: bool = False) -> None:
         self.sender.tidy(final)
 
+    def prepare(self, rows: list[outbox.Claimed]) -> None:
+        """Dispatcher hook: read the tickets, events and people of a group of email rows in one
+        session (each email used to open one or two of its own)."""
+        self._ahead, self._ahead_users = {}, {}
+        payloads = [row.payload for row in rows if row.kind == email_plan.EMAIL]
+        keys = {(p["ticket_id"], p["event_id"]) for p in payloads if "ticket_id" in p and "event_id" in p}
+        if not keys:
+            return
+        with self.services.db.read() as session:
+            query = select(Ticket).where(Ticket.id.in_({ticket_id for ticket_id, _ in keys}))
+            tickets = {ticket.id: ticket for ticket in session.scalars(query)}
+            query = select(TicketEvent).where(TicketEvent.id.in_({event_id for _, event_id in keys}))
+            events = {event.id: event for event in session.scalars(query)}
+            wanted = {p["to"]["user"] for p in payloads if "user" in p.get("to", {})}
+            for ticket in tickets.values():
+                wanted |= {ticket.reporter_id, ticket.engineer_id}
+            for event in events.values():
+                wanted.add(event.actor_id)
+                if event.kind == EventKind.ASSIGNED.value:  # old and new values are engineers' ids
+                    wanted |= {event.old_value, event.new_value}
+            wanted.discard(None)
+            users = {u.slack_id: u for u in session.scalars(select(User).where(User.slack_id.in_(wanted)))}
+        for ticket_id, event_id in keys:
+            ticket, event = tickets.get(ticket_id), events.get(event_id)
+            if ticket is None or event is None:
+                continue  # the row reads for itself, and finds out
+            self._ahead[(ticket_id, event_id)] = self._facts_of(ticket, event, users)
+        self._ahead_users = users
+
     def deliver(self, payload: dict[str, Any]) -> None:
         template, to = payload["template"], payload["to"]
         if template not in email_plan.TEMPLATES:
             raise Permanent(f"unknown email template {template!r}")
         facts = self._facts(payload["ticket_id"], payload["event_id"])
-        mailbox = self.book.resolve(to, known=facts.users.get(to.get("user", "")))
+        user_id = to.get("user", "")
+        mailbox = self.book.resolve(to, known=facts.users.get(user_id) or self._ahead_users.get(user_id))
         if mailbox is None:
             return  # nobody to write to; the address book said why, once
         settings, ticket = self.services.settings, facts.ticket
@@ -98,16 +131,27 @@ class EmailDelivery:
         self.sender.send(message, parseaddr(settings.mail_from)[1], mailbox.address)
 
     def _facts(self, ticket_id: int, event_id: int) -> Facts:
+        ahead = self._ahead.get((ticket_id, event_id))
+        if ahead is not None:
+            return ahead
         with self.services.db.read() as session:
             ticket = session.get(Ticket, ticket_id)
             event = session.get(TicketEvent, event_id)
             if ticket is None or event is None:
                 raise Permanent(f"ticket {ticket_id} or event {event_id} not found")
-            people = {ticket.reporter, ticket.engineer, event.actor}
+            people = {ticket.reporter_id, ticket.engineer_id, event.actor_id}
             if event.kind == EventKind.ASSIGNED.value:  # old and new values are engineers' ids
-                people |= {session.get(User, uid) for uid in (event.old_value, event.new_value) if uid}
-            users = {user.slack_id: user for user in people if isinstance(user, User)}
-            return Facts(ticket, event, {uid: user.display for uid, user in users.items()}, users)
+                people |= {event.old_value, event.new_value}
+            users = {uid: user for uid in people if uid and (user := session.get(User, uid)) is not None}
+            return self._facts_of(ticket, event, users)
+
+    @staticmethod
+    def _facts_of(ticket: Ticket, event: TicketEvent, users: dict[str, User]) -> Facts:
+        people = {ticket.reporter_id, ticket.engineer_id, event.actor_id}
+        if event.kind == EventKind.ASSIGNED.value:
+            people |= {event.old_value, event.new_value}
+        mentioned = {uid: users[uid] for uid in people if uid and uid in users}
+        return Facts(ticket, event, {uid: user.display for uid, user in mentioned.items()}, mentioned)
 
     def _link(self, ticket: Ticket, template: str, user_id: str | None) -> str | None:
         if template == email_plan.NEW_TICKET:

@@ -1,0 +1,108 @@
+"""The dispatcher reads what a group of outbox rows needs in one go: a burst of tickets costs a
+few queries per batch, not several per row — and the cards and emails are the same."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import event, func, select
+
+from bot.app import Runtime, build
+from storage.models import OutboxRow
+from storage.people import Profile
+from storage.tickets import Actor, NewTicket
+
+ADMIN = Actor("U0ADMIN", "admin")
+CARLOS = Actor("U0CARLOS", "carlos")
+REPORTERS = [Actor(f"U0REP{i:03d}", f"rep{i}") for i in range(12)]
+
+
+@pytest.fixture
+def runtime(settings, db, fake_slack) -> Iterator[Runtime]:
+    """The app's dispatcher, not started: the test drains it by hand."""
+    fake_slack.add_user("U0ADMIN", "admin", "Alex Admin", email="admin@example.com")
+    for reporter in REPORTERS:
+        fake_slack.add_user(
+            reporter.user_id, reporter.name, reporter.name.title(), email=f"{reporter.name}@x.org"
+        )
+    app = build(settings, db)
+    app.services.people.add_engineer(Profile("U0CARLOS", "carlos", "Carlos Ruiz", "carlos@x.org"), "Redes")
+    try:
+        yield app
+    finally:
+        app.stop()
+
+
+def file_tickets(runtime: Runtime) -> list[int]:
+    tickets = runtime.services.tickets
+    return [
+        tickets.create(reporter, NewTicket(f"Printer {i} jams", "Paper stuck", "printers"))[0].id
+        for i, reporter in enumerate(REPORTERS)
+    ]
+
+
+class Statements:
+    """Counts the SELECTs that read tickets while it is active (the engine's own event)."""
+
+    def __init__(self, engine) -> None:
+        self.engine, self.tickets = engine, 0
+
+    def _seen(self, conn, cursor, statement, parameters, context, executemany) -> None:
+        text = " ".join(statement.split()).lower()
+        if text.startswith("select") and " from tickets" in text:
+            self.tickets += 1
+
+    def __enter__(self) -> Statements:
+        event.listen(self.engine, "before_cursor_execute", self._seen)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        event.remove(self.engine, "before_cursor_execute", self._seen)
+
+
+def pending(runtime: Runtime) -> int:
+    with runtime.db.read() as session:
+        return session.scalar(select(func.count()).where(OutboxRow.state != "done"))
+
+
+def test_a_burst_reads_its_tickets_once_per_group(runtime, fake_slack):
+    ids = file_tickets(runtime)
+    with Statements(runtime.db.engine) as seen:
+        runtime.dispatcher.drain()
+    assert pending(runtime) == 0
+    # 12 triage cards, 12 DMs and 24 emails (reporter and admin), one read of their tickets per
+    # group (Slack rows, then email rows) of each batch; a read per row would be 48 or more.
+    assert seen.tickets <= 6, seen.tickets
+    cards = [c for c in fake_slack.calls("chat.postMessage") if c.params.get("channel") == "C0TRIAGE"]
+    assert len(cards) == len(ids)
+    # Drawn from what was read ahead: each card is its own ticket's, with the engineer picker.
+    for number, ticket_id in enumerate(ids):
+        card = next(c for c in cards if f"Printer {number} jams" in str(c.params["blocks"]))
+        assert f"TKT-{ticket_id:06d}" in str(card.params["blocks"])
+        assert "Carlos Ruiz" in str(card.params["blocks"])
+
+
+def test_changes_after_a_group_was_read_are_drawn_by_the_next_one(runtime, fake_slack):
+    [first, *_] = file_tickets(runtime)
+    runtime.dispatcher.drain()
+    runtime.services.tickets.assign(first, "U0CARLOS", ADMIN)
+    runtime.dispatcher.drain()
+    triage = [
+        c for c in fake_slack.calls("chat.update") if c.params.get("channel") == "C0TRIAGE" and not c.failed
+    ]
+    assert triage and "<@U0CARLOS>" in str(triage[-1].params["blocks"])
+    assert pending(runtime) == 0
+
+
+def test_rows_are_delivered_even_when_reading_ahead_fails(runtime, fake_slack):
+    def broken(rows) -> None:
+        if rows:
+            raise RuntimeError("read-ahead broke")
+
+    runtime.dispatcher.on_prepare(broken)
+    ids = file_tickets(runtime)
+    runtime.dispatcher.drain()
+    assert pending(runtime) == 0
+    dms = [c for c in fake_slack.calls("chat.postMessage") if c.params.get("channel", "").startswith("U0REP")]
+    assert len(dms) == len(ids)
