@@ -9,6 +9,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 COMMIT_HOOKS = "after_commit_hooks"
+ON_COMMIT = "after_commit_callables"
 
 
 def make_engine(url: str, **kwargs) -> Engine:
@@ -50,6 +51,7 @@ class Database:
         self.sessions = sessionmaker(engine, expire_on_commit=False)
         self._after_commit: list[Callable[[], None]] = []
         event.listen(self.sessions, "after_commit", self._run_commit_hooks)
+        event.listen(self.sessions, "after_rollback", lambda session: session.info.pop(ON_COMMIT, None))
 
     @classmethod
     def from_url(cls, url: str, **kwargs) -> Database:
@@ -60,6 +62,8 @@ class Database:
         self._after_commit.append(hook)
 
     def _run_commit_hooks(self, session: Session) -> None:
+        for then in session.info.pop(ON_COMMIT, ()):
+            then()
         if session.info.pop(COMMIT_HOOKS, False):
             for hook in self._after_commit:
                 hook()
@@ -84,6 +88,11 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def once_committed(session: Session, then: Callable[[], None]) -> None:
+    """Call `then()` if and once this session's transaction commits (never after a rollback)."""
+    session.info.setdefault(ON_COMMIT, []).append(then)
 
 
 def wake_after_commit(session: Session) -> None:

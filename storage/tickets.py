@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from storage import notifications
-from storage.db import Database
+from storage.db import Database, once_committed
 from storage.domain import (
     CSAT_RATINGS,
     SYSTEM_USER_ID,
@@ -44,6 +44,7 @@ from storage.sla import ServiceLevels
 TITLE_MAX = 150
 DESCRIPTION_MAX = 3000
 NOTE_MAX = 3000
+KNOWN_USERS_MAX = 100_000  # ids kept by `_touch_user` before it starts over
 KEEP = object()  # `rate(comment=KEEP)`: leave the comment as it is
 
 
@@ -87,6 +88,8 @@ class TicketService:
         self.categories = tuple(categories)
         self.levels = levels
         self.clock = clock  # tests travel in time through it
+        # People whose users row is committed (rows are never deleted): no upsert for them.
+        self._known_users: set[str] = set()
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -383,16 +386,24 @@ class TicketService:
     def _may_view(self, session: Session, ticket: Ticket, user_id: str) -> bool:
         return ticket.reporter_id == user_id or self._is_staff_on(ticket, user_id)
 
-    @staticmethod
-    def _touch_user(session: Session, actor: Actor) -> None:
+    def _touch_user(self, session: Session, actor: Actor) -> None:
         """Make sure the actor has a users row (foreign keys need it), race-free: two first
-        requests of one person at once must not collide on the primary key."""
+        requests of one person at once must not collide on the primary key. Once a row is known
+        to be committed, this process skips the upsert (a round trip on every change)."""
+        if actor.user_id in self._known_users:
+            return
         insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
         session.execute(
             insert(User)
             .values(slack_id=actor.user_id, name=actor.name or "", real_name="")
             .on_conflict_do_nothing(index_elements=["slack_id"])
         )
+        once_committed(session, lambda: self._remember_user(actor.user_id))
+
+    def _remember_user(self, user_id: str) -> None:
+        if len(self._known_users) >= KNOWN_USERS_MAX:
+            self._known_users.clear()
+        self._known_users.add(user_id)
 
     @staticmethod
     def _record(

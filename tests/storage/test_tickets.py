@@ -5,12 +5,13 @@ from __future__ import annotations
 import threading
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from storage import outbox
+from storage.db import once_committed
 from storage.domain import TRANSITIONS, Status, Visibility, parse_number
 from storage.errors import InvalidInput, InvalidTransition, NotAllowed, StaleTicket, TicketNotFound
-from storage.models import OutboxRow, Ticket, TicketEvent
+from storage.models import OutboxRow, Ticket, TicketEvent, User
 from storage.people import People, Profile
 from storage.tickets import Actor, NewTicket, TicketService
 
@@ -256,3 +257,36 @@ def test_200_tickets_from_8_threads_get_unique_numbers(service, db):
     assert len(set(titles)) == 200
     assert cards == 400  # a triage card and a reporter card each
     assert emails == 200  # and the reporter's receipt
+
+
+def test_a_persons_users_row_is_upserted_until_it_is_known_committed(service, db):
+    upserts: list[str] = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany) -> None:
+        if statement.lstrip().upper().startswith("INSERT INTO USERS"):
+            upserts.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        service.create(ANA, new("First"))
+        service.create(ANA, new("Second"))
+        service.create(ANA, new("Third"))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    assert len(upserts) == 1  # the first filing wrote the row; the next two knew it was there
+    with db.read() as s:
+        assert s.get(User, ANA.user_id) is not None
+        assert (
+            s.scalar(select(func.count()).select_from(Ticket).where(Ticket.reporter_id == ANA.user_id)) == 3
+        )
+
+
+def test_only_a_committed_transaction_runs_what_waits_for_its_commit(db):
+    ran: list[str] = []
+    with pytest.raises(RuntimeError), db.transaction() as session:
+        once_committed(session, lambda: ran.append("rolled back"))
+        raise RuntimeError("the unit of work failed")
+    with db.transaction() as session:
+        once_committed(session, lambda: ran.append("committed"))
+        assert ran == []  # not before the commit
+    assert ran == ["committed"]
