@@ -88,6 +88,18 @@ class Runtime:
         return run
 
 
+def share_client(app: App) -> None:
+    """Listeners get the app's keep-alive client, not the plain WebClient Bolt makes for each
+    request (one new connection, and against slack.com one TLS handshake, per `views.open`).
+    Sharing is safe here: one workspace, one bot token never changed by a listener, and the
+    client keeps a connection per thread."""
+
+    @app.middleware
+    def shared_client(context, next) -> None:  # Bolt passes the arguments by name
+        context["client"] = app.client
+        next()
+
+
 def sweep_outbox(db: Database) -> None:
     deleted, dead = outbox.sweep(db)
     if deleted:
@@ -114,6 +126,7 @@ def build(settings: Settings, db: Database | None = None) -> Runtime:
         token_verification_enabled=False,  # `ticketbot run` checks the token itself, with a clear message
         raise_error_for_unhandled_request=False,
     )
+    share_client(app)
     register_all(app, services)
 
     delivery = SlackDelivery(web_client(settings, retries=False), services)

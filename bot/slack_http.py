@@ -66,6 +66,11 @@ class KeepAliveWebClient(WebClient):
         super().__init__(*args, **kwargs)
         self._local = threading.local()
 
+    def __deepcopy__(self, memo: dict) -> KeepAliveWebClient:
+        """Bolt deep-copies a request's context for its lazy listeners: they share this client
+        (its connections are per thread) rather than failing on the thread-local."""
+        return self
+
     def close(self) -> None:
         """Close this thread's connections (others close when their threads end)."""
         for kept in getattr(self._local, "connections", {}).values():

@@ -97,3 +97,13 @@ def test_slack_errors_and_an_unreachable_slack_are_classified_as_before(
     fake.stop()
     with pytest.raises(Retry, match="cannot reach Slack"):
         SlackDelivery._call(client.chat_postMessage, channel="C100", text="down")
+
+
+def test_listeners_call_slack_on_the_apps_kept_connections(harness):
+    """Bolt makes a plain WebClient per request (a new connection per call); the app's listeners
+    get its keep-alive client instead, including the lazy ones that open modals."""
+    before = harness.fake.connections_opened
+    for count in range(1, 13):
+        assert harness.slack.command("").status == 200
+        harness.fake.wait_for("views.open", count=count)
+    assert harness.fake.connections_opened - before <= 3  # was one per modal: 12
