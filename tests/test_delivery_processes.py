@@ -106,8 +106,11 @@ def test_a_killed_delivery_process_is_started_again_and_loses_nothing(fake_slack
         wait_until(lambda: fake_slack.held(POSTS), timeout=10, what="a card in flight")
         os.kill(victim, signal.SIGKILL)  # its claims stay until their lease runs out
         gate.set()
-        [restarted] = wait_until(bot.delivery_pids, timeout=30, what="a new delivery process")
-        assert restarted != victim
+        wait_until(
+            lambda: [pid for pid in bot.delivery_pids() if pid != victim],  # the victim may linger a moment
+            timeout=30,
+            what="a new delivery process",
+        )
         for i in range(1, 6):
             assert slack.submit_new_ticket(title=f"after {i}", view_id=f"V{i}").status == 200
         wait_until(lambda: not_done(db) == 0, timeout=60, what="every outbox row done after the kill")
