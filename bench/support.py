@@ -199,7 +199,10 @@ class Server:
         raise RuntimeError(f"{self.name} did not answer /healthz in {timeout}s")
 
     def workers(self) -> list[int]:
-        return children(self.process.pid)
+        """Every process of the app: gunicorn's master and web workers, and under
+        `ticketbot serve --delivery-processes M` the delivery processes too (children of a
+        supervisor, not of gunicorn)."""
+        return descendants(self.process.pid)
 
     def stop(self) -> str:
         if self.process.poll() is None:
@@ -213,16 +216,20 @@ class Server:
         return self.log_path.read_text(errors="replace")
 
 
-def children(pid: int) -> list[int]:
-    found = []
+def descendants(pid: int) -> list[int]:
+    """Children, their children, and so on (from one pass over /proc)."""
+    parents: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
                 stat = (entry / "stat").read_text()
             except OSError:
                 continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    found, frontier = [], [pid]
+    while frontier:
+        frontier = [child for child, parent in parents.items() if parent in frontier]
+        found += frontier
     return found
 
 

@@ -66,6 +66,12 @@ class Runtime:
         if not self.scheduler.running:
             self.scheduler.start()
 
+    def kick(self) -> None:
+        """Deliver whatever is due now, exports too (another process's commit wrote rows)."""
+        self.dispatcher.kick()
+        if self.export_dispatcher is not None:
+            self.export_dispatcher.kick()
+
     def stop(self) -> None:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)

@@ -61,8 +61,29 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--threads", type=int, default=8, help="threads per worker (default 8)")
     serve.add_argument("--port", type=int, help="HTTP port (default: $PORT or 3000)")
     serve.add_argument("--host", default="0.0.0.0", help="address to listen on (default 0.0.0.0)")
+    serve.add_argument(
+        "--delivery-processes",
+        type=int,
+        default=1,
+        help="processes that deliver notifications (default 1); 0: every web worker delivers",
+    )
+    serve.add_argument(
+        "--delivery-nice", type=int, default=5, help="CPU niceness added to delivery processes (default 5)"
+    )
     serve.add_argument("--no-migrate", action="store_true", help="do not apply migrations at start")
     serve.set_defaults(handler=cmd_serve)
+
+    deliver = commands.add_parser(
+        "deliver", help="deliver notifications and run scheduled jobs, without serving Slack's requests"
+    )
+    deliver.add_argument("--no-migrate", action="store_true", help="do not apply migrations at start")
+    deliver.add_argument("--no-check", action="store_true", help="do not check the Slack token at start")
+    deliver.add_argument(
+        "--wake-socket",
+        metavar="PATH",
+        help="bind this Unix datagram socket: any datagram means new rows (ticketbot serve uses it)",
+    )
+    deliver.set_defaults(handler=cmd_deliver)
 
     check = commands.add_parser(
         "check", help="check configuration, database, Slack and email; exit 1 on a failure"
@@ -204,11 +225,29 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     settings.require("SLACK_BOT_TOKEN", "TRIAGE_CHANNEL_ID", "SLACK_SIGNING_SECRET")
     if args.workers < 1 or args.threads < 1:
         raise CliError("--workers and --threads must be at least 1")
+    if args.delivery_processes < 0 or not 0 <= args.delivery_nice <= 19:
+        raise CliError("--delivery-processes must be 0 or more, --delivery-nice 0 to 19")
     _check_token(settings)
     _database(settings, migrate=not args.no_migrate).dispose()
-    serve(
-        settings, host=args.host, port=args.port or settings.port, workers=args.workers, threads=args.threads
+    return serve(
+        settings,
+        host=args.host,
+        port=args.port or settings.port,
+        workers=args.workers,
+        threads=args.threads,
+        delivery_processes=args.delivery_processes,
+        delivery_nice=args.delivery_nice,
     )
+
+
+def cmd_deliver(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.deliver import deliver, stop_on_signals
+
+    settings.require("SLACK_BOT_TOKEN", "TRIAGE_CHANNEL_ID")
+    stopping = stop_on_signals()
+    if not args.no_check:
+        _check_token(settings)
+    deliver(settings, _database(settings, migrate=not args.no_migrate), stopping, args.wake_socket)
     return 0
 
 

@@ -21,6 +21,27 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def children(pid: int) -> list[int]:
+    """Child process ids of `pid` (whichever of its threads forked them)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue  # gone meanwhile
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def command_line(pid: int) -> list[str]:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_text().split("\0")
+    except OSError:
+        return []
+
+
 def bot_env(fake_slack, database_url: str, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
     env.update(
@@ -38,6 +59,7 @@ def bot_env(fake_slack, database_url: str, **extra: str) -> dict[str, str]:
 
 class BotProcess:
     def __init__(self, args: list[str], env: dict[str, str], cwd: Path) -> None:
+        self.args = args
         self.port = int(env.setdefault("PORT", str(free_port())))
         self.base = f"http://127.0.0.1:{self.port}"
         # Output goes to a file, not a pipe: nobody reads a pipe until the end, and a full pipe
@@ -66,6 +88,20 @@ class BotProcess:
             return self.healthy()
 
         wait_until(ready, timeout=timeout, what="ticketbot to answer /healthz")
+
+    def delivery_pids(self) -> list[int]:
+        """`ticketbot deliver` processes started by `ticketbot serve`."""
+        return [pid for pid in children(self.process.pid) if "deliver" in command_line(pid)]
+
+    def web_workers(self) -> list[int]:
+        """Gunicorn's workers: the master is `ticketbot serve` itself with --delivery-processes 0,
+        else the supervisor's one child that is not a delivery process."""
+        flag = "--delivery-processes"
+        if flag in self.args and self.args[self.args.index(flag) + 1] == "0":
+            return children(self.process.pid)
+        delivery = self.delivery_pids()
+        masters = [pid for pid in children(self.process.pid) if pid not in delivery]
+        return [pid for master in masters for pid in children(master)]
 
     def output(self) -> str:
         return self.log_path.read_bytes().decode(errors="replace")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import signal
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -18,19 +17,14 @@ from tests.waiting import wait_until
 BURST = 500
 
 
-def worker_pids(master: int) -> list[int]:
-    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    return [int(pid) for pid in children]
-
-
 def test_kill_9_a_worker_during_a_burst_of_submissions(fake_slack, database_url, tmp_path):
     env = bot_env(fake_slack, database_url, OUTBOX_LEASE_SECONDS="3", DISPATCH_INTERVAL_SECONDS="1")
     bot = BotProcess(["serve", "--workers", "2", "--host", "127.0.0.1"], env, tmp_path)
     db = Database.from_url(database_url)
     try:
         bot.wait_ready()
-        wait_until(lambda: len(worker_pids(bot.process.pid)) == 2, what="two gunicorn workers")
-        victim = worker_pids(bot.process.pid)[0]
+        wait_until(lambda: len(bot.web_workers()) == 2, what="two gunicorn workers")
+        victim = bot.web_workers()[0]
         slack = SlackRequests(bot.base + "/slack/events", "run-secret")
 
         def submit(i: int) -> tuple[int, bool]:

@@ -1,10 +1,12 @@
-"""`ticketbot serve`: gunicorn with two worker processes on one database, then a graceful stop."""
+"""`ticketbot serve`: gunicorn with two worker processes on one database, then a graceful stop;
+delivery in a process of its own (the default) or in the web workers (--delivery-processes 0)."""
 
 from __future__ import annotations
 
 import signal
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from sqlalchemy import func, select
 
 from storage.db import Database
@@ -14,10 +16,12 @@ from tests.slack_requests import SlackRequests
 from tests.waiting import wait_until
 
 
-def test_two_workers_file_and_notify_each_ticket_exactly_once(fake_slack, database_url, tmp_path):
-    bot = BotProcess(
-        ["serve", "--workers", "2", "--host", "127.0.0.1"], bot_env(fake_slack, database_url), tmp_path
-    )
+@pytest.mark.parametrize("delivery_processes", ["1", "0"])
+def test_two_workers_file_and_notify_each_ticket_exactly_once(
+    fake_slack, database_url, tmp_path, delivery_processes
+):
+    args = ["serve", "--workers", "2", "--delivery-processes", delivery_processes, "--host", "127.0.0.1"]
+    bot = BotProcess(args, bot_env(fake_slack, database_url), tmp_path)
     try:
         bot.wait_ready()
         slack = SlackRequests(bot.base + "/slack/events", "run-secret")

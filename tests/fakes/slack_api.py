@@ -252,6 +252,8 @@ class FakeSlack:
         self._limited_until: float | None = None  # time.monotonic(): rate-limited until then
         self._limited_retry_after: int | None = None
         self._limited_methods: frozenset[str] | None = None  # None: every method
+        self._holds: dict[str, threading.Event] = {}
+        self._held: dict[str, int] = {}  # calls waiting at a hold, per method
 
     # ---- lifecycle
     def start(self) -> FakeSlack:
@@ -379,6 +381,18 @@ class FakeSlack:
             self._limited_methods = frozenset(methods) if methods is not None else None
             return self._limited_until
 
+    def hold(self, method: str) -> threading.Event:
+        """Keep calls of ``method`` waiting, unanswered and unrecorded, until the returned event
+        is set: a delivery caught in flight. ``held(method)`` counts the calls waiting."""
+        gate = threading.Event()
+        with self._cond:
+            self._holds[method] = gate
+        return gate
+
+    def held(self, method: str) -> int:
+        with self._cond:
+            return self._held.get(method, 0)
+
     def rate_limited(self) -> bool:
         with self._cond:
             return self._limited_until is not None and time.monotonic() < self._limited_until
@@ -461,6 +475,15 @@ class FakeSlack:
     def handle(self, method: str, params: dict[str, Any], headers: dict[str, str], api: bool = True) -> Reply:
         """Answer one request and record it, all under the lock so waiters see it at once.
         ``api`` is False for upload URLs and response_urls: no token, ``_endpoint_*`` handlers."""
+        with self._cond:
+            gate = self._holds.get(method)
+            waits = gate is not None and not gate.is_set()
+            if waits:
+                self._held[method] = self._held.get(method, 0) + 1
+        if waits:
+            gate.wait(60)
+            with self._cond:
+                self._held[method] -= 1
         arrived = time.monotonic()
         with self._cond:
             try:
