@@ -96,6 +96,9 @@ def main() -> int:
     parser.add_argument("--warmup", type=float, help="unmeasured seconds first (default 1, quick 0.2)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8, help="gunicorn threads per worker")
+    parser.add_argument(
+        "--delivery-processes", type=int, help="passed to `ticketbot serve` (default: serve's own default)"
+    )
     parser.add_argument("--clients", default=",".join(map(str, CONCURRENCY)), help="concurrencies")
     args = parser.parse_args()
     seconds = args.seconds or (0.4 if args.quick else 10.0)
@@ -110,6 +113,7 @@ def main() -> int:
     )
     clients = Clients(4)
     fake = support.BenchSlack().start()
+    fake.add_people([*USERS, "U0ADMIN"])
     workdir = Path(tempfile.mkdtemp(prefix="bench-ack-"))
     servers: list[support.Server] = []
     try:
@@ -123,8 +127,9 @@ def main() -> int:
                 "ADMIN_USER_IDS": "U0ADMIN",
             }
             workers = ["--workers", str(args.workers), "--threads", str(args.threads)]
+            serve = ["-m", "bot.cli", "serve", "--host", "127.0.0.1", *workers]
             real = support.Server(
-                "ticketbot", ["-m", "bot.cli", "serve", "--host", "127.0.0.1", *workers], env, workdir
+                "ticketbot", [*serve, *support.delivery_args(args.delivery_processes)], env, workdir
             )
             bare = support.Server(
                 "bare-bolt", [str(support.ROOT / "bench" / "bare_bolt_app.py"), *workers], env, workdir

@@ -88,6 +88,9 @@ def main() -> int:
     parser.add_argument("--paced-seconds", type=float, help="length of the paced phase (default 10, quick 1)")
     parser.add_argument("--clients", type=int, default=16, help="concurrent clients in the closed loop")
     parser.add_argument("--threads", type=int, default=8, help="gunicorn threads per worker")
+    parser.add_argument(
+        "--delivery-processes", type=int, help="passed to `ticketbot serve` (default: serve's own default)"
+    )
     parser.add_argument("--only", help="e.g. postgresql:2 to run one configuration")
     args = parser.parse_args()
     tickets = args.tickets or (150 if args.quick else 2000)
@@ -107,6 +110,7 @@ def main() -> int:
     )
     clients = Clients(4)
     fake = support.BenchSlack().start()
+    fake.add_people([*USERS, "U0ADMIN"])
     workdir = Path(tempfile.mkdtemp(prefix="bench-filing-"))
     runs: list[Run] = []
     tracebacks: dict[str, int] = {}
@@ -137,6 +141,7 @@ def main() -> int:
                     str(workers),
                     "--threads",
                     str(args.threads),
+                    *support.delivery_args(args.delivery_processes),
                 ]
                 server = support.Server(name, args_, env, workdir)
                 try:

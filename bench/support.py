@@ -155,6 +155,13 @@ class BenchSlack(FakeSlack):
     def _api_views_open(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"view": {"id": self._new_id("V"), "type": params["view"].get("type", "modal")}}
 
+    def add_people(self, user_ids: list[str]) -> None:
+        """Slack knows them, with an email each: the reporter's and the admin's emails are then
+        written and sent (console backend), as in production, not skipped as unknown people."""
+        for user_id in user_ids:
+            name = user_id.lower()
+            self.add_user(user_id, name, name.title(), email=f"{name}@bench.example")
+
     def forget(self) -> None:
         """Drop the calls, messages and views seen so far (between cells)."""
         with self._cond:
@@ -281,6 +288,11 @@ class CpuMeter:
 
 
 # ------------------------------------------------------------------------------ requests
+
+
+def delivery_args(processes: int | None) -> list[str]:
+    """`--delivery-processes N` for `ticketbot serve` when asked for, else nothing (serve's default)."""
+    return [] if processes is None else ["--delivery-processes", str(processes)]
 
 
 def payload(name: str) -> dict[str, Any]:
