@@ -73,6 +73,7 @@ class Runtime:
             self.export_dispatcher.kick()
 
     def stop(self) -> None:
+        self.services.after_ack.stop()  # modals on their way still open
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)
         if self.export_delivery is not None:
@@ -127,7 +128,8 @@ def build(settings: Settings, db: Database | None = None) -> Runtime:
     app = App(
         signing_secret=settings.slack_signing_secret or "socket-mode-needs-no-signing-secret",
         client=web_client(settings, retries=True),
-        # Answer Slack as soon as the ack listener returns; Slack API calls run in lazy listeners.
+        # Answer Slack as soon as the ack listener returns; Slack API calls run after it
+        # (handlers/after_ack.py).
         process_before_response=True,
         token_verification_enabled=False,  # `ticketbot run` checks the token itself, with a clear message
         raise_error_for_unhandled_request=False,

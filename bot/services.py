@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.config import Settings
 from bot.i18n import Translator
+from handlers.after_ack import AfterAck
 from storage.db import Database
 from storage.people import People
 from storage.tickets import TicketService
@@ -18,6 +19,7 @@ class Services:
     tickets: TicketService
     people: People
     tr: Translator
+    after_ack: AfterAck = field(default_factory=AfterAck)  # listeners' follow-up work
 
     @classmethod
     def build(cls, settings: Settings, db: Database) -> Services:

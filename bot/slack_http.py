@@ -2,7 +2,7 @@
 
 slack_sdk's sync client sends every Web API call through `urllib.request.urlopen`, which opens a
 new connection (a new TLS handshake, against the real Slack) for each call and closes it after.
-The outbox dispatcher makes two to four calls per ticket and a lazy listener one per modal, so
+The outbox dispatcher makes two to four calls per ticket and a listener one per modal, so
 that handshake was a large part of what a notification cost. This client keeps one connection per
 thread and host instead, and otherwise behaves as slack_sdk's: same request bytes, same response
 dict, and an `HTTPError` for a non-2xx answer, so slack_sdk's retry handlers and error handling
@@ -67,7 +67,7 @@ class KeepAliveWebClient(WebClient):
         self._local = threading.local()
 
     def __deepcopy__(self, memo: dict) -> KeepAliveWebClient:
-        """Bolt deep-copies a request's context for its lazy listeners: they share this client
+        """Bolt may deep-copy a request's context (for lazy listeners): copies share this client
         (its connections are per thread) rather than failing on the thread-local."""
         return self
 

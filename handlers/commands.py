@@ -98,7 +98,7 @@ def register(app: App, services: Services, router: Router) -> None:
     def answer(ack, command):
         found, invocation = router.route(command)
         if found is None:
-            ack()  # the filing modal opens right after, from the lazy listener
+            ack()  # the filing modal opens right after the ack (`later`)
         else:
             found.answer(invocation, ack)
 
@@ -117,4 +117,4 @@ def register(app: App, services: Services, router: Router) -> None:
         elif found.later is not None:
             found.later(invocation, client=client, respond=respond)
 
-    app.command(ids.COMMAND)(ack=answer, lazy=[later])
+    app.command(ids.COMMAND)(services.after_ack.listener(answer, later))

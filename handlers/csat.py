@@ -3,7 +3,7 @@
 "Yes, thanks" is one click (then a 1-5 menu rates in one more, and "Rate and comment" opens a
 modal for a comment); "No, reopen" opens a modal asking what is still wrong (optional) and
 reopens on submit. Only the reporter may answer: anyone else, an admin included, is told so and
-nothing changes. Buttons ack at once and work in lazy listeners, like handlers/work.py.
+nothing changes. Buttons ack at once and work after the ack, like handlers/work.py.
 
 Button values carry the card's ref (id and version), but the version is not checked: the
 reporter's card is not redrawn for internal notes, so it may lag while the question still
@@ -73,7 +73,7 @@ def register(app: App, services: Services) -> None:
         except TicketError as error:
             refuse(client, body, error, ref.ticket_id)
 
-    app.action(ids.CSAT_YES)(ack=ack_now, lazy=[yes])
+    app.action(ids.CSAT_YES)(services.after_ack.listener(ack_now, yes))
 
     @logs_failures
     def rate_from_card(body, action, client):
@@ -87,7 +87,7 @@ def register(app: App, services: Services) -> None:
         except TicketError as error:
             refuse(client, body, error, ref.ticket_id)
 
-    app.action(ids.CSAT_RATING)(ack=ack_now, lazy=[rate_from_card])
+    app.action(ids.CSAT_RATING)(services.after_ack.listener(ack_now, rate_from_card))
 
     def opener(build: Callable, *, rating: bool):
         @logs_failures
@@ -106,8 +106,8 @@ def register(app: App, services: Services) -> None:
 
         return open_modal
 
-    app.action(ids.CSAT_NO)(ack=ack_now, lazy=[opener(reopen_view, rating=False)])
-    app.action(ids.CSAT_RATE)(ack=ack_now, lazy=[opener(rate_view, rating=True)])
+    app.action(ids.CSAT_NO)(services.after_ack.listener(ack_now, opener(reopen_view, rating=False)))
+    app.action(ids.CSAT_RATE)(services.after_ack.listener(ack_now, opener(rate_view, rating=True)))
 
     def submitted(change: Callable[[int, Actor, dict], None]):
         """The ack of a CSAT modal: apply the answer, or say in the modal why it cannot be."""

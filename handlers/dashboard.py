@@ -109,4 +109,4 @@ def register(app: App, services: Services, homes: HomeTabs) -> None:
         homes.publish(client, actor_of(body).user_id, CHANGES[action["action_id"]](state, action))
 
     for action_id in CHANGES:
-        app.action(action_id)(ack=ack_now, lazy=[redraw])
+        app.action(action_id)(services.after_ack.listener(ack_now, redraw))

@@ -60,14 +60,14 @@ def acks_safely(tr: Translator) -> Callable[[Callable], Callable]:
 
 
 def logs_failures(listener: Callable) -> Callable:
-    """Wrap a lazy listener (runs after the ack): log a failure with its traceback."""
+    """Wrap work that runs after the ack: log a failure with its traceback."""
 
     @functools.wraps(listener)
     def wrapper(**kwargs):
         try:
             return listener(**kwargs)
         except Exception:
-            log.exception("lazy listener %s failed", listener.__name__)
+            log.exception("%s (after the ack) failed", listener.__name__)
             return None
 
     return wrapper

@@ -22,7 +22,7 @@ from handlers.filters import FilterError, filter_from_value, parse_filter
 
 log = logging.getLogger("ticketbot.handlers")
 
-NOTICE = "export_notice"  # context key: what the click's ack decided, for the lazy listener to say
+NOTICE = "export_notice"  # context key: what the click's ack decided, for the work after it to say
 
 
 def register(app: App, services: Services, router: Router) -> None:
@@ -75,4 +75,4 @@ def register(app: App, services: Services, router: Router) -> None:
         if context.get(NOTICE):
             client.chat_postMessage(channel=body["user"]["id"], text=context[NOTICE])
 
-    app.action(ids.EXPORT_EXCEL)(ack=ack_export_click, lazy=[tell_clicker])
+    app.action(ids.EXPORT_EXCEL)(services.after_ack.listener(ack_export_click, tell_clicker))

@@ -1,6 +1,6 @@
 """Answering one person about their click: ephemeral under a card, a small modal on a Home tab.
 
-Runs in lazy listeners only (after the ack): these are Slack Web API calls.
+Runs after the ack only: these are Slack Web API calls.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ def register(app: App, services: Services, homes: HomeTabs) -> None:
             return
         homes.publish(client, event["user"])  # by role: admin, engineer or reporter
 
-    app.event("app_home_opened")(ack=ack_event, lazy=[publish_home])
+    app.event("app_home_opened")(services.after_ack.listener(ack_event, publish_home))
 
     @acks_safely(tr)
     def ack_button(ack):
@@ -35,4 +35,4 @@ def register(app: App, services: Services, homes: HomeTabs) -> None:
     def open_modal(body, client):
         client.views_open(trigger_id=body["trigger_id"], view=blank_form)
 
-    app.action(ids.HOME_NEW_TICKET)(ack=ack_button, lazy=[open_modal])
+    app.action(ids.HOME_NEW_TICKET)(services.after_ack.listener(ack_button, open_modal))

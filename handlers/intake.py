@@ -109,7 +109,7 @@ def register(app: App, services: Services) -> None:
 
     @acks_safely(tr)
     def ack_shortcut(ack):
-        ack()  # the modal opens from the lazy listener, first thing
+        ack()  # the modal opens right after the ack, first thing
 
     @logs_failures
     def open_form(body, client, context):
@@ -128,7 +128,7 @@ def register(app: App, services: Services) -> None:
         )
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
-    app.shortcut(ids.MESSAGE_SHORTCUT)(ack=ack_shortcut, lazy=[open_form])
+    app.shortcut(ids.MESSAGE_SHORTCUT)(services.after_ack.listener(ack_shortcut, open_form))
 
     def file_from_message(ack, body, view):
         user = body.get("user") or {}
@@ -195,7 +195,7 @@ def register(app: App, services: Services) -> None:
         if created:
             log.info("%s filed from a :ticket: reaction in %s", ticket.number, channel)
 
-    app.event("reaction_added")(ack=ack_event, lazy=[file_from_reaction])
+    app.event("reaction_added")(services.after_ack.listener(ack_event, file_from_reaction))
 
 
 def _fetch_message(client: WebClient, channel: str, ts: str) -> dict | None:

@@ -35,4 +35,4 @@ def register(app: App, services: Services, homes: HomeTabs) -> None:
         # The triage card and the DMs are redrawn by the outbox; a Home tab is ours to redraw.
         homes.republish_after(client, body)
 
-    app.action(ids.ASSIGN)(ack=ack_now, lazy=[assign])
+    app.action(ids.ASSIGN)(services.after_ack.listener(ack_now, assign))

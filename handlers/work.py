@@ -71,7 +71,7 @@ def register(app: App, services: Services, homes: HomeTabs) -> None:
             answer_refusal(services, client, body, error, ref.ticket_id)
         homes.republish_after(client, body)
 
-    app.action(ids.WORK_START)(ack=ack_now, lazy=[start_work])
+    app.action(ids.WORK_START)(services.after_ack.listener(ack_now, start_work))
 
     @logs_failures
     def reopen(body, action, client):
@@ -86,7 +86,7 @@ def register(app: App, services: Services, homes: HomeTabs) -> None:
         except TicketError as error:
             answer_refusal(services, client, body, error, ref.ticket_id)
 
-    app.action(ids.REOPEN)(ack=ack_now, lazy=[reopen])
+    app.action(ids.REOPEN)(services.after_ack.listener(ack_now, reopen))
 
     @logs_failures
     def open_modal(body, action, client):
@@ -105,7 +105,7 @@ def register(app: App, services: Services, homes: HomeTabs) -> None:
         client.views_open(trigger_id=body["trigger_id"], view=build(tr, ticket, metadata))
 
     for action_id in MODALS:
-        app.action(action_id)(ack=ack_now, lazy=[open_modal])
+        app.action(action_id)(services.after_ack.listener(ack_now, open_modal))
 
     def submitted(change: Callable[[TicketRef, object, str, dict], None]):
         """The ack of a modal: apply the change, or say in the modal why it cannot be applied."""
@@ -154,6 +154,6 @@ def register(app: App, services: Services, homes: HomeTabs) -> None:
         visibility = Visibility.PUBLIC if chosen == Visibility.PUBLIC.value else Visibility.INTERNAL
         tickets.add_note(ref.ticket_id, actor, text, visibility)
 
-    app.view(ids.HOLD_VIEW)(ack=submitted(hold), lazy=[redraw_home])
-    app.view(ids.CLOSE_VIEW)(ack=submitted(close), lazy=[redraw_home])
-    app.view(ids.NOTE_VIEW)(ack=submitted(note), lazy=[redraw_home])
+    app.view(ids.HOLD_VIEW)(services.after_ack.listener(submitted(hold), redraw_home))
+    app.view(ids.CLOSE_VIEW)(services.after_ack.listener(submitted(close), redraw_home))
+    app.view(ids.NOTE_VIEW)(services.after_ack.listener(submitted(note), redraw_home))

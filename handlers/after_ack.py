@@ -1,0 +1,70 @@
+"""Work that runs right after a listener's ack (open a modal, redraw a Home tab, tell a clicker),
+on a thread pool of our own.
+
+Bolt's lazy listeners do the same thing at a cost: for each lazy function of each request, Bolt
+deep-copies the request, builds and dispatches a new one, and reads the function's signature
+again. py-spy put that at about a third of the CPU of answering `/ticket help` (whose listener has
+a lazy function for the modal), and it is CPU the web worker takes from the next ack. Here the
+ack listener and its follow-ups are one Bolt listener: the follow-ups get the same arguments
+(the ack listener may leave them a note in `context`) and start once the ack listener returned,
+while the answer goes back to Slack — as lazy listeners do with `process_before_response`.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+log = logging.getLogger("ticketbot.handlers")
+
+WORKERS = 10  # as Bolt's own listener executor
+
+
+def _names(function: Callable) -> list[str]:
+    return list(inspect.signature(inspect.unwrap(function)).parameters)
+
+
+class AfterAck:
+    def __init__(self, workers: int = WORKERS) -> None:
+        self._pool = ThreadPoolExecutor(workers, thread_name_prefix="after-ack")
+        self._stopped = threading.Event()
+
+    def listener(self, ack_listener: Callable, *then: Callable) -> Callable:
+        """One Bolt listener: `ack_listener(...)`, then each of `then` on the pool. Each is given
+        the arguments it names, as Bolt would give them (ack, body, client, context, …)."""
+        ack_names = _names(ack_listener)
+        later = [(function, _names(function)) for function in then]
+        names = list(dict.fromkeys(ack_names + [name for _, fn_names in later for name in fn_names]))
+
+        def listener(**kwargs):
+            returned = ack_listener(**{name: kwargs[name] for name in ack_names})
+            for function, fn_names in later:
+                self.submit(function, **{name: kwargs[name] for name in fn_names})
+            return returned
+
+        # Bolt reads a listener's parameter names to know what to pass: all that any part needs.
+        kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+        listener.__signature__ = inspect.Signature([inspect.Parameter(name, kind) for name in names])
+        listener.__name__ = getattr(ack_listener, "__name__", "listener")
+        return listener
+
+    def submit(self, function: Callable, **kwargs) -> None:
+        if self._stopped.is_set():
+            log.warning("stopping: %s is not started", getattr(function, "__name__", function))
+            return
+        self._pool.submit(self._run, function, kwargs)
+
+    @staticmethod
+    def _run(function: Callable, kwargs: dict) -> None:
+        try:
+            function(**kwargs)
+        except Exception:
+            log.exception("work after the ack (%s) failed", getattr(function, "__name__", function))
+
+    def stop(self) -> None:
+        """Let the work already started finish (a modal on its way opens); start no more."""
+        self._stopped.set()
+        self._pool.shutdown(wait=True)

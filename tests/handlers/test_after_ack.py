@@ -1,0 +1,75 @@
+"""Work after the ack runs on the app's own pool: same arguments as the ack listener, after it,
+failures logged and never shown, nothing lost on a graceful stop."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from handlers.after_ack import AfterAck
+from tests.waiting import wait_until
+
+
+def test_follow_ups_get_the_arguments_they_name_after_the_ack(harness):
+    """Bolt passes what the combined listener names; each part gets its own share."""
+    after = AfterAck()
+    seen: list[tuple] = []
+    acked = threading.Event()
+
+    def ack_listener(ack, body):
+        seen.append(("ack", body["type"]))
+        ack()
+        acked.set()
+
+    def follow_up(client, body, context):
+        assert acked.is_set()  # after the ack listener returned
+        seen.append(("later", body["type"], client is not None, context["team_id"]))
+
+    listener = after.listener(ack_listener, follow_up)
+    harness.runtime.app.action("test_after_ack")(listener)
+    assert harness.slack.click("test_after_ack").status == 200
+    wait_until(lambda: len(seen) == 2, what="the follow-up")
+    assert seen[0] == ("ack", "block_actions")
+    assert seen[1][:3] == ("later", "block_actions", True)
+    after.stop()
+
+
+def test_a_failing_follow_up_is_logged_and_the_pool_goes_on(caplog):
+    after = AfterAck(workers=1)
+    done = threading.Event()
+
+    def broken() -> None:
+        raise RuntimeError("views.open went wrong")
+
+    with caplog.at_level(logging.ERROR, logger="ticketbot.handlers"):
+        after.submit(broken)
+        after.submit(done.set)
+        assert done.wait(5)
+    assert "work after the ack (broken) failed" in caplog.text
+    after.stop()
+
+
+def test_stop_lets_started_work_finish_and_starts_no_more():
+    after = AfterAck(workers=1)
+    started, release, finished = threading.Event(), threading.Event(), []
+
+    def slow() -> None:
+        started.set()
+        release.wait(5)
+        finished.append("slow")
+
+    after.submit(slow)
+    assert started.wait(5)
+    stopper = threading.Thread(target=after.stop)
+    stopper.start()
+    wait_until(lambda: after._stopped.is_set(), what="stopping")
+    after.submit(lambda: finished.append("too late"))
+    release.set()
+    stopper.join(5)
+    assert finished == ["slow"]
+
+
+def test_no_listener_uses_bolts_lazy_listeners(harness):
+    """They deep-copy and re-dispatch each request; the app's own pool does the same job."""
+    listeners = harness.runtime.app._listeners
+    assert listeners and all(not listener.lazy_functions for listener in listeners)
