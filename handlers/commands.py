@@ -6,6 +6,7 @@ this module only routes. Anything that is not a subcommand is the title of a new
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -83,9 +84,13 @@ def _plain(word: str) -> str:
 def register(app: App, services: Services, router: Router) -> None:
     tr = services.tr
 
+    @functools.cache
+    def help_text() -> dict:
+        """The same for everyone once every module has registered its lines: drawn once."""
+        return help_message(tr, [tr(key) for key in router.help_keys]).as_kwargs()
+
     def help_(invocation: Invocation, ack: Callable) -> None:
-        extra = [tr(key) for key in router.help_keys]
-        ack(**help_message(tr, extra).as_kwargs(), response_type="ephemeral")
+        ack(**help_text(), response_type="ephemeral")
 
     def mine(invocation: Invocation, ack: Callable) -> None:
         tickets, total = services.tickets.reported_by(invocation.user_id, limit=MINE_LIMIT)
