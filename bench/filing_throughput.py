@@ -86,6 +86,11 @@ def main() -> int:
         "--tickets", type=int, help="submissions in the closed loop (default 2000, quick 150)"
     )
     parser.add_argument("--paced-seconds", type=float, help="length of the paced phase (default 10, quick 1)")
+    parser.add_argument(
+        "--paced-rate",
+        type=float,
+        help="submissions/s in the paced phase (default: half the closed loop's delivered/s)",
+    )
     parser.add_argument("--clients", type=int, default=16, help="concurrent clients in the closed loop")
     parser.add_argument("--threads", type=int, default=8, help="gunicorn threads per worker")
     parser.add_argument(
@@ -156,6 +161,7 @@ def main() -> int:
                         tickets,
                         args.clients,
                         paced_seconds,
+                        args.paced_rate,
                         30 if args.quick else 200,
                         f"{'SP'[database == 'postgresql']}{workers}{os.getpid() % 1000:03d}",
                     )
@@ -169,7 +175,7 @@ def main() -> int:
 
 
 def measure(
-    clients, fake, server, database, workers, url, tickets, n_clients, paced_seconds, prime, tag
+    clients, fake, server, database, workers, url, tickets, n_clients, paced_seconds, paced_rate, prime, tag
 ) -> list[Run]:
     kind = submission_kind()
     # Prime every worker (imports, SQL compilation, pools) and let its deliveries finish.
@@ -194,7 +200,7 @@ def measure(
     runs.append(
         one_run(clients, fake, server, database, workers, url, closed, n_clients, "closed loop", None)
     )
-    rate = min(TARGET_RATE, runs[0].delivered_rate / 2)
+    rate = paced_rate or min(TARGET_RATE, runs[0].delivered_rate / 2)
     count = int(rate * paced_seconds)
     paced = Job(
         "127.0.0.1",
