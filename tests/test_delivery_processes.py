@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import func, select
@@ -93,17 +94,24 @@ def test_a_commit_wakes_the_delivery_process_and_web_workers_deliver_nothing(
     assert sorted(posted(fake_slack)) == sorted(2 * list(numbers))  # a triage card and a DM each, once
 
 
+def card_in_flight(bot: BotProcess, fake_slack) -> tuple[int, SlackRequests, threading.Event]:
+    """Start the bot, file a ticket, and hold its first card at the fake Slack: the delivery
+    process's pid, the Slack requests and the gate that lets the card go."""
+    bot.wait_ready()
+    [deliverer] = wait_until(bot.delivery_pids, what="the delivery process")
+    slack = SlackRequests(bot.base + "/slack/events", "run-secret")
+    gate = fake_slack.hold(POSTS)
+    assert slack.submit_new_ticket(title="in flight", view_id="V0").status == 200
+    wait_until(lambda: fake_slack.held(POSTS), timeout=10, what="a card in flight")
+    return deliverer, slack, gate
+
+
 def test_a_killed_delivery_process_is_started_again_and_loses_nothing(fake_slack, database_url, tmp_path):
     env = bot_env(fake_slack, database_url, DISPATCH_INTERVAL_SECONDS="1", OUTBOX_LEASE_SECONDS="3")
     bot = BotProcess(SERVE, env, tmp_path)
     db = Database.from_url(database_url)
     try:
-        bot.wait_ready()
-        [victim] = wait_until(bot.delivery_pids, what="the delivery process")
-        slack = SlackRequests(bot.base + "/slack/events", "run-secret")
-        gate = fake_slack.hold(POSTS)
-        assert slack.submit_new_ticket(title="in flight", view_id="V0").status == 200
-        wait_until(lambda: fake_slack.held(POSTS), timeout=10, what="a card in flight")
+        victim, slack, gate = card_in_flight(bot, fake_slack)
         os.kill(victim, signal.SIGKILL)  # its claims stay until their lease runs out
         gate.set()
         wait_until(
@@ -130,12 +138,7 @@ def test_sigterm_finishes_the_row_in_hand_and_gives_back_the_other_claims(fake_s
     bot = BotProcess(SERVE, bot_env(fake_slack, database_url, DISPATCH_INTERVAL_SECONDS="3600"), tmp_path)
     db = Database.from_url(database_url)
     try:
-        bot.wait_ready()
-        [deliverer] = wait_until(bot.delivery_pids, what="the delivery process")
-        slack = SlackRequests(bot.base + "/slack/events", "run-secret")
-        gate = fake_slack.hold(POSTS)
-        assert slack.submit_new_ticket(title="in flight", view_id="V0").status == 200
-        wait_until(lambda: fake_slack.held(POSTS), timeout=10, what="a card in flight")
+        deliverer, _, gate = card_in_flight(bot, fake_slack)
         assert claimed_by(db) == {deliverer}  # its emails are claimed too, behind the cards
         bot.process.send_signal(signal.SIGTERM)
         wait_until(lambda: "stopping: finishing the notifications in hand" in bot.output(), timeout=10)
