@@ -10,8 +10,9 @@ see exactly what they see with urllib.
 
 A kept connection that the server has closed meanwhile is noticed before it is reused (idle too
 long, or readable while no answer is due: the peer's EOF); if the server closes it just as a
-request goes out, the request is sent once more on a new connection — it never reached the server,
-which answers nothing on a connection it is closing.
+request goes out — no status line came back — the request is sent once more on a new connection:
+a server closing an idle connection has not read it. Once an answer has begun, nothing is sent
+again (the server may have acted on it): the error goes to the caller, as with urllib.
 """
 
 from __future__ import annotations
@@ -31,8 +32,15 @@ from urllib.request import Request
 from slack_sdk import WebClient
 
 IDLE_SECONDS = 30.0  # a connection unused for longer is closed rather than risked
-# What a closed-meanwhile kept connection raises before any answer arrives.
-STALE_ERRORS = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)
+# What a closed-meanwhile kept connection raises before any answer arrives (TLS: a close without
+# close_notify, as OpenSSL 3 reports it).
+STALE_ERRORS = (
+    http.client.RemoteDisconnected,
+    ConnectionResetError,
+    BrokenPipeError,
+    ssl.SSLEOFError,
+    ssl.SSLZeroReturnError,
+)
 
 
 class _Connection(http.client.HTTPConnection):
@@ -65,6 +73,7 @@ class KeepAliveWebClient(WebClient):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._local = threading.local()
+        self._tls: ssl.SSLContext | None = self.ssl  # built once (it loads the CA bundle)
 
     def __deepcopy__(self, memo: dict) -> KeepAliveWebClient:
         """Bolt may deep-copy a request's context (for lazy listeners): copies share this client
@@ -87,12 +96,13 @@ class KeepAliveWebClient(WebClient):
         for attempt in (1, 2):
             kept, reused = self._connection(key)
             try:
-                response, body = self._exchange(kept.connection, req.get_method(), path, req.data, headers)
+                kept.connection.request(req.get_method(), path, body=req.data, headers=headers)
+                response = kept.connection.getresponse()
                 break
             except STALE_ERRORS:
                 self._forget(key)
                 if reused and attempt == 1:
-                    continue  # closed by the server as the request left: it was never read
+                    continue  # closed by the server as the request left, before any answer
                 raise
             except http.client.HTTPException as error:
                 # A garbled answer: raised as urllib raises an unreachable server (callers retry).
@@ -101,6 +111,14 @@ class KeepAliveWebClient(WebClient):
             except BaseException:
                 self._forget(key)
                 raise
+        try:
+            body = response.read()  # an answer has begun: whatever happens now is not resent
+        except http.client.HTTPException as error:
+            self._forget(key)
+            raise URLError(error) from error
+        except BaseException:
+            self._forget(key)
+            raise
         if response.will_close:
             self._forget(key)
         else:
@@ -112,18 +130,6 @@ class KeepAliveWebClient(WebClient):
         charset = response.msg.get_content_charset() or "utf-8"
         return {"status": response.status, "headers": response.msg, "body": body.decode(charset)}
 
-    @staticmethod
-    def _exchange(
-        connection: http.client.HTTPConnection,
-        method: str,
-        path: str,
-        body: Any,
-        headers: dict[str, str],
-    ) -> tuple[http.client.HTTPResponse, bytes]:
-        connection.request(method, path, body=body, headers=headers)
-        response = connection.getresponse()
-        return response, response.read()
-
     def _connection(self, key: tuple[str, str]) -> tuple[_Kept, bool]:
         """This thread's connection to `key`'s host, and whether it was used before."""
         connections: dict[tuple[str, str], _Kept] = self._local.__dict__.setdefault("connections", {})
@@ -134,9 +140,10 @@ class KeepAliveWebClient(WebClient):
             self._forget(key)
         scheme, netloc = key
         if scheme == "https":
-            context = self.ssl or ssl.create_default_context()
+            if self._tls is None:
+                self._tls = ssl.create_default_context()
             connection: http.client.HTTPConnection = _TlsConnection(
-                netloc, timeout=self.timeout, context=context
+                netloc, timeout=self.timeout, context=self._tls
             )
         else:
             connection = _Connection(netloc, timeout=self.timeout)
@@ -154,8 +161,9 @@ def _dropped(connection: http.client.HTTPConnection) -> bool:
     sock = connection.sock
     if sock is None:
         return False  # not connected yet, or closed by http.client itself: it reconnects
+    poller = select.poll()  # not select(): it refuses descriptors past 1024
+    poller.register(sock, select.POLLIN)
     try:
-        readable, _, _ = select.select([sock], [], [], 0)
-    except (OSError, ValueError):
+        return bool(poller.poll(0))
+    except OSError:
         return True
-    return bool(readable)

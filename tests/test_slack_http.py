@@ -3,6 +3,8 @@ server closed is replaced without losing or repeating the call, errors look as s
 
 from __future__ import annotations
 
+import contextlib
+import os
 import threading
 from collections.abc import Iterator
 
@@ -23,7 +25,9 @@ def fake() -> Iterator[FakeSlack]:
 
 @pytest.fixture
 def client(fake: FakeSlack) -> KeepAliveWebClient:
-    return KeepAliveWebClient(token="xoxb-test", base_url=fake.base_url, timeout=5)
+    # As the app builds its delivery client: no retry handlers (slack_sdk's default one would
+    # re-send a call after a connection error itself).
+    return KeepAliveWebClient(token="xoxb-test", base_url=fake.base_url, timeout=5, retry_handlers=[])
 
 
 def posted(fake: FakeSlack) -> list[str]:
@@ -67,10 +71,31 @@ def test_a_request_the_server_hung_up_on_is_sent_again_once(
     assert posted(fake) == ["first", "second"]  # recorded once: the hung-up copy was never handled
 
 
+def test_an_answer_cut_short_is_an_error_and_the_request_is_not_sent_again(
+    fake: FakeSlack, client: KeepAliveWebClient
+) -> None:
+    client.chat_postMessage(channel="C100", text="first")
+    fake.cut_answers()  # handled, but the answer breaks off halfway: the server did act on it
+    with pytest.raises(Retry, match="cannot reach Slack"):
+        SlackDelivery._call(client.chat_postMessage, channel="C100", text="second")
+    assert posted(fake) == ["first", "second"]  # once: never re-sent on a new connection
+    assert client.chat_postMessage(channel="C100", text="third")["ok"]
+
+
+def test_connections_are_kept_in_a_process_with_many_open_files(fake: FakeSlack, client) -> None:
+    """A descriptor past 1024 (a busy web worker) must not make every connection look dropped."""
+    with contextlib.ExitStack() as stack:
+        for _ in range(1100):
+            stack.enter_context(open(os.devnull, "rb"))
+        for number in range(5):
+            client.chat_postMessage(channel="C100", text=f"busy {number}")
+        assert fake.connections_opened == 1
+
+
 def test_a_fresh_connection_hung_up_on_is_an_error_not_a_loop(
     fake: FakeSlack, client: KeepAliveWebClient
 ) -> None:
-    fake.hang_up(2)
+    fake.hang_up(1)
     with pytest.raises(ConnectionError):
         client.chat_postMessage(channel="C100", text="lost")
     assert posted(fake) == []

@@ -247,6 +247,7 @@ class FakeSlack:
         self._connections: set[socket.socket] = set()  # open keep-alive connections
         self.connections_opened = 0
         self._hang_ups = 0  # requests still to be read and left unanswered (connection closed)
+        self._cuts = 0  # requests to handle, then answer with half a body and a closed connection
         self.violations: list[str] = []
         self.not_member_channels: set[str] = set()
         self._limited_until: float | None = None  # time.monotonic(): rate-limited until then
@@ -292,6 +293,19 @@ class FakeSlack:
         """Read the next `count` requests, answer none of them and close their connections."""
         with self._cond:
             self._hang_ups += count
+
+    def cut_answers(self, count: int = 1) -> None:
+        """Handle the next `count` requests (they are recorded and take effect), but send only the
+        headers and half the body of each answer, then close the connection."""
+        with self._cond:
+            self._cuts += count
+
+    def _cuts_answer(self) -> bool:
+        with self._cond:
+            if self._cuts:
+                self._cuts -= 1
+                return True
+            return False
 
     def _hangs_up(self) -> bool:
         with self._cond:
@@ -772,4 +786,8 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in extra_headers.items():
             self.send_header(name, value)
         self.end_headers()
+        if self.fake._cuts_answer():
+            self.wfile.write(payload[: len(payload) // 2])
+            self.close_connection = True
+            return
         self.wfile.write(payload)
