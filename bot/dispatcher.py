@@ -70,6 +70,9 @@ class Dispatcher:
         self._thread: threading.Thread | None = None
         self._idle_hooks: list[Callable[[bool], None]] = []
         self._prepare_hooks: list[Prepare] = []
+        # One pass at a time per dispatcher: what is read ahead belongs to the group being
+        # delivered (`drain()` from a CLI or a test may run beside the loop thread).
+        self._one_pass = threading.Lock()
 
     # -- running -----------------------------------------------------------------------------
 
@@ -130,6 +133,10 @@ class Dispatcher:
 
     def run_once(self) -> int:
         """Claim one batch and deliver it; returns how many rows were claimed."""
+        with self._one_pass:
+            return self._run_once()
+
+    def _run_once(self) -> int:
         claimed = outbox.claim(self.db, self.worker, self.batch, **self.claim_options)
         # Slack before email within a batch: people watch Slack, and an email then links to
         # the card just posted. Order within a stream is kept: no stream mixes the two.

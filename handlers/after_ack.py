@@ -40,6 +40,7 @@ class AfterAck:
         names = list(dict.fromkeys(ack_names + [name for _, fn_names in later for name in fn_names]))
 
         def listener(**kwargs):
+            # If it raises (a bug: handlers wrap theirs in edge.acks_safely), nothing follows.
             returned = ack_listener(**{name: kwargs[name] for name in ack_names})
             for function, fn_names in later:
                 self.submit(function, **{name: kwargs[name] for name in fn_names})
@@ -52,10 +53,12 @@ class AfterAck:
         return listener
 
     def submit(self, function: Callable, **kwargs) -> None:
-        if self._stopped.is_set():
+        try:
+            if self._stopped.is_set():
+                raise RuntimeError("stopping")
+            self._pool.submit(self._run, function, kwargs)
+        except RuntimeError:  # stopping, or stopped between the check and the submit
             log.warning("stopping: %s is not started", getattr(function, "__name__", function))
-            return
-        self._pool.submit(self._run, function, kwargs)
 
     @staticmethod
     def _run(function: Callable, kwargs: dict) -> None:

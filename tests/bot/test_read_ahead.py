@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import event, func, select
 
 from bot.app import Runtime, build
+from bot.dispatcher import Dispatcher
 from storage.models import OutboxRow
 from storage.people import Profile
 from storage.tickets import Actor, NewTicket
@@ -96,13 +97,21 @@ def test_changes_after_a_group_was_read_are_drawn_by_the_next_one(runtime, fake_
 
 
 def test_rows_are_delivered_even_when_reading_ahead_fails(runtime, fake_slack):
+    """Each row then reads what it needs itself: a dispatcher over the app's deliverers whose only
+    read-ahead hook fails, so none of the app's own read-ahead runs."""
+
     def broken(rows) -> None:
         if rows:
             raise RuntimeError("read-ahead broke")
 
-    runtime.dispatcher.on_prepare(broken)
+    dispatcher = Dispatcher(runtime.db, runtime.dispatcher.deliverers, max_attempts=3)
+    dispatcher.on_prepare(broken)
     ids = file_tickets(runtime)
-    runtime.dispatcher.drain()
+    with Statements(runtime.db.engine) as seen:
+        dispatcher.drain()
     assert pending(runtime) == 0
+    assert seen.tickets >= 2 * len(ids)  # one read per row at least: the fallback did the work
     dms = [c for c in fake_slack.calls("chat.postMessage") if c.params.get("channel", "").startswith("U0REP")]
     assert len(dms) == len(ids)
+    cards = [c for c in fake_slack.calls("chat.postMessage") if c.params.get("channel") == "C0TRIAGE"]
+    assert all("Carlos Ruiz" in str(card.params["blocks"]) for card in cards)  # the picker, read per card
