@@ -39,6 +39,10 @@ from bot.config import Settings
 log = logging.getLogger("ticketbot.serve")
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+# gunicorn's own controls, passed on to its master: HUP reloads the workers (the delivery processes
+# are started again too), USR1 reopens log files, USR2 upgrades the binary, TTIN/TTOU add/remove a
+# worker. Without a handler each of these would end the supervisor, and with it the service.
+GUNICORN_SIGNALS = (signal.SIGHUP, signal.SIGUSR1, signal.SIGUSR2, signal.SIGTTIN, signal.SIGTTOU)
 PR_SET_PDEATHSIG = 1
 YOUNG, RESTART_PAUSE = 10.0, 1.0  # a delivery process that dies this young waits that long to restart
 
@@ -118,11 +122,14 @@ class Supervisor:
         self.sockets = [os.path.join(self.wake_dir, f"deliver-{n}.sock") for n in range(processes)]
         self.web: int | None = None
         self.delivery: dict[int, tuple[int, float]] = {}  # pid -> (number, started at)
+        self.reloading: set[int] = set()  # delivery pids asked to stop by a SIGHUP: start anew
         self.stopping = False
 
     def run(self) -> int:
         for signum in STOP_SIGNALS:
             signal.signal(signum, self._on_signal)
+        for signum in GUNICORN_SIGNALS:
+            signal.signal(signum, self._pass_on)
         try:
             self.web = self._spawn(self._gunicorn)
             log.info("gunicorn master started (pid %s)", self.web)
@@ -156,6 +163,10 @@ class Supervisor:
                 log.error("gunicorn %s: stopping the delivery processes", _describe(code))
                 status = 1
                 self._stop()
+            elif pid in self.reloading:
+                self.reloading.discard(pid)
+                log.info("%s stopped for the reload; starting it again", name)
+                self._start_delivery(number)
             else:
                 log.error("%s %s; starting it again", name, _describe(code))
                 if time.monotonic() - started < YOUNG:  # one that cannot start must not spin
@@ -171,6 +182,18 @@ class Supervisor:
                 "%s: stopping gunicorn and the delivery processes gracefully", signal.Signals(signum).name
             )
         self._stop()
+
+    def _pass_on(self, signum: int, frame: object) -> None:
+        if self.stopping or self.web is None:
+            return
+        log.info("%s: passed on to gunicorn", signal.Signals(signum).name)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.web, signum)
+        if signum == signal.SIGHUP:  # reload: the delivery processes too, gracefully
+            for pid in list(self.delivery):
+                self.reloading.add(pid)
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGTERM)
 
     def _stop(self) -> None:
         self.stopping = True
@@ -200,13 +223,14 @@ class Supervisor:
         parent = os.getpid()
         sys.stdout.flush()
         sys.stderr.flush()
-        mask = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)  # until the child is set up
+        # Blocked until the child is set up: its handlers are the defaults, not this supervisor's.
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS + GUNICORN_SIGNALS)
         try:
             pid = os.fork()
             if pid == 0:
                 code = 1
                 try:
-                    for signum in STOP_SIGNALS:
+                    for signum in STOP_SIGNALS + GUNICORN_SIGNALS:
                         signal.signal(signum, signal.SIG_DFL)
                     os.setpgid(0, 0)
                     _stop_with_parent(parent)

@@ -178,3 +178,34 @@ def test_deliver_on_its_own_delivers_rows_another_process_wrote(fake_slack, data
             db.dispose()
     assert sorted(posted(fake_slack)) == ["TKT-000001", "TKT-000001", "TKT-000002", "TKT-000002"]
     assert not socket_path.exists()
+
+
+def test_gunicorns_own_signals_are_passed_on_and_hup_reloads_everything(fake_slack, database_url, tmp_path):
+    """HUP, USR1, … would end a supervisor that ignored them, and the service with it."""
+    bot = BotProcess(SERVE, bot_env(fake_slack, database_url, DISPATCH_INTERVAL_SECONDS="3600"), tmp_path)
+    db = Database.from_url(database_url)
+    try:
+        bot.wait_ready()
+        [deliverer] = wait_until(bot.delivery_pids, what="the delivery process")
+        workers = set(wait_until(lambda: len(bot.web_workers()) == 2 and bot.web_workers(), what="workers"))
+        bot.process.send_signal(signal.SIGUSR1)  # gunicorn: reopen the log files
+        bot.process.send_signal(signal.SIGHUP)  # gunicorn: reload the workers
+        wait_until(
+            lambda: len(bot.web_workers()) == 2 and not workers & set(bot.web_workers()),
+            timeout=30,
+            what="two new web workers",
+        )
+        wait_until(
+            lambda: [p for p in bot.delivery_pids() if p != deliverer], timeout=30, what="a new deliverer"
+        )
+        assert bot.process.poll() is None
+        slack = SlackRequests(bot.base + "/slack/events", "run-secret")
+        wait_until(lambda: bot.healthy(), timeout=30, what="answering again")
+        assert slack.submit_new_ticket(title="after the reload", view_id="V1").status == 200
+        wait_until(lambda: not_done(db) == 0, timeout=30, what="delivered by the new delivery process")
+        assert "stopped for the reload; starting it again" in bot.output()
+    finally:
+        try:
+            stopped_cleanly(bot)
+        finally:
+            db.dispose()
