@@ -144,11 +144,24 @@ class SlackDelivery:
                     raise
                 log.warning("card of %s in %s was deleted; posting it again", ticket.number, channel)
         response = self._call(self.client.chat_postMessage, channel=destination, **message.as_kwargs())
-        self._remember_card(ticket, audience, response["channel"], response["ts"])
+        stored = self._remember_card(ticket, audience, response["channel"], response["ts"])
+        if audience == ENGINEER and not stored:
+            # Reassigned between the read and the post: this card went to the former engineer
+            # and is nobody's now. Redraw it at once without buttons, from the ticket as it is.
+            # (If that fails its buttons stay, and refuse: only the ticket's engineer may use them.)
+            former = {"ticket_id": ticket.id, "channel": response["channel"], "ts": response["ts"]}
+            try:
+                self._redraw_former_card(former, fresh=True)
+            except Exception:
+                log.warning(
+                    "could not redraw %s's card for its former engineer", ticket.number, exc_info=True
+                )
 
-    def _redraw_former_card(self, payload: dict[str, Any]) -> None:
-        """The DM card of an engineer the ticket was taken from, redrawn without its buttons."""
-        message = self.render_card(self._ticket(payload["ticket_id"]), FORMER_ENGINEER)
+    def _redraw_former_card(self, payload: dict[str, Any], *, fresh: bool = False) -> None:
+        """The DM card of an engineer the ticket was taken from, redrawn without its buttons
+        (`fresh`: from the ticket read now, not from what the group read ahead)."""
+        ticket = self._ticket(payload["ticket_id"], fresh=fresh)
+        message = self.render_card(ticket, FORMER_ENGINEER)
         try:
             self._call(
                 self.client.chat_update, channel=payload["channel"], ts=payload["ts"], **message.as_kwargs()
@@ -169,7 +182,8 @@ class SlackDelivery:
             return ticket.reporter_id  # a user id as channel: Slack posts in the app's DM with them
         return ticket.engineer_id
 
-    def _remember_card(self, ticket: Ticket, audience: str, channel: str, ts: str) -> None:
+    def _remember_card(self, ticket: Ticket, audience: str, channel: str, ts: str) -> bool:
+        """Store where the card lives; False if the ticket has another engineer by now."""
         channel_col, ts_col = CARD_COLUMNS[audience]
         query = update(Ticket).where(Ticket.id == ticket.id)
         if audience == ENGINEER:
@@ -177,7 +191,7 @@ class SlackDelivery:
             query = query.where(Ticket.engineer_id == ticket.engineer_id)
         # A Core UPDATE: storing where a card lives is not a change of the ticket (no version bump).
         with self.services.db.transaction() as session:
-            session.execute(query.values({channel_col: channel, ts_col: ts}))
+            return session.execute(query.values({channel_col: channel, ts_col: ts})).rowcount > 0
 
     def _plain_card(self, ticket: Ticket, audience: str) -> Message:
         """The card with what its audience may do: triage → engineer picker, the engineer's DM
@@ -231,8 +245,8 @@ class SlackDelivery:
 
     # -- plumbing ----------------------------------------------------------------------------
 
-    def _ticket(self, ticket_id: int) -> Ticket:
-        ticket = self._ahead.tickets.get(ticket_id)
+    def _ticket(self, ticket_id: int, *, fresh: bool = False) -> Ticket:
+        ticket = None if fresh else self._ahead.tickets.get(ticket_id)
         if ticket is not None:
             return ticket
         with self.services.db.read() as session:

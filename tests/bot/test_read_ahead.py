@@ -3,6 +3,7 @@ few queries per batch, not several per row — and the cards and emails are the 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -13,6 +14,7 @@ from bot.dispatcher import Dispatcher
 from storage.models import OutboxRow
 from storage.people import Profile
 from storage.tickets import Actor, NewTicket
+from tests.waiting import wait_until
 
 ADMIN = Actor("U0ADMIN", "admin")
 CARLOS = Actor("U0CARLOS", "carlos")
@@ -115,3 +117,39 @@ def test_rows_are_delivered_even_when_reading_ahead_fails(runtime, fake_slack):
     assert len(dms) == len(ids)
     cards = [c for c in fake_slack.calls("chat.postMessage") if c.params.get("channel") == "C0TRIAGE"]
     assert all("Carlos Ruiz" in str(card.params["blocks"]) for card in cards)  # the picker, read per card
+
+
+def test_a_card_posted_to_an_engineer_the_ticket_was_just_taken_from_loses_its_buttons(runtime, fake_slack):
+    """Reassigned while the first engineer's card was on its way (read, then posted): that card
+    is redrawn without buttons at once; the new engineer gets a card of their own."""
+    runtime.services.people.add_engineer(
+        Profile("U0MARIA", "maria", "María López", "maria@x.org"), "Hardware"
+    )
+    [ticket_id, *_] = file_tickets(runtime)
+    runtime.dispatcher.drain()
+    runtime.services.tickets.assign(ticket_id, "U0CARLOS", ADMIN)
+    gate = fake_slack.hold("chat.postMessage")
+    drain = threading.Thread(target=runtime.dispatcher.drain)
+    drain.start()
+    try:
+        wait_until(lambda: fake_slack.held("chat.postMessage"), what="Carlos's card on its way")
+        runtime.services.tickets.assign(ticket_id, "U0MARIA", ADMIN)
+    finally:
+        gate.set()
+        drain.join(30)
+    runtime.dispatcher.drain()
+    assert pending(runtime) == 0
+
+    def cards_posted_to(user: str) -> list:
+        posts = [c for c in fake_slack.calls("chat.postMessage") if c.params.get("channel") == user]
+        return [c for c in posts if "thread_ts" not in c.params]
+
+    def block_types(call) -> list[str]:
+        return [block["type"] for block in call.params["blocks"]]
+
+    [carlos_card] = cards_posted_to("U0CARLOS")
+    [maria_card] = cards_posted_to("U0MARIA")
+    assert "actions" in block_types(carlos_card) and "actions" in block_types(maria_card)
+    carlos_dm = "D" + "U0CARLOS"[1:]  # the fake's DM channel with a user
+    [redrawn] = [c for c in fake_slack.calls("chat.update") if c.params.get("channel") == carlos_dm]
+    assert "actions" not in block_types(redrawn)  # no buttons left on the card nobody owns
