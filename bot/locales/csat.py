@@ -107,6 +107,10 @@ MESSAGES = {
         "*Satisfaction:* {average} ★ ({count} ratings) · {solved} % solved",
         "*Satisfacción:* {average} ★ ({count} calificaciones) · {solved} % resueltos",
     ),
+    "dash.csat_one": (
+        "*Satisfaction:* {average} ★ (1 rating) · {solved} % solved",
+        "*Satisfacción:* {average} ★ (1 calificación) · {solved} % resueltos",
+    ),
     "dash.csat_none": (
         "*Satisfaction:* no answers yet.",
         "*Satisfacción:* aún no hay respuestas.",

@@ -158,7 +158,7 @@ def dashboard_blocks(tr: Translator, figures: Satisfaction, limit: int = 20) -> 
     if not figures.answers and not figures.ratings:
         return [ContextBlock(block_id="csat", elements=[MarkdownTextObject(text=tr("dash.csat_none"))])]
     overall = tr(
-        "dash.csat",
+        "dash.csat_one" if figures.ratings == 1 else "dash.csat",
         average=_one_decimal(figures.average),
         count=figures.ratings,
         solved=round(100 * figures.solved_share) if figures.answers else "—",

@@ -204,5 +204,5 @@ def test_the_admin_home_shows_satisfaction_overall_and_per_engineer(harness):
     h.slack.home_opened(ADMIN)
     view = h.fake.wait_for("views.publish", lambda c: c.params["user_id"] == ADMIN)[-1].params["view"]
     shown = json.dumps(view, ensure_ascii=False)
-    assert "*Satisfaction:* 4.0 ★ (1 ratings) · 100 % solved" in shown
+    assert "*Satisfaction:* 4.0 ★ (1 rating) · 100 % solved" in shown
     assert "Carlos Pérez: 4.0 ★ (1)" in shown
