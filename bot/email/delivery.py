@@ -118,6 +118,7 @@ class EmailDelivery:
             reader=mailbox.name or mailbox.address,
             name_of=facts.name_of,
             link=self._link(ticket, template, to.get("user")),
+            zone=settings.timezone,
         )
         message = compose(
             content,

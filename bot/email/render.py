@@ -9,7 +9,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
@@ -86,8 +87,10 @@ def render(
     reader: str,
     name_of: Callable[[str | None], str],
     link: str | None,
+    zone: str = "UTC",
 ) -> EmailContent:
-    """`reader` is the recipient's name for the greeting; `name_of(user_id)` names anyone else."""
+    """`reader` is the recipient's name for the greeting; `name_of(user_id)` names anyone else;
+    times are shown in `zone` (the workspace's TIMEZONE)."""
     status, priority = ticket.status, ticket.priority
     engineer = name_of(event.new_value) if template == email_plan.REASSIGNED else ""
     new_status = tr(f"status.{event.new_value}") if template == email_plan.STATUS else ""
@@ -108,7 +111,7 @@ def render(
         "priority": Badge(tr(f"priority.{priority}"), *PRIORITY_COLORS.get(priority, PRIORITY_COLORS["low"])),
         "greeting": tr("email.greeting", name=reader),
         "intro": tr(f"email.intro.{template}", engineer=engineer),
-        "change": _change(tr, ticket, event, name_of),
+        "change": _change(tr, ticket, event, name_of, zone),
         "fields": [
             (tr("email.field.ticket"), ticket.number),
             (tr("card.status"), tr(f"status.{status}")),
@@ -119,7 +122,7 @@ def render(
                 tr("card.assignee"),
                 name_of(ticket.engineer_id) if ticket.engineer_id else tr("card.unassigned"),
             ),
-            (tr("email.field.created"), _when(ticket.created_at)),
+            (tr("email.field.created"), _when(ticket.created_at, zone)),
         ],
         "link": link if link and link.startswith(("https://", "slack://")) else None,
         "labels": {
@@ -137,7 +140,9 @@ def render(
     )
 
 
-def _change(tr: Translator, ticket: Ticket, event: TicketEvent, name_of: Callable[[str | None], str]) -> dict:
+def _change(
+    tr: Translator, ticket: Ticket, event: TicketEvent, name_of: Callable[[str | None], str], zone: str
+) -> dict:
     """The event, told in one line (and its note, labelled): the highlighted box of the email."""
     kind, actor = EventKind(event.kind), name_of(event.actor_id)
     if kind is EventKind.ASSIGNED:
@@ -149,7 +154,7 @@ def _change(tr: Translator, ticket: Ticket, event: TicketEvent, name_of: Callabl
         due = ticket.response_due_at if kind is EventKind.RESPONSE_LATE else ticket.resolution_due_at
         if kind is EventKind.UNASSIGNED:
             due = ticket.created_at
-        text = tr(f"email.change.{kind.value}", due=_when(due or ticket.created_at))
+        text = tr(f"email.change.{kind.value}", due=_when(due or ticket.created_at, zone))
     elif kind is EventKind.FEEDBACK:
         text = tr(f"email.change.{feedback_key(event)}", actor=actor, rating=event.new_value)
     else:
@@ -164,5 +169,6 @@ def feedback_key(event: TicketEvent) -> str:
     return f"feedback_{event.new_value}" if event.new_value in outcomes else "feedback_rated"
 
 
-def _when(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+def _when(moment: datetime, zone: str) -> str:
+    """`2026-11-23 04:00 America/Bogota`: the reader's wall clock, and which one it is."""
+    return f"{moment.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M} {zone}"

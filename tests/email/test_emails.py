@@ -217,6 +217,20 @@ def test_spanish_subjects_and_bodies(mail_settings, db, smtp, fake_slack):
         runtime.dispatcher.stop()
 
 
+def test_times_in_emails_are_the_workspaces_wall_clock(mail_settings, db, smtp, fake_slack):
+    runtime = make_runtime(replace(mail_settings, timezone="America/Bogota"), db)
+    try:
+        tickets = runtime.services.tickets
+        tickets.clock = lambda: datetime(2026, 11, 23, 14, 30, tzinfo=timezone.utc)  # 09:30 in Bogotá
+        tickets.create(ANA, new_ticket("Impresora atascada"))
+        runtime.dispatcher.drain()
+        receipt = next(m for m in smtp.wait_for(3) if m.rcpt_to == ANA_MAIL)
+        assert "2026-11-23 09:30 America/Bogota" in receipt.part("plain")
+        assert "14:30" not in receipt.part("plain")
+    finally:
+        runtime.dispatcher.stop()
+
+
 def test_someone_without_an_email_is_skipped_with_one_log_line(runtime, smtp, caplog):
     tickets = runtime.services.tickets
     ticket, _ = tickets.create(ANA, new_ticket())
