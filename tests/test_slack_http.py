@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
+import ssl
+import subprocess
 import threading
 from collections.abc import Iterator
 
@@ -132,3 +135,55 @@ def test_listeners_call_slack_on_the_apps_kept_connections(harness):
         assert harness.slack.command("").status == 200
         harness.fake.wait_for("views.open", count=count)
     assert harness.fake.connections_opened - before <= 3  # was one per modal: 12
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory) -> tuple[str, str]:
+    """A self-signed certificate for 127.0.0.1 (openssl, as on this kind of machine)."""
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = str(folder / "cert.pem"), str(folder / "key.pem")
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            key,
+            "-out",
+            cert,
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+def test_https_calls_share_one_connection(certificate) -> None:
+    """As against slack.com: TLS 1.3, whose session tickets arrive after the handshake, must not
+    make a kept connection look closed by the server."""
+    cert, key = certificate
+    server_side = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_side.load_cert_chain(cert, key)
+    with FakeSlack(tls=server_side) as fake:
+        trusting = ssl.create_default_context(cafile=cert)
+        client = KeepAliveWebClient(
+            token="xoxb-test", base_url=fake.base_url, ssl=trusting, retry_handlers=[]
+        )
+        for number in range(10):
+            assert client.chat_postMessage(channel="C100", text=f"secure {number}")["ok"]
+        assert fake.connections_opened == 1
+        assert posted(fake) == [f"secure {n}" for n in range(10)]
+        fake.drop_connections()
+        assert client.chat_postMessage(channel="C100", text="after a close")["ok"]
+        assert fake.connections_opened == 2

@@ -23,6 +23,7 @@ import itertools
 import json
 import math
 import socket
+import ssl
 import threading
 import time
 import zoneinfo
@@ -217,7 +218,9 @@ def view_problems(method: str, view: Any) -> list[str]:
 class FakeSlack:
     """In-process Slack Web API. Use as ``with FakeSlack() as fake:`` or start()/stop()."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
+        """`tls`: serve HTTPS with this server context (slack.com is HTTPS only)."""
+        self.tls = tls
         # Sent back as X-OAuth-Scopes on every Web API answer, as Slack does.
         self.scopes: list[str] = [
             "commands",
@@ -261,6 +264,8 @@ class FakeSlack:
         handler = type("_BoundHandler", (_Handler,), {"fake": self})
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
+        if self.tls is not None:
+            self._server.socket = self.tls.wrap_socket(self._server.socket, server_side=True)
         # A short poll interval keeps stop() (which waits for the next poll) from adding 0.5s per test.
         serve = functools.partial(self._server.serve_forever, poll_interval=0.02)
         self._thread = threading.Thread(target=serve, name="fake-slack", daemon=True)
@@ -333,7 +338,8 @@ class FakeSlack:
     def root_url(self) -> str:
         if self._server is None:
             raise RuntimeError("FakeSlack is not started")
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        scheme = "https" if self.tls is not None else "http"
+        return f"{scheme}://127.0.0.1:{self._server.server_address[1]}"
 
     @property
     def base_url(self) -> str:
