@@ -24,7 +24,6 @@ import multiprocessing
 import os
 import ssl
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -45,6 +44,7 @@ from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import OutboxRow, TicketEvent
 from storage.tickets import Actor, NewTicket
+from tests.fakes.certificates import self_signed
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.smtp import FakeSMTP
 
@@ -66,7 +66,7 @@ def main() -> None:
         os.environ.pop(name, None)  # slack_sdk would send 127.0.0.1 traffic through a proxy
 
     with tempfile.TemporaryDirectory() as folder:
-        certificate = self_signed_certificate(folder) if args.starttls else None
+        certificate = self_signed(folder)[0] if args.starttls else None
         if certificate:
             os.environ["SSL_CERT_FILE"] = certificate  # trust it, as if a CA had signed it
         smtp, slack = Server(_serve_smtp, certificate), Server(_serve_slack)
@@ -99,30 +99,6 @@ def main() -> None:
             slack.stop()
 
 
-def self_signed_certificate(folder: str) -> str:
-    cert, key = f"{folder}/smtp.pem", f"{folder}/smtp.key"
-    subprocess.run(
-        [
-            *(
-                "openssl",
-                "req",
-                "-x509",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-days",
-                "1",
-                "-subj",
-                "/CN=127.0.0.1",
-            ),
-            *("-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    return cert
-
-
 class Server:
     """A fake server in a process of its own; `ask(question)` talks to it over a pipe."""
 
@@ -153,7 +129,7 @@ def _serve_smtp(pipe, certificate: str | None = None) -> None:
     tls = None
     if certificate:
         tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        tls.load_cert_chain(certificate, certificate.replace(".pem", ".key"))
+        tls.load_cert_chain(certificate, certificate.replace(".pem", ".key"))  # self_signed's pair
     smtp = FakeSMTP(tls)
     smtp.start()
     pipe.send(smtp.port)

@@ -17,6 +17,7 @@ again (the server may have acted on it): the error goes to the caller, as with u
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import io
 import select
@@ -24,6 +25,7 @@ import socket
 import ssl
 import threading
 import time
+from collections.abc import Iterator
 from typing import Any
 from urllib.error import HTTPError, URLError
 from urllib.parse import urlsplit
@@ -96,29 +98,16 @@ class KeepAliveWebClient(WebClient):
         for attempt in (1, 2):
             kept, reused = self._connection(key)
             try:
-                kept.connection.request(req.get_method(), path, body=req.data, headers=headers)
-                response = kept.connection.getresponse()
+                with self._forgotten_on_error(key):
+                    kept.connection.request(req.get_method(), path, body=req.data, headers=headers)
+                    response = kept.connection.getresponse()
                 break
             except STALE_ERRORS:
-                self._forget(key)
                 if reused and attempt == 1:
                     continue  # closed by the server as the request left, before any answer
                 raise
-            except http.client.HTTPException as error:
-                # A garbled answer: raised as urllib raises an unreachable server (callers retry).
-                self._forget(key)
-                raise URLError(error) from error
-            except BaseException:
-                self._forget(key)
-                raise
-        try:
+        with self._forgotten_on_error(key):
             body = response.read()  # an answer has begun: whatever happens now is not resent
-        except http.client.HTTPException as error:
-            self._forget(key)
-            raise URLError(error) from error
-        except BaseException:
-            self._forget(key)
-            raise
         if response.will_close:
             self._forget(key)
         else:
@@ -129,6 +118,22 @@ class KeepAliveWebClient(WebClient):
             return {"status": response.status, "headers": response.msg, "body": body}
         charset = response.msg.get_content_charset() or "utf-8"
         return {"status": response.status, "headers": response.msg, "body": body.decode(charset)}
+
+    @contextlib.contextmanager
+    def _forgotten_on_error(self, key: tuple[str, str]) -> Iterator[None]:
+        """On any failure the connection is closed and forgotten; a garbled answer is raised as
+        urllib raises an unreachable server (callers retry)."""
+        try:
+            yield
+        except STALE_ERRORS:
+            self._forget(key)
+            raise
+        except http.client.HTTPException as error:
+            self._forget(key)
+            raise URLError(error) from error
+        except BaseException:
+            self._forget(key)
+            raise
 
     def _connection(self, key: tuple[str, str]) -> tuple[_Kept, bool]:
         """This thread's connection to `key`'s host, and whether it was used before."""

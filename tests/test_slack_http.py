@@ -7,7 +7,6 @@ import contextlib
 import os
 import shutil
 import ssl
-import subprocess
 import threading
 from collections.abc import Iterator
 
@@ -17,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 from bot.dispatcher import Permanent, Retry
 from bot.slack_delivery import SlackDelivery
 from bot.slack_http import KeepAliveWebClient
+from tests.fakes.certificates import self_signed
 from tests.fakes.slack_api import FakeSlack
 
 
@@ -142,31 +142,7 @@ def certificate(tmp_path_factory) -> tuple[str, str]:
     """A self-signed certificate for 127.0.0.1 (openssl, as on this kind of machine)."""
     if shutil.which("openssl") is None:
         pytest.skip("openssl is not installed")
-    folder = tmp_path_factory.mktemp("tls")
-    cert, key = str(folder / "cert.pem"), str(folder / "key.pem")
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            key,
-            "-out",
-            cert,
-            "-days",
-            "1",
-            "-subj",
-            "/CN=127.0.0.1",
-            "-addext",
-            "subjectAltName=IP:127.0.0.1",
-        ],
-        check=True,
-        capture_output=True,
-    )
-    return cert, key
+    return self_signed(tmp_path_factory.mktemp("tls"))
 
 
 def test_https_calls_share_one_connection(certificate) -> None:
