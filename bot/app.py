@@ -8,7 +8,11 @@ from datetime import timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from slack_bolt import App
-from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, ServerErrorRetryHandler
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
 
 from bot.config import Settings
 from bot.digests import Digests
@@ -32,9 +36,15 @@ EXPORT_UPLOAD_TIMEOUT = 300  # seconds for a Web API call or the upload of a lar
 
 
 def web_client(settings: Settings, *, retries: bool) -> KeepAliveWebClient:
-    """Listeners retry a 429 or 5xx on the spot; the dispatcher leaves that to the outbox's backoff
-    (a sleeping retry there would hold up every other row)."""
-    handlers = [RateLimitErrorRetryHandler(max_retry_count=2), ServerErrorRetryHandler(max_retry_count=2)]
+    """Listeners retry a 429, a 5xx or a dropped connection on the spot (a modal must open within
+    Slack's 3 s; a `views.open` that did reach Slack cannot open twice: a trigger is single-use);
+    the dispatcher leaves all that to the outbox's backoff (a sleeping retry there would hold up
+    every other row)."""
+    handlers = [
+        RateLimitErrorRetryHandler(max_retry_count=2),
+        ServerErrorRetryHandler(max_retry_count=2),
+        ConnectionErrorRetryHandler(max_retry_count=1),
+    ]
     return KeepAliveWebClient(
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url,

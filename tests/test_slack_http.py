@@ -163,3 +163,12 @@ def test_https_calls_share_one_connection(certificate) -> None:
         fake.drop_connections()
         assert client.chat_postMessage(channel="C100", text="after a close")["ok"]
         assert fake.connections_opened == 2
+
+
+def test_a_modal_still_opens_when_its_connection_drops(harness):
+    """A listener's views.open on a connection that breaks before any answer is tried again."""
+    assert harness.slack.command("").status == 200  # Bolt's first request also asks auth.test
+    harness.fake.wait_for("views.open")
+    harness.fake.hang_up(2)  # the kept connection, then the fresh one: a real outage, briefly
+    assert harness.slack.command("").status == 200
+    harness.fake.wait_for("views.open", count=2, timeout=10)
