@@ -134,7 +134,8 @@ def test_listeners_call_slack_on_the_apps_kept_connections(harness):
     for count in range(1, 13):
         assert harness.slack.command("").status == 200
         harness.fake.wait_for("views.open", count=count)
-    assert harness.fake.connections_opened - before <= 3  # was one per modal: 12
+    # At most one per thread of the after-ack pool (10, usually one is reused); was one per modal: 12.
+    assert harness.fake.connections_opened - before <= 10
 
 
 @pytest.fixture(scope="module")
