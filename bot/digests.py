@@ -16,7 +16,7 @@ import logging
 import os
 import tempfile
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from email.utils import parseaddr
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -104,8 +104,24 @@ class Digests:
     # -- jobs ----------------------------------------------------------------------------------------
 
     def morning(self, now: datetime | None = None) -> None:
+        """The digest and the engineers' DMs, on business days only (BUSINESS_HOURS): nobody
+        reads a helpdesk digest on a Saturday, and Monday's covers the weekend."""
+        now = now or self.services.tickets.clock()
+        if not self.business_day(local_day(now, self.zone)):
+            log.info("no digest today: not a business day (BUSINESS_HOURS)")
+            return
         self.daily_digest(now)
         self.engineer_summaries(now)
+
+    def business_day(self, day: date) -> bool:
+        return day.weekday() in self.services.settings.service_levels.hours.days
+
+    def previous_business_day(self, day: date) -> date:
+        """The business day before `day` (the day before it when every day is one)."""
+        for back in range(1, 8):
+            if self.business_day(day - timedelta(days=back)):
+                return day - timedelta(days=back)
+        return day - timedelta(days=1)
 
     def daily_digest(self, now: datetime | None = None) -> bool:
         """Queue today's digest (about yesterday) for the triage channel; False if already queued."""
@@ -114,7 +130,10 @@ class Digests:
         if not channel:
             log.warning("no daily digest: TRIAGE_CHANNEL_ID is not set")
             return False
-        figures = daily_digest(self.services.db, now, self.zone)
+        # Since the previous digest's day: on a Monday after a Mon-Fri week, Friday to Sunday.
+        figures = daily_digest(
+            self.services.db, now, self.zone, self.previous_business_day(local_day(now, self.zone))
+        )
         payload = {"channel": channel, "digest": figures.to_dict()}
         period = local_day(now, self.zone).isoformat()
         queued = run_once(

@@ -96,9 +96,13 @@ class DailyDigest:
     at_risk: Listed
     breached: Listed
     unassigned: Listed  # oldest first
+    # The first local day the counts cover, when more than `day` (a Monday's digest covers the
+    # weekend since Friday): None for one day.
+    since: date | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "since": self.since.isoformat() if self.since else None,
             "day": self.day.isoformat(),
             "zone": self.zone,
             "now": self.now.isoformat(),
@@ -126,6 +130,7 @@ class DailyDigest:
             at_risk=Listed.from_dict(data["at_risk"]),
             breached=Listed.from_dict(data["breached"]),
             unassigned=Listed.from_dict(data["unassigned"]),
+            since=date.fromisoformat(data["since"]) if data.get("since") else None,  # rows of 0.x lack it
         )
 
 
@@ -203,9 +208,12 @@ def day_bounds(day: date, zone: str) -> tuple[datetime, datetime]:
 # -- the daily digest ----------------------------------------------------------------------------
 
 
-def daily_digest(db: Database, now: datetime, zone: str) -> DailyDigest:
+def daily_digest(db: Database, now: datetime, zone: str, since: date | None = None) -> DailyDigest:
+    """The figures at `now`; tickets opened and closed yesterday (local), or from the local day
+    `since` through yesterday."""
     yesterday = local_day(now, zone) - timedelta(days=1)
-    start, end = day_bounds(yesterday, zone)
+    since = since if since is not None and since < yesterday else None
+    start, end = day_bounds(since or yesterday, zone)[0], day_bounds(yesterday, zone)[1]
     with db.read() as session:
         opened = _count(session, Ticket.created_at >= start, Ticket.created_at < end)
         closed = _count(session, Ticket.closed_at >= start, Ticket.closed_at < end)
@@ -216,6 +224,7 @@ def daily_digest(db: Database, now: datetime, zone: str) -> DailyDigest:
         for priority, count in rows:
             by_priority[priority] = by_priority.get(priority, 0) + int(count)
         return DailyDigest(
+            since=since,
             day=yesterday,
             zone=zone,
             now=now,

@@ -3,6 +3,18 @@
 MESSAGES = {
     # The daily digest in the triage channel
     "digest.title": ("Daily digest — {day}", "Resumen diario — {day}"),
+    "digest.since": (
+        "*Since {weekday}* ({since} – {day}): {opened} opened, {closed} closed",
+        "*Desde el {weekday}* ({since} – {day}): {opened} abiertos, {closed} cerrados",
+    ),
+    # A digest after days off covers them, "since Friday": weekday names, Monday first.
+    "digest.weekday.0": ("Monday", "lunes"),
+    "digest.weekday.1": ("Tuesday", "martes"),
+    "digest.weekday.2": ("Wednesday", "miércoles"),
+    "digest.weekday.3": ("Thursday", "jueves"),
+    "digest.weekday.4": ("Friday", "viernes"),
+    "digest.weekday.5": ("Saturday", "sábado"),
+    "digest.weekday.6": ("Sunday", "domingo"),
     "digest.yesterday": (
         "*Yesterday* ({day}): {opened} opened, {closed} closed",
         "*Ayer* ({day}): {opened} abiertos, {closed} cerrados",

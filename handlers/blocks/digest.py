@@ -82,7 +82,12 @@ def _title(line: TicketLine) -> str:
 
 def daily_digest_message(tr: Translator, digest: DailyDigest, link: Link = _no_link) -> Message:
     day = digest.day.isoformat()
-    yesterday = tr("digest.yesterday", day=day, opened=digest.opened, closed=digest.closed)
+    counts = {"day": day, "opened": digest.opened, "closed": digest.closed}
+    if digest.since:  # a Monday's digest: the weekend since Friday
+        weekday = tr(f"digest.weekday.{digest.since.weekday()}")
+        yesterday = tr("digest.since", weekday=weekday, since=digest.since.isoformat(), **counts)
+    else:
+        yesterday = tr("digest.yesterday", **counts)
     blocks: list[Block] = [HeaderBlock(text=tr("digest.title", day=day)), _section(yesterday)]
     if digest.open_total:
         priorities = "\n".join(f"• {priority_label(tr, p)}: {n}" for p, n in digest.by_priority.items() if n)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from bot.digests import Digests
 from storage import outbox
+from storage.digests import set_wants_digest
 from storage.domain import SYSTEM_USER_ID
 from storage.models import OutboxRow, User
 from tests.conftest import REPORTER, TRIAGE, _harness
@@ -63,6 +64,31 @@ def test_the_daily_digest_goes_to_the_triage_channel_once(dh):
     assert "<@U0CARLOS>" not in shown
     # The next day's digest is another period.
     assert digests.daily_digest(NOW + timedelta(days=1)) is True
+
+
+def test_no_digest_on_days_off_and_mondays_cover_the_weekend(dh):
+    """BUSINESS_HOURS is Mon-Fri (the default): Saturday and Sunday send nothing, and Monday's
+    digest counts Friday to Sunday (the known data set: D and H were opened on Sunday the 8th)."""
+    seed(dh)
+    set_wants_digest(dh.db, CARLOS, True)  # an engineer's morning DM follows the same days
+    digests = jobs(dh)
+    saturday, sunday, monday = NOW - timedelta(days=3), NOW - timedelta(days=2), NOW - timedelta(days=1)
+    digests.morning(saturday)
+    digests.morning(sunday)
+    assert rows(dh, outbox.SLACK_DIGEST) == [] and rows(dh, outbox.SLACK_DIGEST_DM) == []
+    digests.morning(monday)
+    delivered(dh, outbox.SLACK_DIGEST)
+    assert len(rows(dh, outbox.SLACK_DIGEST_DM)) == 1  # Carlos's, on Monday
+    (call,) = posted_to(dh, TRIAGE, "Daily digest — 2026-03-08")
+    shown = json.dumps(call.params["blocks"], ensure_ascii=False)
+    assert "*Since Friday* (2026-03-06 – 2026-03-08): 2 opened, 0 closed" in shown
+    # Tuesday's is about Monday alone again.
+    digests.morning(NOW)
+    delivered(dh, outbox.SLACK_DIGEST, count=2)
+    (tuesday,) = posted_to(dh, TRIAGE, "Daily digest — 2026-03-09")
+    assert "Yesterday* (2026-03-09): 2 opened, 1 closed" in json.dumps(
+        tuesday.params["blocks"], ensure_ascii=False
+    )
 
 
 def test_engineers_opt_in_and_only_they_get_a_morning_dm(dh):
