@@ -77,17 +77,6 @@ class KeepAliveWebClient(WebClient):
         self._local = threading.local()
         self._tls: ssl.SSLContext | None = self.ssl  # built once (it loads the CA bundle)
 
-    def __deepcopy__(self, memo: dict) -> KeepAliveWebClient:
-        """Bolt may deep-copy a request's context (for lazy listeners): copies share this client
-        (its connections are per thread) rather than failing on the thread-local."""
-        return self
-
-    def close(self) -> None:
-        """Close this thread's connections (others close when their threads end)."""
-        for kept in getattr(self._local, "connections", {}).values():
-            kept.connection.close()
-        self._local.connections = {}
-
     def _perform_urllib_http_request_internal(self, url: str, req: Request) -> dict[str, Any]:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or self.proxy is not None:
