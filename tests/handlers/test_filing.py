@@ -51,6 +51,14 @@ def test_slash_command_opens_the_filing_modal(harness):
     ]
 
 
+def test_the_word_payload_in_a_command_is_just_a_word(harness):
+    """Bolt took any form body containing "payload" for an interaction: a 404 for the user."""
+    answer = harness.slack.command("my payload is lost")
+    assert answer.status == 200
+    (call,) = harness.fake.wait_for("views.open")
+    assert call.params["view"]["blocks"][0]["element"]["initial_value"] == "my payload is lost"
+
+
 def test_slash_command_with_words_prefills_the_title(harness):
     harness.slack.command("VPN drops every hour")
     (call,) = harness.fake.wait_for("views.open")
