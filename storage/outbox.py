@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, event, exists, func, insert, or_, select, update
+from sqlalchemy import and_, delete, event, exists, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from storage.db import Database, wake_after_commit
@@ -79,8 +79,8 @@ def write(session: Session, kind: str, payload: dict[str, Any], stream: str | No
 @event.listens_for(Session, "before_commit")
 def _insert_written(session: Session) -> None:
     rows = session.info.pop(PENDING_ROWS, None)
-    if rows:
-        session.execute(insert(OutboxRow), rows)
+    if rows:  # Core, not the ORM's bulk insert: same statement, a third of the CPU
+        session.connection().execute(OutboxRow.__table__.insert(), rows)
 
 
 @event.listens_for(Session, "after_rollback")

@@ -94,6 +94,43 @@ def test_same_request_twice_files_one_ticket(service, db):
         assert s.scalar(select(func.count()).select_from(Ticket)) == 1
 
 
+def test_the_same_request_racing_itself_files_one_ticket(service, db):
+    """A retry arriving while the first submission is still being filed: all wait on one INSERT."""
+    start = threading.Barrier(6)
+    results: list[tuple[int, bool]] = []
+    errors: list[BaseException] = []
+
+    def submit() -> None:
+        try:
+            start.wait(10)
+            ticket, created = service.create(ANA, new(request_key="V-RACE"))
+            results.append((ticket.id, created))
+        except BaseException as error:  # surfaced below
+            errors.append(error)
+
+    threads = [threading.Thread(target=submit) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == [] and len(results) == 6
+    assert len({ticket_id for ticket_id, _ in results}) == 1
+    assert sorted(created for _, created in results) == [False] * 5 + [True]
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(Ticket)) == 1
+        assert s.scalar(select(func.count()).select_from(TicketEvent)) == 1
+        assert s.scalar(select(func.count()).where(OutboxRow.kind.startswith("slack."))) == 2
+
+
+def test_a_filed_ticket_comes_back_as_stored(service, db):
+    ticket, created = service.create(ANA, new("  Printer jams  ", request_key="V9"))
+    with db.read() as s:
+        stored = s.get(Ticket, ticket.id)
+        columns = [c.key for c in Ticket.__table__.columns]
+        assert {k: getattr(ticket, k) for k in columns} == {k: getattr(stored, k) for k in columns}
+    assert created and ticket.number == "TKT-000001" and ticket.version == 1 and ticket.engineer_id is None
+
+
 def test_numbers_are_sequential_and_never_reused(service, db):
     numbers = [service.create(ANA, new(f"t{i}"))[0].number for i in range(3)]
     assert numbers == ["TKT-000001", "TKT-000002", "TKT-000003"]
