@@ -114,6 +114,11 @@ def main() -> int:
     )
     parser.add_argument("--clients", default=",".join(map(str, CONCURRENCY)), help="concurrencies")
     parser.add_argument(
+        "--pause-delivery",
+        action="store_true",
+        help="diagnostic: stop the delivery processes during each ticketbot cell (SIGSTOP), resume after",
+    )
+    parser.add_argument(
         "--kinds", help="only these request kinds, comma-separated: help, modal, button, submission"
     )
     args = parser.parse_args()
@@ -164,6 +169,7 @@ def main() -> int:
                 seconds,
                 warmup,
                 prime=30 if args.quick else 200,
+                pause_delivery=args.pause_delivery,
             )
             logs = {s.name: s.stop() for s in servers}
             servers = []
@@ -177,7 +183,7 @@ def main() -> int:
 
 
 def run_cells(
-    clients, fake, real, bare, url, request_kinds, concurrency, seconds, warmup, prime
+    clients, fake, real, bare, url, request_kinds, concurrency, seconds, warmup, prime, pause_delivery=False
 ) -> list[Cell]:
     from sqlalchemy import create_engine, text
 
@@ -226,7 +232,8 @@ def run_cells(
                     duration=seconds,
                 )
                 with support.CpuMeter(server.workers(), database) as total:
-                    with support.CpuMeter(server.workers(), database) as meter:
+                    meter = support.CpuMeter(server.workers(), database)
+                    with meter, server.deliveries_paused(pause_delivery and server is real):
                         result = clients.run(job, n)
                     cell = Cell(label, server.name, n, result, seconds, meter.line(result.cpu))
                     if server is real and label in MODAL_KINDS:

@@ -8,11 +8,13 @@ import math
 import os
 import platform
 import re
+import signal
 import subprocess
 import sys
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -151,6 +153,18 @@ class BenchSlack(FakeSlack):
     def __init__(self) -> None:
         super().__init__()
         self._calls = _LightCalls()
+        self._checked_views: dict[tuple[str, str], list[str]] = {}
+
+    def _block_kit_problems(self, method: str, params: dict[str, Any]) -> list[str]:
+        """Checked once per distinct view: thousands of identical modals a second would otherwise
+        cost this process (on the same cores as the app) more CPU than the app spends opening
+        them, CPU that Slack's servers, not the app's machine, spend in production."""
+        if not method.startswith("views."):
+            return super()._block_kit_problems(method, params)
+        key = (method, json.dumps(params.get("view"), sort_keys=True))
+        if key not in self._checked_views:
+            self._checked_views[key] = super()._block_kit_problems(method, params)
+        return list(self._checked_views[key])
 
     def _api_views_open(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"view": {"id": self._new_id("V"), "type": params["view"].get("type", "modal")}}
@@ -210,6 +224,31 @@ class Server:
         `ticketbot serve --delivery-processes M` the delivery processes too (children of a
         supervisor, not of gunicorn)."""
         return descendants(self.process.pid)
+
+    def deliverers(self) -> list[int]:
+        """The `ticketbot deliver` processes among them."""
+        found = []
+        for pid in self.workers():
+            try:
+                command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if b"deliver" in command:
+                found.append(pid)
+        return found
+
+    @contextmanager
+    def deliveries_paused(self, paused: bool = True) -> Iterator[None]:
+        """SIGSTOP the delivery processes for the block, SIGCONT after (a diagnostic: what the
+        web workers do alone, the outbox filling up meanwhile)."""
+        pids = self.deliverers() if paused else []
+        for pid in pids:
+            os.kill(pid, signal.SIGSTOP)
+        try:
+            yield
+        finally:
+            for pid in pids:
+                os.kill(pid, signal.SIGCONT)
 
     def stop(self) -> str:
         if self.process.poll() is None:

@@ -519,6 +519,13 @@ class FakeSlack:
             self._cond.notify_all()
         return reply
 
+    def _block_kit_problems(self, method: str, params: dict[str, Any]) -> list[str]:
+        if method in MESSAGE_METHODS:
+            return message_problems(method, params)
+        if method.startswith("views."):
+            return view_problems(method, params.get("view"))
+        return []
+
     def _answer(self, method: str, params: dict[str, Any], headers: dict[str, str], api: bool) -> Reply:
         token = headers.get("authorization", "").removeprefix("Bearer ") or str(params.get("token", ""))
         if api and not token.startswith("xox"):
@@ -536,10 +543,8 @@ class FakeSlack:
             error = "ratelimited" if failure.status == 429 else "internal_error"
             return failure.status, {"ok": False, "error": error}, extra
         problems = _decode_json_fields(params)  # if that fails, validating the raw text would only repeat it
-        if not problems and method in MESSAGE_METHODS:
-            problems = message_problems(method, params)
-        elif not problems and method.startswith("views."):
-            problems = view_problems(method, params.get("view"))
+        if not problems:
+            problems = self._block_kit_problems(method, params)
         if problems:
             self.violations.extend(problems)
             return 200, {"ok": False, "error": "invalid_blocks"}, {}
