@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import select
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, exc, text
 from sqlalchemy.orm import Session, sessionmaker
 
 COMMIT_HOOKS = "after_commit_hooks"
 ON_COMMIT = "after_commit_callables"
+PING_IDLE_SECONDS = 30.0  # a pooled connection idle for longer is pinged before it is used
+IDLE_SINCE = "idle_since"
 
 
 def make_engine(url: str, **kwargs) -> Engine:
@@ -22,10 +26,49 @@ def make_engine(url: str, **kwargs) -> Engine:
         # start, so two writers queue on busy_timeout instead of deadlocking on an upgrade.
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    kwargs.setdefault("pool_pre_ping", True)  # survive a database restart without a stale pool
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    if not kwargs.get("pool_pre_ping"):
+        event.listen(engine, "checkin", _note_idle)
+        event.listen(engine, "checkout", _ping_when_in_doubt)
+    return engine
+
+
+def _note_idle(_dbapi_connection, record) -> None:
+    record.info[IDLE_SINCE] = time.monotonic()
+
+
+def _ping_when_in_doubt(dbapi_connection, record, _proxy) -> None:
+    """Survive a database restart without a stale pool, as `pool_pre_ping` does, without its
+    round trip on every checkout (one per transaction: a filing, each step of a delivery).
+    A connection is pinged only when in doubt: idle for long (a firewall may have dropped it), or
+    readable while idle — the server closed it (a restart, `pg_terminate_backend`) or said why
+    it will. A failed ping makes the pool replace the connection and try again."""
+    idle_since = record.info.get(IDLE_SINCE)
+    if idle_since is None:
+        return  # just connected
+    if time.monotonic() - idle_since <= PING_IDLE_SECONDS and not _readable(dbapi_connection):
+        return
+    try:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("SELECT 1")
+        finally:
+            cursor.close()
+        dbapi_connection.rollback()  # end the transaction the ping began: the caller's is its own
+    except Exception as error:
+        raise exc.DisconnectionError(f"a pooled connection is gone: {error}") from error
+
+
+def _readable(dbapi_connection) -> bool:
+    """True if the server sent something (or closed the socket) while nobody was asking."""
+    try:
+        poller = select.poll()  # not select(): it refuses descriptors past 1024
+        poller.register(dbapi_connection.fileno(), select.POLLIN)
+        return bool(poller.poll(0))
+    except (OSError, ValueError, AttributeError):
+        return True  # cannot tell: ping
 
 
 def _sqlite_begin(conn) -> None:

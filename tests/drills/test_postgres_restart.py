@@ -1,10 +1,11 @@
 """Drill: PostgreSQL restarts in the middle of a burst of ticket filings under `ticketbot serve`.
 
 What it proves: a submission that arrives while the database is down is refused (the modal stays
-open with an error; nothing half-saved), the app reconnects by itself (pool_pre_ping, no restart
-of the app), every submission it acknowledged is stored exactly once and complete, and every
-outbox row written before or after the outage is delivered. Cards being delivered at the instant
-the database went away may be posted twice (see the end of the test): that window is measured.
+open with an error; nothing half-saved), the app reconnects by itself (dead pooled connections
+are replaced, no restart of the app), every submission it acknowledged is stored exactly once and
+complete, and every outbox row written before or after the outage is delivered. Cards being
+delivered at the instant the database went away may be posted twice (see the end of the test):
+that window is measured.
 
     TICKETBOT_DRILLS=1 TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test \\
         pytest tests/drills/test_postgres_restart.py -n 0 -s

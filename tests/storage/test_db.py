@@ -1,0 +1,59 @@
+"""The PostgreSQL pool: a connection the server ended is replaced before use; a healthy one is used
+without a round trip first."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from storage.db import Database
+
+
+@pytest.fixture
+def pg(database_url: str):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL's pool only (SQLite has no server to lose)")
+    db = Database.from_url(database_url, pool_size=1, max_overflow=0)
+    admin = create_engine(database_url, isolation_level="AUTOCOMMIT")
+    yield db, admin
+    db.dispose()
+    admin.dispose()
+
+
+def backend(db: Database) -> int:
+    with db.transaction() as session:
+        return session.scalar(text("SELECT pg_backend_pid()"))
+
+
+def test_a_connection_the_server_ended_is_replaced_unnoticed(pg):
+    db, admin = pg
+    first = backend(db)
+    with admin.connect() as conn:
+        assert conn.scalar(text("SELECT pg_terminate_backend(:pid)"), {"pid": first})
+        deadline = time.monotonic() + 10
+        gone = "SELECT count(*) FROM pg_stat_activity WHERE pid = :pid"
+        while conn.scalar(text(gone), {"pid": first}):
+            assert time.monotonic() < deadline, "the backend did not end"
+            time.sleep(0.02)
+    second = backend(db)  # no error: the pool saw the dead connection and made a new one
+    assert second != first
+    assert backend(db) == second  # and keeps it
+
+
+def test_a_healthy_connection_is_used_without_a_ping_first(pg, tmp_path):
+    """What goes over the wire (libpq's protocol trace): each transaction, and nothing before it."""
+    db, _ = pg
+    with db.engine.connect() as conn:  # the pool's one connection, used just now
+        wire = conn.connection.dbapi_connection.pgconn
+    with (tmp_path / "trace").open("w+b") as trace:
+        wire.trace(trace.fileno())
+        for _ in range(2):
+            with db.transaction() as session:
+                session.execute(text("SELECT 42"))
+        wire.untrace()
+        trace.seek(0)
+        lines = trace.read().decode().splitlines()
+    sent = [line.split("\t")[4].strip() for line in lines if line.split("\t")[1:2] == ["F"]]
+    assert sent == ['"BEGIN"', '"SELECT 42"', '"COMMIT"'] * 2
