@@ -21,6 +21,9 @@ from concurrent.futures import ThreadPoolExecutor
 log = logging.getLogger("ticketbot.handlers")
 
 WORKERS = 10  # as Bolt's own listener executor
+# An ack listener returns this when it answered everything itself (`/ticket help`): its follow-ups
+# are not started, which spares the pool a task and the web worker a thread switch per request.
+NOTHING_FOLLOWS = object()
 
 
 def _names(function: Callable) -> list[str]:
@@ -42,6 +45,8 @@ class AfterAck:
         def listener(**kwargs):
             # If it raises (a bug: handlers wrap theirs in edge.acks_safely), nothing follows.
             returned = ack_listener(**{name: kwargs[name] for name in ack_names})
+            if returned is NOTHING_FOLLOWS:
+                return None
             for function, fn_names in later:
                 self.submit(function, **{name: kwargs[name] for name in fn_names})
             return returned

@@ -15,6 +15,7 @@ from slack_bolt import App
 
 from bot.services import Services
 from handlers import ids
+from handlers.after_ack import NOTHING_FOLLOWS
 from handlers.blocks.listing import MINE_LIMIT, help_message, mine_message
 from handlers.blocks.ticket_form import new_ticket_view
 from handlers.edge import acks_safely, logs_failures
@@ -104,8 +105,9 @@ def register(app: App, services: Services, router: Router) -> None:
         found, invocation = router.route(command)
         if found is None:
             ack()  # the filing modal opens right after the ack (`later`)
-        else:
-            found.answer(invocation, ack)
+            return None
+        found.answer(invocation, ack)
+        return NOTHING_FOLLOWS if found.later is None else None
 
     # The empty form is the same for everyone: serialize it once (a View's to_dict costs about as
     # much CPU as the views.open call itself, on the worker that is also acking requests).

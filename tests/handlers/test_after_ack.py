@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from handlers.after_ack import AfterAck
+from handlers.after_ack import NOTHING_FOLLOWS, AfterAck
 from tests.waiting import wait_until
 
 
@@ -32,6 +32,24 @@ def test_follow_ups_get_the_arguments_they_name_after_the_ack(harness):
     assert seen[0] == ("ack", "block_actions")
     assert seen[1][:3] == ("later", "block_actions", True)
     after.stop()
+
+
+def test_an_ack_listener_that_answered_everything_starts_no_follow_up(harness):
+    """`/ticket help` answers in the ack: its follow-up (the modal of a bare `/ticket`) never starts."""
+    after = AfterAck()
+    ran: list[str] = []
+
+    def ack_listener(ack, body):
+        ack()
+        return NOTHING_FOLLOWS if body["actions"][0]["value"] == "all said" else None
+
+    listener = after.listener(ack_listener, lambda body: ran.append(body["actions"][0]["value"]))
+    harness.runtime.app.action("test_nothing_follows")(listener)
+    assert harness.slack.click("test_nothing_follows", value="all said").status == 200
+    assert harness.slack.click("test_nothing_follows", value="more").status == 200
+    wait_until(lambda: ran == ["more"], what="the second click's follow-up")
+    after.stop()  # waits for started work: had the first click's follow-up started, it ran by now
+    assert ran == ["more"]
 
 
 def test_a_failing_follow_up_is_logged_and_the_pool_goes_on(caplog):
