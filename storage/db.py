@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine, create_engine, event, exc, text
+from sqlalchemy import Connection, Engine, create_engine, event, exc, text
 from sqlalchemy.orm import Session, sessionmaker
 
 COMMIT_HOOKS = "after_commit_hooks"
@@ -116,6 +116,18 @@ class Database:
         """One unit of work: commits on success, rolls back on any exception."""
         with self.sessions.begin() as session:
             yield session
+
+    @contextmanager
+    def single_statement(self) -> Iterator[Connection]:
+        """A connection for one write that needs no transaction around it (a single UPDATE is
+        atomic by itself): on PostgreSQL in autocommit, one round trip instead of BEGIN, the
+        statement and COMMIT. SQLite keeps its own BEGIN IMMEDIATE (see `_sqlite_begin`)."""
+        if self.engine.dialect.name == "sqlite":
+            with self.engine.begin() as connection:
+                yield connection
+            return
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            yield connection
 
     @contextmanager
     def read(self) -> Iterator[Session]:

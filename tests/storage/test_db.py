@@ -57,3 +57,22 @@ def test_a_healthy_connection_is_used_without_a_ping_first(pg, tmp_path):
         lines = trace.read().decode().splitlines()
     sent = [line.split("\t")[4].strip() for line in lines if line.split("\t")[1:2] == ["F"]]
     assert sent == ['"BEGIN"', '"SELECT 42"', '"COMMIT"'] * 2
+
+
+def test_a_single_statement_goes_alone(pg, tmp_path):
+    """No BEGIN or COMMIT around a write that is atomic by itself (storing a card's ts)."""
+    db, _ = pg
+    with db.engine.connect() as conn:
+        wire = conn.connection.dbapi_connection.pgconn
+    with (tmp_path / "trace").open("w+b") as trace:
+        wire.trace(trace.fileno())
+        with db.single_statement() as connection:
+            connection.execute(text("UPDATE users SET name = name WHERE slack_id = 'nobody'"))
+        with db.transaction() as session:  # and the next transaction is a transaction again
+            session.execute(text("SELECT 42"))
+        wire.untrace()
+        trace.seek(0)
+        lines = trace.read().decode().splitlines()
+    sent = [line.split("\t")[4].strip() for line in lines if line.split("\t")[1:2] == ["F"]]
+    assert sent[0] == "\"UPDATE users SET name = name WHERE slack_id = 'nobody'\""
+    assert sent[1].startswith('"BEGIN') and sent[2:] == ['"SELECT 42"', '"COMMIT"']
