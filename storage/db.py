@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+import psycopg
 from sqlalchemy import Connection, Engine, create_engine, event, exc, text
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -44,7 +45,7 @@ def _ping_when_in_doubt(dbapi_connection, record, _proxy) -> None:
     round trip on every checkout (one per transaction: a filing, each step of a delivery).
     A connection is pinged only when in doubt: idle for long (a firewall may have dropped it), or
     readable while idle — the server closed it (a restart, `pg_terminate_backend`) or said why
-    it will. A failed ping makes the pool replace the connection and try again."""
+    it will. A failed ping makes the pool drop its connections and try again with a new one."""
     idle_since = record.info.get(IDLE_SINCE)
     if idle_since is None:
         return  # just connected
@@ -58,7 +59,8 @@ def _ping_when_in_doubt(dbapi_connection, record, _proxy) -> None:
             cursor.close()
         dbapi_connection.rollback()  # end the transaction the ping began: the caller's is its own
     except Exception as error:
-        raise exc.DisconnectionError(f"a pooled connection is gone: {error}") from error
+        # As pool_pre_ping does: after a restart every pooled connection is gone, not just this one.
+        raise exc.InvalidatePoolError(f"a pooled connection is gone: {error}") from error
 
 
 def _readable(dbapi_connection) -> bool:
@@ -67,7 +69,7 @@ def _readable(dbapi_connection) -> bool:
         poller = select.poll()  # not select(): it refuses descriptors past 1024
         poller.register(dbapi_connection.fileno(), select.POLLIN)
         return bool(poller.poll(0))
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError, psycopg.Error):  # psycopg: "the connection is closed"
         return True  # cannot tell: ping
 
 

@@ -8,6 +8,7 @@ import time
 import pytest
 from sqlalchemy import create_engine, text
 
+from storage import db as storage_db
 from storage.db import Database
 
 
@@ -76,3 +77,21 @@ def test_a_single_statement_goes_alone(pg, tmp_path):
     sent = [line.split("\t")[4].strip() for line in lines if line.split("\t")[1:2] == ["F"]]
     assert sent[0] == "\"UPDATE users SET name = name WHERE slack_id = 'nobody'\""
     assert sent[1].startswith('"BEGIN') and sent[2:] == ['"SELECT 42"', '"COMMIT"']
+
+
+def test_a_connection_idle_for_long_is_pinged_first(pg, tmp_path, monkeypatch):
+    """A firewall may drop an idle connection without a word: past the idle limit, ping it."""
+    db, _ = pg
+    with db.engine.connect() as conn:
+        wire = conn.connection.dbapi_connection.pgconn
+    monkeypatch.setattr(storage_db, "PING_IDLE_SECONDS", 0.0)
+    with (tmp_path / "trace").open("w+b") as trace:
+        wire.trace(trace.fileno())
+        with db.transaction() as session:
+            session.execute(text("SELECT 42"))
+        wire.untrace()
+        trace.seek(0)
+        lines = trace.read().decode().splitlines()
+    sent = [line.split("\t")[4].strip() for line in lines if line.split("\t")[1:2] == ["F"]]
+    assert sent[-3:] == ['"BEGIN"', '"SELECT 42"', '"COMMIT"']
+    assert '"SELECT 1"' in sent[:-3]

@@ -94,6 +94,13 @@ def test_same_request_twice_files_one_ticket(service, db):
         assert s.scalar(select(func.count()).select_from(Ticket)) == 1
 
 
+def test_a_request_sent_again_leaves_no_gap_in_ticket_numbers(service, db):
+    service.create(ANA, new(request_key="V1"))
+    service.create(ANA, new(request_key="V1"))  # a double click, a network retry
+    service.create(ANA, new(request_key="V1"))
+    assert service.create(ANA, new(request_key="V2"))[0].number == "TKT-000002"
+
+
 def test_the_same_request_racing_itself_files_one_ticket(service, db):
     """A retry arriving while the first submission is still being filed: all wait on one INSERT."""
     start = threading.Barrier(6)
