@@ -177,10 +177,9 @@ class TicketService:
             )
             if self.levels:
                 self.levels.start(ticket, now)
-            # INSERT … ON CONFLICT (request_key) DO NOTHING: a request that came before (or is
-            # being filed right now, by a retry racing it in) files nothing. One round trip where
-            # a look-up first took two; PostgreSQL waits for a racing insert to commit, so the
-            # look-up after it finds that ticket.
+            # One statement files it unless its request key is taken (see `_insert`): a request
+            # that came before, or one racing it in right now, files nothing. PostgreSQL waits
+            # for a racing insert to commit, so the look-up after it finds that ticket.
             if _insert(session, ticket, unless_taken="request_key") is None:
                 existing = session.scalar(select(Ticket).where(Ticket.request_key == new.request_key))
                 if existing is None:  # cannot happen: the conflicting row is committed
