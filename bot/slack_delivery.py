@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -10,7 +11,7 @@ from urllib.error import URLError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
-from sqlalchemy import select
+from sqlalchemy import Update, bindparam, select
 
 from bot.dispatcher import Deliver, Permanent, Retry
 from bot.intake_delivery import SourceReplies
@@ -184,17 +185,14 @@ class SlackDelivery:
 
     def _remember_card(self, ticket: Ticket, audience: str, channel: str, ts: str) -> bool:
         """Store where the card lives; False if the ticket has another engineer by now."""
-        channel_col, ts_col = CARD_COLUMNS[audience]
-        tickets = Ticket.__table__
-        query = tickets.update().where(tickets.c.id == ticket.id)
-        if audience == ENGINEER:
-            # Reassigned while this card was on its way: it belongs to the old engineer.
-            query = query.where(tickets.c.engineer_id == ticket.engineer_id)
         # One Core UPDATE, on its own: storing where a card lives is not a change of the ticket
         # (no version bump), and neither the ORM's UPDATE, a Session nor a BEGIN … COMMIT around
         # it is needed (each cost more than the statement, twice per ticket filed).
+        values = {"ticket_id": ticket.id, "channel": channel, "ts": ts}
+        if audience == ENGINEER:
+            values["expected_engineer"] = ticket.engineer_id
         with self.services.db.single_statement() as connection:
-            return connection.execute(query.values({channel_col: channel, ts_col: ts})).rowcount > 0
+            return connection.execute(_card_update(audience), values).rowcount > 0
 
     def _plain_card(self, ticket: Ticket, audience: str) -> Message:
         """The card with what its audience may do: triage → engineer picker, the engineer's DM
@@ -266,6 +264,20 @@ class SlackDelivery:
             raise classify(error) from error
         except (URLError, SlackRequestError, OSError) as error:
             raise Retry(f"cannot reach Slack: {error}") from error
+
+
+@functools.cache
+def _card_update(audience: str) -> Update:
+    """UPDATE tickets SET <audience's card channel, ts> WHERE id = :ticket_id, built once per
+    audience (building it for each card cost more CPU than running it). Bind names are no
+    column's, so no value passed to it can turn into a SET."""
+    channel_col, ts_col = CARD_COLUMNS[audience]
+    tickets = Ticket.__table__
+    query = tickets.update().where(tickets.c.id == bindparam("ticket_id"))
+    if audience == ENGINEER:
+        # Reassigned while this card was on its way: it belongs to the old engineer.
+        query = query.where(tickets.c.engineer_id == bindparam("expected_engineer"))
+    return query.values({channel_col: bindparam("channel"), ts_col: bindparam("ts")})
 
 
 def classify(error: SlackApiError) -> Exception:

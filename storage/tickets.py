@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, func, literal, select
+from sqlalchemy import Executable, Table, bindparam, exists, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -525,20 +525,37 @@ def _insert(session: Session, row: Ticket | TicketEvent, unless_taken: str | Non
     transaction reads it, nothing loads or saves it later."""
     table = row.__table__
     values = {column.key: row.__dict__[column.key] for column in table.columns if column.key in row.__dict__}
-    if unless_taken and values.get(unless_taken) is not None:
-        # INSERT … SELECT … WHERE NOT EXISTS: a value already taken draws no id from the sequence
-        # (ON CONFLICT alone would, and a double click would leave a gap in ticket numbers);
-        # ON CONFLICT DO NOTHING still covers a racing insert, as PostgreSQL waits for it.
-        taken = select(table.c.id).where(table.c[unless_taken] == values[unless_taken])
-        fields = [literal(value, table.c[key].type) for key, value in values.items()]
-        statement = (
-            _dialect_insert(session)(table)
-            .from_select(list(values), select(*fields).where(~exists(taken)))
-            .on_conflict_do_nothing(index_elements=[unless_taken])
-        )
-        new_id = session.connection().execute(statement.returning(table.c.id)).scalar()
-    else:
-        new_id = session.connection().execute(table.insert().returning(table.c.id), values).scalar()
+    if not unless_taken or values.get(unless_taken) is None:
+        unless_taken = None
+    connection = session.connection()
+    key = (connection.dialect.name, table.name, tuple(values), unless_taken)
+    statement = _INSERTS.get(key)
+    if statement is None:
+        statement = _insert_statement(connection.dialect.name, table, list(values), unless_taken)
+        _INSERTS[key] = statement
+    new_id = connection.execute(statement, values).scalar()
     if new_id is not None:
         row.id = new_id
     return new_id
+
+
+# Built once per shape (dialect, table, columns given): building the statement anew for each
+# row, with a bound literal per value, cost more CPU than executing it.
+_INSERTS: dict[tuple, Executable] = {}
+
+
+def _insert_statement(dialect: str, table: Table, keys: list[str], unless_taken: str | None) -> Executable:
+    if unless_taken is None:
+        return table.insert().returning(table.c.id)
+    # INSERT … SELECT … WHERE NOT EXISTS: a value already taken draws no id from the sequence
+    # (ON CONFLICT alone would, and a double click would leave a gap in ticket numbers);
+    # ON CONFLICT DO NOTHING still covers a racing insert, as PostgreSQL waits for it.
+    fields = {key: bindparam(key, type_=table.c[key].type) for key in keys}
+    taken = select(table.c.id).where(table.c[unless_taken] == fields[unless_taken])
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    return (
+        insert(table)
+        .from_select(keys, select(*fields.values()).where(~exists(taken)))
+        .on_conflict_do_nothing(index_elements=[unless_taken])
+        .returning(table.c.id)
+    )

@@ -72,6 +72,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # the templates ship with the package: no stat() of their files per email
     )
     env.filters["nl2br"] = nl2br
     return env

@@ -138,3 +138,23 @@ def test_slack_outage_delays_but_never_drops_a_dm(harness):
             return {r.state for r in s.scalars(select(OutboxRow))}
 
     wait_until(lambda: states() == {"done"}, what="every outbox row delivered")
+
+
+@pytest.mark.parametrize("count", [1, 3, outbox.MULTI_ROW_MAX, outbox.MULTI_ROW_MAX + 5])
+def test_rows_written_in_one_transaction_are_stored_in_the_order_written(db, count):
+    """`write` rows go in one multi-row INSERT (or executemany past MULTI_ROW_MAX): each row's
+    values land in its own row, and ids follow the order written (delivery order per stream)."""
+    for round_ in range(2):  # the second round reuses the statement built in the first
+        with db.transaction() as s:
+            for n in range(count):
+                outbox.write(
+                    s, f"k{n % 3}", {"round": round_, "n": n, "text": f"é <{n}>"}, stream=f"s{n % 2}"
+                )
+    with db.read() as s:
+        rows = s.scalars(select(OutboxRow).order_by(OutboxRow.id)).all()
+    expected = [
+        (f"k{n % 3}", {"round": r, "n": n, "text": f"é <{n}>"}, f"s{n % 2}", "pending", 0)
+        for r in range(2)
+        for n in range(count)
+    ]
+    assert [(row.kind, row.payload, row.stream, row.state, row.attempts) for row in rows] == expected
