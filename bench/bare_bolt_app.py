@@ -5,6 +5,11 @@ gunicorn, gthread workers, the same worker and thread counts, backlog and keep-a
 Bolt mode (process_before_response=True) and signing secret. It answers GET /healthz so the
 benchmark can wait for it the same way.
 
+`--open-modal` makes it the floor for the requests that open a modal (`/ticket` with no text, the
+Home button `home_new_ticket`): after the ack it calls `views.open` with ticketbot's filing modal
+(built once at start-up, in English) on a thread pool, over ticketbot's keep-alive Slack client —
+the one Slack call such a request cannot do without, and nothing else.
+
     SLACK_SIGNING_SECRET=… SLACK_API_URL=… python bench/bare_bolt_app.py --port 3001 [--workers 2 --threads 8]
 """
 
@@ -18,7 +23,7 @@ from collections.abc import Callable, Iterable
 from gunicorn.app.base import BaseApplication
 
 
-def bare_wsgi_app() -> Callable:
+def bare_wsgi_app(open_modal: bool = False) -> Callable:
     from slack_bolt import App
     from slack_bolt.adapter.wsgi import SlackRequestHandler
     from slack_sdk import WebClient
@@ -36,6 +41,10 @@ def bare_wsgi_app() -> Callable:
     def just_ack(ack) -> None:
         ack()
 
+    if open_modal:
+        opens = modal_opener()
+        app.command(re.compile(".*"), matchers=[lambda body: not body.get("text")])(opens)
+        app.action("home_new_ticket")(opens)
     app.command(re.compile(".*"))(just_ack)
     app.action(re.compile(".*"))(just_ack)
     app.view(re.compile(".*"))(just_ack)
@@ -51,9 +60,31 @@ def bare_wsgi_app() -> Callable:
     return application
 
 
+def modal_opener() -> Callable:
+    """A listener that acks, then opens ticketbot's filing modal from a thread pool."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bot.config import load_settings
+    from bot.i18n import Translator
+    from bot.slack_http import KeepAliveWebClient
+    from handlers.blocks.ticket_form import new_ticket_view
+
+    settings = load_settings({}, dotenv=False)
+    view = new_ticket_view(Translator("en"), settings.categories).to_dict()
+    client = KeepAliveWebClient(token="xoxb-bench", base_url=os.environ["SLACK_API_URL"], timeout=10)
+    pool = ThreadPoolExecutor(8, thread_name_prefix="open-modal")
+
+    def ack_then_open(ack, body) -> None:
+        ack()
+        pool.submit(client.views_open, trigger_id=body["trigger_id"], view=view)
+
+    return ack_then_open
+
+
 class BareServer(BaseApplication):
-    def __init__(self, options: dict) -> None:
+    def __init__(self, options: dict, open_modal: bool = False) -> None:
         self.options = options
+        self.open_modal = open_modal
         super().__init__()
 
     def load_config(self) -> None:
@@ -61,7 +92,7 @@ class BareServer(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self) -> Callable:
-        return bare_wsgi_app()  # in each worker, after the fork, as bot/serve.py does
+        return bare_wsgi_app(self.open_modal)  # in each worker, after the fork, as bot/serve.py does
 
 
 def main() -> None:
@@ -70,6 +101,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3001")))
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--open-modal", action="store_true", help="open the filing modal after the ack")
     args = parser.parse_args()
     # The same options as bot/serve.py's serve().
     options = {
@@ -85,7 +117,7 @@ def main() -> None:
         "preload_app": False,
         "proc_name": "bare-bolt",
     }
-    BareServer(options).run()
+    BareServer(options, args.open_modal).run()
 
 
 if __name__ == "__main__":

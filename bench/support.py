@@ -329,9 +329,11 @@ class CpuMeter:
 # ------------------------------------------------------------------------------ requests
 
 
-def delivery_args(processes: int | None) -> list[str]:
-    """`--delivery-processes N` for `ticketbot serve` when asked for, else nothing (serve's default)."""
-    return [] if processes is None else ["--delivery-processes", str(processes)]
+def delivery_args(processes: int | None, nice: int | None = None) -> list[str]:
+    """`--delivery-processes N` / `--delivery-nice K` for `ticketbot serve` when asked for, else
+    nothing (serve's defaults)."""
+    args = [] if processes is None else ["--delivery-processes", str(processes)]
+    return args + ([] if nice is None else ["--delivery-nice", str(nice)])
 
 
 def payload(name: str) -> dict[str, Any]:
