@@ -165,8 +165,12 @@ def main() -> int:
             )
             bare_app = str(support.ROOT / "bench" / "bare_bolt_app.py")
             bare = support.Server("bare-bolt", [bare_app, *workers], env, workdir)
-            floor = support.Server("bare+open", [bare_app, *workers, "--open-modal"], env, workdir)
-            servers = [real, bare, floor]
+            request_kinds = chosen(kinds(fake.response_url("bench")), args.kinds)
+            floor = None
+            servers = [real, bare]
+            if MODAL_KINDS & request_kinds.keys():
+                floor = support.Server("bare+open", [bare_app, *workers, "--open-modal"], env, workdir)
+                servers.append(floor)
             for server in servers:
                 server.wait_ready()
             cells = run_cells(
@@ -176,7 +180,7 @@ def main() -> int:
                 bare,
                 floor,
                 url,
-                chosen(kinds(fake.response_url("bench")), args.kinds),
+                request_kinds,
                 concurrency,
                 seconds,
                 warmup,
@@ -216,7 +220,7 @@ def run_cells(
         with engine.connect() as conn:
             return conn.scalar(text("SELECT count(*) FROM outbox WHERE state <> 'done'")) == 0
 
-    # Prime both apps with every kind (imports, SQL compilation, pools) before anything is measured.
+    # Prime the apps with every kind they are sent (imports, SQL compilation, pools) before measuring.
     fake.forget()
     for label, kind in request_kinds.items():
         for server in (real, bare, floor) if label in MODAL_KINDS else (real, bare):

@@ -189,7 +189,7 @@ class SlackDelivery:
         # (no version bump), and neither the ORM's UPDATE, a Session nor a BEGIN … COMMIT around
         # it is needed (each cost more than the statement, twice per ticket filed).
         values = {"ticket_id": ticket.id, "channel": channel, "ts": ts}
-        if audience == ENGINEER:
+        if audience == ENGINEER:  # never None here: a ticket without an engineer posts no card
             values["expected_engineer"] = ticket.engineer_id
         with self.services.db.single_statement() as connection:
             return connection.execute(_card_update(audience), values).rowcount > 0
