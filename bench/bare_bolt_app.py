@@ -5,10 +5,11 @@ gunicorn, gthread workers, the same worker and thread counts, backlog and keep-a
 Bolt mode (process_before_response=True) and signing secret. It answers GET /healthz so the
 benchmark can wait for it the same way.
 
-`--open-modal` makes it the floor for the requests that open a modal (`/ticket` with no text, the
-Home button `home_new_ticket`): after the ack it calls `views.open` with ticketbot's filing modal
-(built once at start-up, in English) on a thread pool, over ticketbot's keep-alive Slack client —
-the one Slack call such a request cannot do without, and nothing else.
+`--floor` makes it the floor: it does for each request only what that request cannot do without,
+with ticketbot's own content built once at start-up (in English). `/ticket help` is answered in the
+ack with ticketbot's help message (the same blocks); `/ticket` with no text and the Home button
+`home_new_ticket` are acked, then `views.open` is called with ticketbot's filing modal on a thread
+pool, over ticketbot's keep-alive Slack client. Everything else is only acked.
 
     SLACK_SIGNING_SECRET=… SLACK_API_URL=… python bench/bare_bolt_app.py --port 3001 [--workers 2 --threads 8]
 """
@@ -24,7 +25,7 @@ from collections.abc import Callable, Iterable
 from gunicorn.app.base import BaseApplication
 
 
-def bare_wsgi_app(open_modal: bool = False) -> Callable:
+def bare_wsgi_app(floor: bool = False) -> Callable:
     from slack_bolt import App
     from slack_bolt.adapter.wsgi import SlackRequestHandler
     from slack_sdk import WebClient
@@ -42,8 +43,9 @@ def bare_wsgi_app(open_modal: bool = False) -> Callable:
     def just_ack(ack) -> None:
         ack()
 
-    if open_modal:
-        opens = modal_opener()
+    if floor:
+        answers_help, opens = help_answer(), modal_opener()
+        app.command(re.compile(".*"), matchers=[lambda body: body.get("text") == "help"])(answers_help)
         app.command(re.compile(".*"), matchers=[lambda body: not body.get("text")])(opens)
         app.action("home_new_ticket")(opens)
     app.command(re.compile(".*"))(just_ack)
@@ -59,6 +61,23 @@ def bare_wsgi_app(open_modal: bool = False) -> Callable:
         return slack(environ, start_response)
 
     return application
+
+
+def help_answer() -> Callable:
+    """A listener that answers with ticketbot's `/ticket help` message, as ticketbot does."""
+    from bot.i18n import Translator
+    from handlers.blocks.listing import help_message
+
+    tr = Translator("en")
+    # The features' lines in the order ticketbot registers them (`help_key=` in handlers/*.py);
+    # bench/ack_latency.py checks that both answers are the same.
+    extra = [tr(key) for key in ("help.lookup", "help.list", "help.engineers", "help.digest")]
+    answer = help_message(tr, extra).as_kwargs()
+
+    def ack_with_help(ack) -> None:
+        ack(**answer, response_type="ephemeral")
+
+    return ack_with_help
 
 
 def modal_opener() -> Callable:
@@ -92,9 +111,9 @@ def _log_failure(future) -> None:
 
 
 class BareServer(BaseApplication):
-    def __init__(self, options: dict, open_modal: bool = False) -> None:
+    def __init__(self, options: dict, floor: bool = False) -> None:
         self.options = options
-        self.open_modal = open_modal
+        self.floor = floor
         super().__init__()
 
     def load_config(self) -> None:
@@ -102,7 +121,7 @@ class BareServer(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self) -> Callable:
-        return bare_wsgi_app(self.open_modal)  # in each worker, after the fork, as bot/serve.py does
+        return bare_wsgi_app(self.floor)  # in each worker, after the fork, as bot/serve.py does
 
 
 def main() -> None:
@@ -111,7 +130,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3001")))
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
-    parser.add_argument("--open-modal", action="store_true", help="open the filing modal after the ack")
+    parser.add_argument("--floor", action="store_true", help="answer help, open the modal (see above)")
     args = parser.parse_args()
     # The same options as bot/serve.py's serve().
     options = {
@@ -127,7 +146,7 @@ def main() -> None:
         "preload_app": False,
         "proc_name": "bare-bolt",
     }
-    BareServer(options, args.open_modal).run()
+    BareServer(options, args.floor).run()
 
 
 if __name__ == "__main__":

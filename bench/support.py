@@ -309,7 +309,8 @@ class CpuMeter:
     def __exit__(self, *exc: object) -> None:
         self.wall = time.monotonic() - self.started
         after = cpu_seconds(self.workers)
-        self.app = sum(after[p] - self.before_workers.get(p, 0.0) for p in after)
+        self.by_process = sorted((after[p] - self.before_workers.get(p, 0.0) for p in after), reverse=True)
+        self.app = sum(self.by_process)
         pg_after = cpu_seconds(backend_pids(self.database_url))
         self.postgres = sum(pg_after[p] - self.before_pg.get(p, 0.0) for p in pg_after)
         self.fake = time.process_time() - self.before_self
@@ -320,8 +321,11 @@ class CpuMeter:
 
     def line(self, clients_cpu: float) -> str:
         cores = lambda s: s / self.wall  # noqa: E731
+        # Per process, busiest first: two web workers at 0.97 and 0.05 say that the clients'
+        # keep-alive connections all landed on one worker (gunicorn's accept race).
+        split = " ".join(f"{cores(s):.2f}" for s in self.by_process if cores(s) >= 0.01)
         return (
-            f"cores busy: app {cores(self.app):.2f}, postgres {cores(self.postgres):.2f}, "
+            f"cores busy: app {cores(self.app):.2f} ({split}), postgres {cores(self.postgres):.2f}, "
             f"fake Slack {cores(self.fake):.2f}, clients {cores(clients_cpu):.2f} (of {os.cpu_count()})"
         )
 
