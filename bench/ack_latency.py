@@ -176,19 +176,10 @@ def main() -> int:
                 server.wait_ready()
             if floor is not None:
                 same_help(real, floor, fake.response_url("bench"))
+            prime = 30 if args.quick else 200
+            apps = (real, bare, floor)
             cells = run_cells(
-                clients,
-                fake,
-                real,
-                bare,
-                floor,
-                url,
-                request_kinds,
-                concurrency,
-                seconds,
-                warmup,
-                prime=30 if args.quick else 200,
-                pause_delivery=args.pause_delivery,
+                clients, fake, apps, url, request_kinds, concurrency, seconds, warmup, prime, args
             )
             logs = {s.name: s.stop() for s in servers}
             servers = []
@@ -217,19 +208,11 @@ def same_help(real: support.Server, floor: support.Server, response_url: str) ->
 
 
 def run_cells(
-    clients,
-    fake,
-    real,
-    bare,
-    floor,
-    url,
-    request_kinds,
-    concurrency,
-    seconds,
-    warmup,
-    prime,
-    pause_delivery=False,
+    clients, fake, apps, url, request_kinds, concurrency, seconds, warmup, prime, args
 ) -> list[Cell]:
+    """Every cell, the apps back to back; `apps` is (ticketbot, bare, floor or None)."""
+    real, bare, floor = apps
+    pause_delivery = args.pause_delivery
     from sqlalchemy import create_engine, text
 
     engine = create_engine(url)
