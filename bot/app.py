@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from slack_bolt import App
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
@@ -28,6 +29,17 @@ from storage import email_plan, outbox, sla_sweep
 from storage.db import Database
 
 log = logging.getLogger("ticketbot")
+
+
+class _TokenIsTheClients(logging.Filter):
+    """Bolt warns "`token` will be unused" whenever SLACK_BOT_TOKEN is set and a client is given;
+    the client it means is built from that very token, so every start logged a false alarm."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+logging.getLogger("slack_bolt.App").addFilter(_TokenIsTheClients())
 
 EXPORT_LEASE = timedelta(
     minutes=30

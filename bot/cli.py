@@ -27,10 +27,16 @@ class CliError(Exception):
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    verbose = getattr(args, "verbose", False)
     logging.basicConfig(
-        level=logging.DEBUG if getattr(args, "verbose", False) else logging.INFO,
+        level=logging.DEBUG if verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # APScheduler logs two INFO lines each time a job runs, and the outbox sweep runs every few
+    # seconds: the log would be mostly those. Alembic lists its plugins at each start. Their
+    # warnings and errors (a missed job) still show; `-v` shows everything.
+    logging.getLogger("apscheduler").setLevel(logging.DEBUG if verbose else logging.WARNING)
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.DEBUG if verbose else logging.WARNING)
     try:
         settings = load_settings()
         return args.handler(settings, args)

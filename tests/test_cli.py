@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 
 import pytest
 
@@ -85,3 +86,38 @@ def test_run_http_serves_slack_and_health_then_stops_on_sigterm(fake_slack, tmp_
         output = bot.stop()
     assert bot.process.returncode == 0, output
     assert "Traceback" not in output and db_path.exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "shown"), [(["engineers", "list"], False), (["-v", "engineers", "list"], True)]
+)
+def test_scheduler_chatter_stays_out_of_the_log_unless_verbose(cli_env, caplog, argv, shown):
+    """APScheduler's two INFO lines per job run (the outbox sweep runs every 5 s) are hidden;
+    its warnings are not, and `-v` shows everything."""
+    caplog.set_level(logging.INFO)  # the root level `main` sets outside pytest (basicConfig)
+    try:
+        assert main(argv) == 0
+        logging.getLogger("apscheduler.executors.default").info("Job executed successfully")
+        logging.getLogger("apscheduler.scheduler").warning("Run time of job was missed")
+        messages = [record.getMessage() for record in caplog.records]
+        assert ("Job executed successfully" in messages) is shown
+        assert "Run time of job was missed" in messages
+    finally:
+        logging.getLogger("apscheduler").setLevel(logging.NOTSET)
+
+
+def test_a_start_logs_no_false_alarm_about_the_token(settings, monkeypatch, caplog):
+    """Bolt warns "`token` will be unused" when SLACK_BOT_TOKEN is set and a client is given;
+    ticketbot's client is built from that token, so the warning is dropped — and only that one."""
+    from bot.app import build
+
+    monkeypatch.setenv("SLACK_BOT_TOKEN", settings.slack_bot_token)
+    caplog.set_level(logging.WARNING)
+    runtime = build(settings)
+    try:
+        logging.getLogger("slack_bolt.App").warning("another warning")
+        messages = [record.getMessage() for record in caplog.records]
+        assert not any("will be unused" in message for message in messages), messages
+        assert "another warning" in messages
+    finally:
+        runtime.db.dispose()
