@@ -13,6 +13,7 @@ on average 0.75·d. The first 11 waits add up to 0.75·4,094 s ≈ 51 min; each 
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -87,21 +88,21 @@ def _insert_written(session: Session) -> None:
         session.connection().execute(_OUTBOX.insert(), rows)
         return
     keys = tuple(rows[0])  # every row `write` makes has the same keys
-    statement = _MULTI_ROW.get((len(rows), keys))
-    if statement is None:
-        values = [
-            {key: bindparam(f"{key}_{n}", type_=_OUTBOX.c[key].type) for key in keys}
-            for n in range(len(rows))
-        ]
-        statement = _MULTI_ROW[len(rows), keys] = _OUTBOX.insert().values(values)
     session.connection().execute(
-        statement, {f"{key}_{n}": row[key] for n, row in enumerate(rows) for key in keys}
+        _multi_row_insert(len(rows), keys),
+        {f"{key}_{n}": row[key] for n, row in enumerate(rows) for key in keys},
     )
 
 
 _OUTBOX = OutboxRow.__table__
 MULTI_ROW_MAX = 16
-_MULTI_ROW: dict[tuple[int, tuple[str, ...]], Insert] = {}
+
+
+@functools.cache
+def _multi_row_insert(count: int, keys: tuple[str, ...]) -> Insert:
+    """INSERT INTO outbox VALUES (…), (…) for `count` rows, bound as `<key>_<n>`."""
+    values = [{key: bindparam(f"{key}_{n}", type_=_OUTBOX.c[key].type) for key in keys} for n in range(count)]
+    return _OUTBOX.insert().values(values)
 
 
 @event.listens_for(Session, "after_rollback")

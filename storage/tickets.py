@@ -6,6 +6,7 @@ commit together or not at all. Callers pass plain values; nothing here knows Sla
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -385,7 +386,7 @@ class TicketService:
         if actor.user_id in self._known_users:
             return
         session.execute(
-            _dialect_insert(session)(User)
+            _dialect_insert(session.get_bind().dialect.name)(User)
             .values(slack_id=actor.user_id, name=actor.name or "", real_name="")
             .on_conflict_do_nothing(index_elements=["slack_id"])
         )
@@ -510,9 +511,9 @@ class TicketService:
         return comment
 
 
-def _dialect_insert(session: Session) -> Callable:
-    """The INSERT construct that knows ON CONFLICT on this session's database."""
-    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+def _dialect_insert(dialect: str) -> Callable:
+    """The INSERT construct that knows ON CONFLICT on this database (`dialect`: its name)."""
+    return pg_insert if dialect == "postgresql" else sqlite_insert
 
 
 def _insert(session: Session, row: Ticket | TicketEvent, unless_taken: str | None = None) -> int | None:
@@ -525,26 +526,22 @@ def _insert(session: Session, row: Ticket | TicketEvent, unless_taken: str | Non
     transaction reads it, nothing loads or saves it later."""
     table = row.__table__
     values = {column.key: row.__dict__[column.key] for column in table.columns if column.key in row.__dict__}
-    if not unless_taken or values.get(unless_taken) is None:
+    if values.get(unless_taken) is None:
         unless_taken = None
     connection = session.connection()
-    key = (connection.dialect.name, table.name, tuple(values), unless_taken)
-    statement = _INSERTS.get(key)
-    if statement is None:
-        statement = _insert_statement(connection.dialect.name, table, list(values), unless_taken)
-        _INSERTS[key] = statement
+    statement = _insert_statement(connection.dialect.name, table, tuple(values), unless_taken)
     new_id = connection.execute(statement, values).scalar()
     if new_id is not None:
         row.id = new_id
     return new_id
 
 
-# Built once per shape (dialect, table, columns given): building the statement anew for each
-# row, with a bound literal per value, cost more CPU than executing it.
-_INSERTS: dict[tuple, Executable] = {}
-
-
-def _insert_statement(dialect: str, table: Table, keys: list[str], unless_taken: str | None) -> Executable:
+@functools.cache
+def _insert_statement(
+    dialect: str, table: Table, keys: tuple[str, ...], unless_taken: str | None
+) -> Executable:
+    """Built once per shape (dialect, table, columns given), run with the values bound: building
+    it anew for each row, with a bound literal per value, cost more CPU than executing it."""
     if unless_taken is None:
         return table.insert().returning(table.c.id)
     # INSERT … SELECT … WHERE NOT EXISTS: a value already taken draws no id from the sequence
@@ -552,10 +549,9 @@ def _insert_statement(dialect: str, table: Table, keys: list[str], unless_taken:
     # ON CONFLICT DO NOTHING still covers a racing insert, as PostgreSQL waits for it.
     fields = {key: bindparam(key, type_=table.c[key].type) for key in keys}
     taken = select(table.c.id).where(table.c[unless_taken] == fields[unless_taken])
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
     return (
-        insert(table)
-        .from_select(keys, select(*fields.values()).where(~exists(taken)))
+        _dialect_insert(dialect)(table)
+        .from_select(list(keys), select(*fields.values()).where(~exists(taken)))
         .on_conflict_do_nothing(index_elements=[unless_taken])
         .returning(table.c.id)
     )
