@@ -65,8 +65,8 @@ def bare_wsgi_app(floor: bool = False) -> Callable:
 
 def help_answer() -> Callable:
     """A listener that answers with ticketbot's `/ticket help` message, as ticketbot does."""
-    from bot.i18n import Translator
     from handlers.blocks.listing import help_message
+    from handlers.i18n import Translator
 
     tr = Translator("en")
     # The features' lines in the order ticketbot registers them (`help_key=` in handlers/*.py);
@@ -85,10 +85,10 @@ def modal_opener() -> Callable:
     from concurrent.futures import ThreadPoolExecutor
 
     from bot.config import load_settings
-    from bot.i18n import Translator
     from bot.slack_http import KeepAliveWebClient
     from handlers.after_ack import WORKERS
     from handlers.blocks.ticket_form import new_ticket_view
+    from handlers.i18n import Translator
 
     settings = load_settings({}, dotenv=False)
     view = new_ticket_view(Translator("en"), settings.categories).to_dict()

@@ -292,8 +292,8 @@ def explain(engine, statement: str, parameters: object) -> list[str]:
 def measure(url: str, repeat: int, warmup: int, show_plans: bool) -> list[list[str]]:
     from sqlalchemy import func, select
 
+    from bot.app import build_services
     from bot.config import load_settings
-    from bot.services import Services
     from storage.db import Database
     from storage.models import Ticket
 
@@ -308,7 +308,7 @@ def measure(url: str, repeat: int, warmup: int, show_plans: bool) -> list[list[s
         dotenv=False,
     )
     db = Database.from_url(url)
-    services = Services.build(settings, db)
+    services = build_services(settings, db)
     with db.read() as s:
         total = s.scalar(select(func.count()).select_from(Ticket))
         by_status = dict(s.execute(select(Ticket.status, func.count()).group_by(Ticket.status)).all())

@@ -33,12 +33,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a check
 
 from sqlalchemy import select, update
 
-from bot.app import build, web_client
+from bot.app import build, build_services, web_client
 from bot.config import Settings, load_settings
 from bot.dispatcher import Dispatcher
 from bot.email.delivery import EmailDelivery
 from bot.email.smtp import SmtpSender
-from bot.services import Services
 from storage import email_plan, outbox
 from storage.db import Database
 from storage.migrate import upgrade
@@ -157,7 +156,7 @@ def _serve_slack(pipe) -> None:
 
 
 def throughput(settings: Settings, db: Database, smtp: Server, count: int) -> None:
-    services = Services.build(settings, db)
+    services = build_services(settings, db)
     ticket, _ = services.tickets.create(Actor(REPORTER), TICKET)
     with db.transaction() as session:
         event_id = session.scalar(select(TicketEvent.id).where(TicketEvent.ticket_id == ticket.id))
@@ -173,7 +172,7 @@ def throughput(settings: Settings, db: Database, smtp: Server, count: int) -> No
         for mode in order:
             fresh, threads = modes[mode]
             sender = SmtpSender("127.0.0.1", smtp.address, local_hostname=settings.mail_domain)
-            email = EmailDelivery.build(services, web_client(settings, retries=False), sender)
+            email = EmailDelivery.build(services, settings, web_client(settings, retries=False), sender)
             deliver = email.deliver
             if fresh:
 

@@ -276,13 +276,18 @@ def run_export(url: str, out: str) -> dict:
     from bot.config import load_settings
     from exports.scope import ExportScope
     from exports.workbook import ExportJob, write_workbook
+    from handlers.i18n import Translator
     from storage.db import Database
     from storage.queries import TicketFilter
 
     db = Database.from_url(url)
     db.ping()
     job = ExportJob(
-        ExportScope("all"), TicketFilter(), "en", "UTC", load_settings({}, dotenv=False).categories
+        ExportScope("all"),
+        TicketFilter(),
+        Translator("en"),
+        "UTC",
+        load_settings({}, dotenv=False).categories,
     )
     before = rss_mb()
     started, cpu = time.perf_counter(), time.process_time()
@@ -305,8 +310,8 @@ def run_baseline(count: int, out: str) -> dict:
     from openpyxl import Workbook
 
     from bot.config import load_settings
-    from bot.i18n import Translator
     from exports.rows import Labels, history_columns, ticket_columns
+    from handlers.i18n import Translator
     from storage.domain import format_number
 
     tr = Translator("en")

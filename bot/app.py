@@ -21,12 +21,15 @@ from bot.dispatcher import Dispatcher
 from bot.email.delivery import EmailDelivery
 from bot.export_delivery import ExportDelivery
 from bot.leader import Leadership
-from bot.services import Services
 from bot.slack_delivery import SlackDelivery
 from bot.slack_http import KeepAliveWebClient
 from handlers import register_all
+from handlers.i18n import Translator
+from handlers.services import Services
 from storage import email_plan, outbox, sla_sweep
 from storage.db import Database
+from storage.people import People
+from storage.tickets import TicketService
 
 log = logging.getLogger("ticketbot")
 
@@ -117,6 +120,22 @@ class Runtime:
         return run
 
 
+def build_services(settings: Settings, db: Database) -> Services:
+    """What the listeners and deliverers share: the ticket service, people, the translator."""
+    return Services(
+        workspace=settings.workspace,
+        db=db,
+        tickets=TicketService(
+            db,
+            admins=settings.admin_user_ids,
+            categories=settings.category_keys,
+            levels=settings.service_levels,
+        ),
+        people=People(db),
+        tr=Translator(settings.language),
+    )
+
+
 def share_client(app: App) -> None:
     """Listeners get the app's keep-alive client, not the plain WebClient Bolt makes for each
     request (one new connection, and against slack.com one TLS handshake, per `views.open`).
@@ -137,15 +156,15 @@ def sweep_outbox(db: Database) -> None:
         log.error("%s outbox rows are dead (never delivered): see `ticketbot outbox list --dead`", dead)
 
 
-def sweep_sla(services: Services) -> None:
+def sweep_sla(services: Services, settings: Settings) -> None:
     """Warn about tickets at risk, breached, unanswered or unassigned: each once (storage.sla_sweep)."""
-    minutes = services.settings.unassigned_reminder_minutes
+    minutes = settings.unassigned_reminder_minutes
     sla_sweep.run(services.tickets, services.tickets.clock(), timedelta(minutes=minutes) if minutes else None)
 
 
 def build(settings: Settings, db: Database | None = None) -> Runtime:
     db = db or Database.from_url(settings.database_url)
-    services = Services.build(settings, db)
+    services = build_services(settings, db)
 
     app = App(
         signing_secret=settings.slack_signing_secret or "socket-mode-needs-no-signing-secret",
@@ -159,9 +178,9 @@ def build(settings: Settings, db: Database | None = None) -> Runtime:
     share_client(app)
     register_all(app, services)
 
-    delivery = SlackDelivery(web_client(settings, retries=False), services)
+    delivery = SlackDelivery(web_client(settings, retries=False), services, settings)
     email_plan.configure(db, email_plan.MailPolicy(settings.admin_user_ids, settings.admin_emails))
-    email = EmailDelivery.build(services, web_client(settings, retries=False))
+    email = EmailDelivery.build(services, settings, web_client(settings, retries=False))
     deliverers = {**delivery.deliverers(), **email.deliverers()}
     dispatcher = Dispatcher(
         db,
@@ -176,7 +195,7 @@ def build(settings: Settings, db: Database | None = None) -> Runtime:
     db.on_commit(dispatcher.kick)
     export_client = web_client(settings, retries=False)
     export_client.timeout = EXPORT_UPLOAD_TIMEOUT
-    export_delivery = ExportDelivery(export_client, services)
+    export_delivery = ExportDelivery(export_client, services, settings)
     export_dispatcher = Dispatcher(
         db,
         export_delivery.deliverers(),
@@ -219,7 +238,7 @@ def build(settings: Settings, db: Database | None = None) -> Runtime:
         coalesce=True,
     )
     scheduler.add_job(
-        runtime.leader_only(lambda: sweep_sla(services)),
+        runtime.leader_only(lambda: sweep_sla(services, settings)),
         "interval",
         seconds=settings.sla_sweep_seconds,
         id="sla-sweep",
@@ -227,5 +246,5 @@ def build(settings: Settings, db: Database | None = None) -> Runtime:
         max_instances=1,
     )
     # Daily digest, engineers' morning DMs, weekly report: their deliverers and cron jobs.
-    Digests(web_client(settings, retries=False), services).install(runtime)
+    Digests(web_client(settings, retries=False), services, settings).install(runtime)
     return runtime

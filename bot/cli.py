@@ -152,7 +152,7 @@ def cmd_db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_engineers_add(settings: Settings, args: argparse.Namespace) -> int:
     from bot.app import web_client
-    from bot.directory import UnknownUser, lookup, parse_user_id
+    from handlers.directory import UnknownUser, lookup, parse_user_id
     from storage.people import People
 
     settings.require("SLACK_BOT_TOKEN")
@@ -189,7 +189,7 @@ def cmd_engineers_list(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_engineers_remove(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.directory import UnknownUser, parse_user_id
+    from handlers.directory import UnknownUser, parse_user_id
     from storage.people import People
 
     try:

@@ -27,13 +27,12 @@ def _run(settings: Settings, args: argparse.Namespace, database, which: str) -> 
         schedule = settings.digest_time if which == "digest" else settings.weekly_report_cron
         print(f"scheduled: {schedule or 'off'} ({settings.timezone}); --now queues it at once")
         return 0
-    from bot.app import web_client
+    from bot.app import build_services, web_client
     from bot.digests import Digests
-    from bot.services import Services
 
     db = database(settings)
     try:
-        digests = Digests(web_client(settings, retries=False), Services.build(settings, db))
+        digests = Digests(web_client(settings, retries=False), build_services(settings, db), settings)
         if which == "digest":
             sent = digests.daily_digest()
             dms = digests.engineer_summaries()

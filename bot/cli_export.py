@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from bot.config import Settings
+from handlers.i18n import Translator
 from storage.db import Database
 
 FILTER_WORDS = {
@@ -47,9 +48,9 @@ def cmd_export(
     cli_error: type[Exception],
     database: Callable[..., Database],
 ) -> int:
-    from bot.directory import UnknownUser, parse_user_id
     from exports.scope import ExportScope
     from exports.workbook import ExportJob, write_workbook
+    from handlers.directory import UnknownUser, parse_user_id
     from handlers.filters import FilterError, parse_filter
 
     try:
@@ -68,7 +69,7 @@ def cmd_export(
     except FilterError as error:
         raise cli_error(FILTER_WORDS[error.key].format(word=error.word)) from None
 
-    job = ExportJob(scope, flt, settings.language, settings.timezone, settings.categories)
+    job = ExportJob(scope, flt, Translator(settings.language), settings.timezone, settings.categories)
     bar = ProgressBar(sys.stderr)
     try:
         result = write_workbook(database(settings, migrate=False), job, args.out, progress=bar)

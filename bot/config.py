@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dotenv import dotenv_values, find_dotenv
 
 from bot.cron import cron_trigger
+from handlers.services import Workspace
+from storage.domain import LANGUAGES, Category
 from storage.sla import ServiceLevels
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
@@ -30,7 +32,6 @@ DEFAULT_CATEGORY_SPECIALTIES = (
     ("software", "Software y Bases de Datos"),
     ("access", "Software y Bases de Datos"),
 )
-LANGUAGES = ("en", "es")
 
 _CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
@@ -39,12 +40,6 @@ _SLUG = re.compile(r"[^a-z0-9]+")
 
 class ConfigError(ValueError):
     """A setting is missing or malformed; the message is one line meant for an operator."""
-
-
-@dataclass(frozen=True)
-class Category:
-    key: str
-    label: str | None = None  # None: take the label from the language catalog
 
 
 @dataclass(frozen=True)
@@ -83,18 +78,20 @@ class Settings:
     digest_time: str | None = "08:00"  # daily digest to the triage channel, workspace time; None: off
     weekly_report_cron: str | None = "0 7 * * mon"  # crontab in the workspace's zone; None: off
     intake_channels: frozenset[str] = frozenset()  # where a :ticket: reaction files a ticket
-    extra: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def category_keys(self) -> tuple[str, ...]:
         return tuple(c.key for c in self.categories)
 
-    def specialty_for(self, category: str) -> str | None:
-        """The engineer specialty that fits tickets of `category`, if one is configured."""
-        return dict(self.category_specialties).get(category)
-
-    def is_admin(self, user_id: str) -> bool:
-        return user_id in self.admin_user_ids
+    @property
+    def workspace(self) -> Workspace:
+        """The part the Slack listeners and cards read (handlers.services)."""
+        return Workspace(
+            categories=self.categories,
+            category_specialties=self.category_specialties,
+            intake_channels=self.intake_channels,
+            digest_time=self.digest_time,
+        )
 
     def require(self, *names: str) -> None:
         """Fail with one line for the first of `names` (env variable names) that is unset."""
@@ -193,7 +190,6 @@ def parse_settings(env: Mapping[str, str]) -> Settings:
         timezone=_parse_timezone(get("TIMEZONE")),
         export_max_attempts=_int(env, "EXPORT_MAX_ATTEMPTS", 8, 1, 100),
         **_proactive_settings(env, _parse_timezone(get("TIMEZONE"))),
-        extra=dict(env),
     )
 
 

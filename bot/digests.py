@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from apscheduler.triggers.cron import CronTrigger
 from slack_sdk import WebClient
 
+from bot.config import Settings
 from bot.cron import cron_trigger
 from bot.dispatcher import Deliver
 from bot.email.attachments import Attachment, attach
@@ -32,11 +33,12 @@ from bot.email.compose import compose
 from bot.email.links import SlackLinks
 from bot.email.render import EmailContent
 from bot.email.smtp import Sender, sender_for
-from bot.services import Services
 from bot.slack_delivery import SlackDelivery
 from exports.scope import ALL, ExportScope, filter_to_dict
 from exports.workbook import ExportJob, write_workbook
 from handlers.blocks.digest import daily_digest_message, engineer_summary_message
+from handlers.i18n import Translator
+from handlers.services import Services
 from storage import outbox
 from storage.digests import (
     DailyDigest,
@@ -62,17 +64,23 @@ MISFIRE_GRACE = 3600
 
 class Digests:
     def __init__(
-        self, client: WebClient, services: Services, sender: Sender | None = None, spool: Path | None = None
+        self,
+        client: WebClient,
+        services: Services,
+        settings: Settings,
+        sender: Sender | None = None,
+        spool: Path | None = None,
     ) -> None:
         self.client = client
         self.services = services
-        self.links = SlackLinks(client, services.settings.triage_channel_id)
+        self.settings = settings
+        self.links = SlackLinks(client, settings.triage_channel_id)
         self._sender = sender
         self.spool = spool or Path(tempfile.gettempdir()) / "ticketbot-reports"
 
     @property
     def zone(self) -> str:
-        return self.services.settings.timezone
+        return self.settings.timezone
 
     # -- wiring ------------------------------------------------------------------------------------
 
@@ -81,7 +89,7 @@ class Digests:
         runtime.dispatcher.deliverers.update(self.deliverers())
         if runtime.export_dispatcher is not None:
             runtime.export_dispatcher.deliverers.update(self.report_deliverers())
-        settings = self.services.settings
+        settings = self.settings
         options = {"coalesce": True, "misfire_grace_time": MISFIRE_GRACE, "max_instances": 1}
         if settings.digest_time:
             hour, minute = (int(part) for part in settings.digest_time.split(":"))
@@ -114,7 +122,7 @@ class Digests:
         self.engineer_summaries(now)
 
     def business_day(self, day: date) -> bool:
-        return day.weekday() in self.services.settings.service_levels.hours.days
+        return day.weekday() in self.settings.service_levels.hours.days
 
     def previous_business_day(self, day: date) -> date:
         """The business day before `day` (the day before it when every day is one)."""
@@ -126,7 +134,7 @@ class Digests:
     def daily_digest(self, now: datetime | None = None) -> bool:
         """Queue today's digest (about yesterday) for the triage channel; False if already queued."""
         now = now or self.services.tickets.clock()
-        channel = self.services.settings.triage_channel_id
+        channel = self.settings.triage_channel_id
         if not channel:
             log.warning("no daily digest: TRIAGE_CHANNEL_ID is not set")
             return False
@@ -162,7 +170,7 @@ class Digests:
         """Queue this week's report: the "all" export into the triage channel, one email per
         address of ADMIN_EMAILS. False if this week's was already queued (or nothing to report)."""
         now = now or self.services.tickets.clock()
-        settings = self.services.settings
+        settings = self.settings
         local = now.astimezone(ZoneInfo(self.zone))
         year, week, _ = local.isocalendar()
         period = f"{year}-W{week:02d}"
@@ -213,7 +221,7 @@ class Digests:
         SlackDelivery._call(self.client.chat_postMessage, channel=payload["user_id"], **message.as_kwargs())
 
     def deliver_report_email(self, payload: dict[str, Any]) -> None:
-        settings, tr = self.services.settings, self.services.tr
+        settings, tr = self.settings, self.services.tr
         address = payload["to"]
         path = self._workbook(payload["period"])
         content = EmailContent(
@@ -251,9 +259,13 @@ class Digests:
         for old in self.spool.glob("weekly-*"):
             if not old.name.startswith(f"weekly-{period}."):  # last week's, never this week's
                 old.unlink(missing_ok=True)
-        settings = self.services.settings
+        settings = self.settings
         job = ExportJob(
-            ExportScope(ALL), TicketFilter(), settings.language, settings.timezone, settings.categories
+            ExportScope(ALL),
+            TicketFilter(),
+            Translator(settings.language),
+            settings.timezone,
+            settings.categories,
         )
         partial = self.spool / f"weekly-{period}.{os.getpid()}.part.xlsx"
         write_workbook(self.services.db, job, partial)  # a failure is retried by the outbox

@@ -23,13 +23,15 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.webhook import WebhookClient
 
+from bot.config import Settings
 from bot.dispatcher import Deliver, Permanent, Retry
-from bot.services import Services
 from bot.slack_delivery import classify
 from exports.describe import describe_filter, describe_scope, ticket_count
 from exports.scope import ExportScope, filter_from_dict
 from exports.service import ExportRefused, ExportService, scope_for
 from exports.workbook import ExportJob, write_workbook
+from handlers.i18n import Translator
+from handlers.services import Services
 from handlers.text import escape, slack_date
 from storage import outbox
 from storage.domain import SYSTEM_USER_ID
@@ -41,10 +43,13 @@ SPOOL_MAX_AGE = 24 * 3600  # seconds a left-over workbook of a crashed process i
 
 
 class ExportDelivery:
-    def __init__(self, client: WebClient, services: Services, spool: Path | None = None) -> None:
+    def __init__(
+        self, client: WebClient, services: Services, settings: Settings, spool: Path | None = None
+    ) -> None:
         self.client = client
         self.services = services
-        self.exports = ExportService(services.db, admins=services.settings.admin_user_ids)
+        self.settings = settings
+        self.exports = ExportService(services.db, admins=services.tickets.admins)
         self.spool = spool or Path(tempfile.gettempdir()) / "ticketbot-exports"
         self._cancel = threading.Event()
 
@@ -115,11 +120,11 @@ class ExportDelivery:
         if meta_path.exists() and self._path(payload).exists():
             return json.loads(meta_path.read_text())
         self._sweep()
-        settings = self.services.settings
+        settings = self.settings
         job = ExportJob(
             scope,
             filter_from_dict(payload["filter"]),
-            settings.language,
+            Translator(settings.language),
             settings.timezone,
             settings.categories,
         )

@@ -15,8 +15,8 @@ from slack_sdk import WebClient
 from sqlalchemy import update
 
 from bot.dispatcher import Permanent
-from bot.services import Services
 from handlers.blocks.intake import source_reply
+from handlers.services import Services
 from storage import notifications
 from storage.models import Ticket
 

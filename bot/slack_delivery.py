@@ -13,13 +13,14 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 from sqlalchemy import Update, bindparam, select
 
+from bot.config import Settings
 from bot.dispatcher import Deliver, Permanent, Retry
 from bot.intake_delivery import SourceReplies
-from bot.services import Services
 from handlers.blocks.actions import card_actions
 from handlers.blocks.cards import Message, ticket_card
 from handlers.blocks.replies import event_reply
 from handlers.blocks.sla import sla_line
+from handlers.services import Services
 from handlers.text import mention
 from storage import outbox
 from storage.models import Ticket, TicketEvent
@@ -81,10 +82,15 @@ NOTHING_AHEAD = ReadAhead()
 
 class SlackDelivery:
     def __init__(
-        self, client: WebClient, services: Services, render_card: CardRenderer | None = None
+        self,
+        client: WebClient,
+        services: Services,
+        settings: Settings,
+        render_card: CardRenderer | None = None,
     ) -> None:
         self.client = client
         self.services = services
+        self.settings = settings
         self.render_card = render_card or self._plain_card
         self._ahead = NOTHING_AHEAD
 
@@ -176,9 +182,9 @@ class SlackDelivery:
 
     def _destination(self, ticket: Ticket, audience: str) -> str | None:
         if audience == TRIAGE:
-            if not self.services.settings.triage_channel_id:
+            if not self.settings.triage_channel_id:
                 raise Permanent("TRIAGE_CHANNEL_ID is not set")
-            return self.services.settings.triage_channel_id
+            return self.settings.triage_channel_id
         if audience == REPORTER:
             return ticket.reporter_id  # a user id as channel: Slack posts in the app's DM with them
         return ticket.engineer_id
@@ -197,7 +203,7 @@ class SlackDelivery:
     def _plain_card(self, ticket: Ticket, audience: str) -> Message:
         """The card with what its audience may do: triage → engineer picker, the engineer's DM
         → status buttons and Add note, the reporter's DM → Reopen once closed."""
-        tr, settings = self.services.tr, self.services.settings
+        tr, workspace = self.services.tr, self.services.workspace
         intro = None
         if audience == REPORTER:
             intro = tr("card.received", number=ticket.number)
@@ -213,9 +219,9 @@ class SlackDelivery:
             engineers = self._ahead.engineers
             if engineers is None:
                 engineers = self.services.people.engineers()
-        actions = card_actions(tr, ticket, audience, engineers, settings.specialty_for(ticket.category))
+        actions = card_actions(tr, ticket, audience, engineers, workspace.specialty_for(ticket.category))
         sla = sla_line(tr, ticket, self.services.tickets.clock(), staff=audience != REPORTER)
-        return ticket_card(tr, ticket, settings.categories, intro=intro, actions=actions, sla=sla)
+        return ticket_card(tr, ticket, workspace.categories, intro=intro, actions=actions, sla=sla)
 
     # -- thread replies ----------------------------------------------------------------------
 
@@ -235,7 +241,7 @@ class SlackDelivery:
             channel_col, ts_col = CARD_COLUMNS[audience]
             channel, thread_ts = getattr(ticket, channel_col), getattr(ticket, ts_col)
             channel = channel or self._destination(ticket, audience)
-            admins = self.services.settings.admin_user_ids
+            admins = self.services.tickets.admins
             message = event_reply(self.services.tr, event, ticket=ticket, admins=admins)
         if channel is None:
             return

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from bot.i18n import Translator
+from exports import Translate
 from exports.scope import ALL, ENGINEER, ExportScope
 from storage.queries import TicketFilter
 
 
-def describe_scope(tr: Translator, scope: ExportScope, name: str) -> str:
+def describe_scope(tr: Translate, scope: ExportScope, name: str) -> str:
     if scope.kind == ALL:
         return tr("export.scope.all")
     key = "export.scope.engineer" if scope.kind == ENGINEER else "export.scope.reporter"
     return tr(key, name=name)
 
 
-def describe_filter(tr: Translator, flt: TicketFilter) -> str:
+def describe_filter(tr: Translate, flt: TicketFilter) -> str:
     parts = [tr(f"status.{s}") for s in flt.statuses]
     parts += [tr(f"priority.{p}") for p in flt.priorities]
     if flt.unassigned:
@@ -26,6 +26,6 @@ def describe_filter(tr: Translator, flt: TicketFilter) -> str:
     return ", ".join(parts) or tr("export.filter.none")
 
 
-def ticket_count(tr: Translator, count: int) -> str:
+def ticket_count(tr: Translate, count: int) -> str:
     """`1 ticket`, `42 tickets`."""
     return tr("export.tickets.one") if count == 1 else tr("export.tickets.many", count=count)

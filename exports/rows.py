@@ -6,10 +6,9 @@ from collections.abc import Sequence
 from datetime import datetime, tzinfo
 from typing import Any
 
-from bot.config import Category
-from bot.i18n import Translator
+from exports import Translate
 from exports.sheets import Column, TableSheet
-from storage.domain import EventKind, Priority, Status, Visibility, format_number
+from storage.domain import Category, EventKind, Priority, Status, Visibility, format_number
 from storage.models import utcnow
 from storage.reports import EventRow, TicketRow
 from storage.sla import SlaState
@@ -25,7 +24,7 @@ PUBLIC_NOTES, INTERNAL_NOTES = 16, 17  # column indexes of the Tickets sheet (se
 class Labels:
     """Stored keys → the words of the workspace language, looked up once."""
 
-    def __init__(self, tr: Translator, categories: Sequence[Category]) -> None:
+    def __init__(self, tr: Translate, categories: Sequence[Category]) -> None:
         self.tr = tr
         self.status = {s.value: tr(f"status.{s.value}") for s in Status}
         self.sla = {s.value: tr(f"sla.state.{s.value}") for s in SlaState if s is not SlaState.NONE}
@@ -40,7 +39,7 @@ def person(name: str | None, login: str | None, user_id: str | None) -> str:
     return name or login or user_id or ""
 
 
-def ticket_columns(tr: Translator, include_internal: bool) -> list[Column]:
+def ticket_columns(tr: Translate, include_internal: bool) -> list[Column]:
     columns = [
         Column(tr("export.col.number"), 12),
         Column(tr("export.col.title"), 45, wrap=True),
@@ -65,7 +64,7 @@ def ticket_columns(tr: Translator, include_internal: bool) -> list[Column]:
     return columns
 
 
-def history_columns(tr: Translator) -> list[Column]:
+def history_columns(tr: Translate) -> list[Column]:
     return [
         Column(tr("export.col.ticket"), 12),
         Column(tr("export.col.when"), 18),

@@ -19,8 +19,7 @@ from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 
-from bot.config import Category
-from bot.i18n import Translator
+from exports import Translate
 from exports.cells import CellMaker, typed_rows
 from exports.describe import describe_filter, describe_scope
 from exports.rows import Labels, RowMaker, history_columns, ticket_columns
@@ -28,6 +27,7 @@ from exports.scope import ExportScope
 from exports.sheets import EXCEL_MAX_ROWS, TableSheet
 from exports.summary import Stats, write_summary
 from storage.db import Database
+from storage.domain import Category
 from storage.models import utcnow
 from storage.queries import TicketFilter, count
 from storage.reports import events_of, ticket_chunks, user_name
@@ -43,7 +43,7 @@ SAMPLE_ROWS = 200  # rows read to size the columns
 class ExportJob:
     scope: ExportScope
     flt: TicketFilter  # what the user chose; the scope is applied on top
-    language: str = "en"
+    tr: Translate  # the words of the export's language
     timezone: str = "UTC"
     categories: Sequence[Category] = ()
 
@@ -68,7 +68,7 @@ def write_workbook(
     max_rows: int = EXCEL_MAX_ROWS,
 ) -> ExportResult:
     path = Path(path)
-    tr, zone = Translator(job.language), ZoneInfo(job.timezone)
+    tr, zone = job.tr, ZoneInfo(job.timezone)
     labels = Labels(tr, job.categories)
     generated_at = utcnow()
     flt = job.scope.narrow(job.flt)

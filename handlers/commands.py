@@ -13,12 +13,12 @@ from dataclasses import dataclass
 
 from slack_bolt import App
 
-from bot.services import Services
 from handlers import ids
 from handlers.after_ack import NOTHING_FOLLOWS
 from handlers.blocks.listing import MINE_LIMIT, help_message, mine_message
 from handlers.blocks.ticket_form import new_ticket_view
 from handlers.edge import acks_safely, logs_failures
+from handlers.services import Services
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,7 @@ def register(app: App, services: Services, router: Router) -> None:
 
     # The empty form is the same for everyone: serialize it once (a View's to_dict costs about as
     # much CPU as the views.open call itself, on the worker that is also acking requests).
-    blank_form = new_ticket_view(tr, services.settings.categories).to_dict()
+    blank_form = new_ticket_view(tr, services.workspace.categories).to_dict()
 
     @logs_failures
     def later(command, client, respond):
@@ -119,7 +119,7 @@ def register(app: App, services: Services, router: Router) -> None:
         if found is None:
             view = blank_form
             if invocation.rest:
-                view = new_ticket_view(tr, services.settings.categories, title=invocation.rest)
+                view = new_ticket_view(tr, services.workspace.categories, title=invocation.rest)
             client.views_open(trigger_id=command["trigger_id"], view=view)
         elif found.later is not None:
             found.later(invocation, client=client, respond=respond)

@@ -18,13 +18,13 @@ from collections.abc import Callable
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot.services import Services
 from handlers import ids
 from handlers.blocks.csat import parse_rating, rate_view, reopen_view
 from handlers.blocks.work_modals import notice_view
 from handlers.edge import field_errors, logs_failures
 from handlers.feedback import actor_of, answer_refusal, refusal, tell
 from handlers.refs import clicked_ref
+from handlers.services import Services
 from handlers.views import _value
 from handlers.work import modal_metadata, parse_metadata
 from storage.domain import format_number

@@ -12,7 +12,6 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
-from bot.services import Services
 from handlers import ids
 from handlers.blocks.csat import dashboard_blocks as csat_dashboard
 from handlers.blocks.dashboards import PAGE_SIZE, admin_home, engineer_home
@@ -21,6 +20,7 @@ from handlers.edge import logs_failures
 from handlers.feedback import actor_of, from_home
 from handlers.filters import filter_to_value
 from handlers.home_state import TEXT_MAX, HomeState
+from handlers.services import Services
 from storage.dashboards import ADMIN, ENGINEER, Dashboards
 from storage.domain import Status
 from storage.queries import NEWEST, QUEUE, TicketFilter
@@ -31,7 +31,7 @@ QUEUE_STATUSES = (Status.OPEN.value, Status.IN_PROGRESS.value, Status.ON_HOLD.va
 class HomeTabs:
     def __init__(self, services: Services) -> None:
         self.services = services
-        self.board = Dashboards(services.db, services.settings.admin_user_ids)
+        self.board = Dashboards(services.db, services.tickets.admins)
 
     def publish(self, client: WebClient, user_id: str, state: HomeState | None = None) -> None:
         client.views_publish(user_id=user_id, view=self.render(user_id, state or HomeState()))
@@ -52,7 +52,7 @@ class HomeTabs:
         return reporter_home(self.services.tr, tickets, total, filter_to_value(TicketFilter(), "mine"))
 
     def _admin(self, user_id: str, state: HomeState) -> View:
-        settings = self.services.settings
+        workspace = self.services.workspace
         shown = state.filter(TicketFilter())
         page = self.board.page(shown, state.page, PAGE_SIZE, NEWEST)
         counters = self.board.admin_counters(self.board.zone(user_id))
@@ -65,7 +65,7 @@ class HomeTabs:
             page,
             state.but(page=page.number),
             engineers,
-            settings.specialty_for,
+            workspace.specialty_for,
             filter_to_value(shown, "all"),
             sla=self.board.sla_counts(now),
             now=now,

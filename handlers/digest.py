@@ -11,8 +11,8 @@ from collections.abc import Callable
 
 from slack_bolt import App
 
-from bot.services import Services
 from handlers.commands import Invocation, Router
+from handlers.services import Services
 from storage.digests import set_wants_digest, wants_digest
 from storage.reports import is_engineer
 
@@ -25,7 +25,7 @@ def _plain(word: str) -> str:
 
 
 def register(app: App, services: Services, router: Router) -> None:
-    tr, db, settings = services.tr, services.db, services.settings
+    tr, db, workspace = services.tr, services.db, services.workspace
 
     def say(ack: Callable, text: str) -> None:
         ack(text=text, response_type="ephemeral")
@@ -36,17 +36,17 @@ def register(app: App, services: Services, router: Router) -> None:
         if not engineer:
             say(ack, tr("digest.only_engineers"))
             return
-        if not settings.digest_time:
+        if not workspace.digest_time:
             say(ack, tr("digest.disabled"))
             return
         word = _plain(invocation.rest.strip())
         if not word:
             on = wants_digest(db, invocation.user_id)
-            say(ack, tr("digest.is_on" if on else "digest.is_off", time=settings.digest_time))
+            say(ack, tr("digest.is_on" if on else "digest.is_off", time=workspace.digest_time))
         elif word in WORDS:
             on = WORDS[word]
             set_wants_digest(db, invocation.user_id, on)  # engineers always have a users row
-            say(ack, tr("digest.turned_on" if on else "digest.turned_off", time=settings.digest_time))
+            say(ack, tr("digest.turned_on" if on else "digest.turned_off", time=workspace.digest_time))
         else:
             say(ack, tr("digest.usage"))
 

@@ -6,7 +6,7 @@ import functools
 import logging
 from collections.abc import Callable
 
-from bot.i18n import Translator
+from handlers.i18n import Translator
 from storage.domain import format_number
 from storage.errors import TicketError
 from storage.tickets import DESCRIPTION_MAX, NOTE_MAX, TITLE_MAX

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 
-from bot.directory import UnknownUser, lookup, parse_user_id
-from bot.services import Services
 from handlers.blocks.engineers import engineers_message
 from handlers.commands import Invocation, Router
+from handlers.directory import UnknownUser, lookup, parse_user_id
+from handlers.services import Services
 from handlers.text import escape, escaped, mention
 from storage.errors import InvalidInput
 from storage.people import SPECIALTY_MAX
@@ -81,7 +81,7 @@ def register(app: App, services: Services, router: Router) -> None:
         ack(text=text, response_type="ephemeral")
 
     def answer(invocation: Invocation, ack: Callable) -> None:
-        if not services.settings.is_admin(invocation.user_id):
+        if not services.tickets.is_admin(invocation.user_id):
             say(ack, tr("engineers.admins_only"))
             return
         try:
@@ -107,7 +107,7 @@ def register(app: App, services: Services, router: Router) -> None:
                 say(ack, tr("engineers.not_one", who=who))
 
     def add_later(invocation: Invocation, client, respond) -> None:
-        if not services.settings.is_admin(invocation.user_id):
+        if not services.tickets.is_admin(invocation.user_id):
             return
         try:
             command = parse_engineer_command(invocation.rest)

@@ -11,7 +11,6 @@ from collections.abc import Callable
 
 from slack_bolt import App
 
-from bot.services import Services
 from exports.describe import ticket_count
 from exports.scope import ALL
 from exports.service import MINE, SCOPE_WORDS, ExportRefused, ExportRequest, ExportService, scope_word
@@ -19,6 +18,7 @@ from handlers import ids
 from handlers.commands import Invocation, Router
 from handlers.edge import acks_safely, logs_failures
 from handlers.filters import FilterError, filter_from_value, parse_filter
+from handlers.services import Services
 
 log = logging.getLogger("ticketbot.handlers")
 
@@ -27,7 +27,7 @@ NOTICE = "export_notice"  # context key: what the click's ack decided, for the w
 
 def register(app: App, services: Services, router: Router) -> None:
     tr = services.tr
-    exports = ExportService(services.db, admins=services.settings.admin_user_ids)
+    exports = ExportService(services.db, admins=services.tickets.admins)
 
     def preparing(request: ExportRequest, in_channel: bool) -> str:
         if not request.count:

@@ -10,10 +10,10 @@ import logging
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block, MarkdownTextObject, SectionBlock
 
-from bot.services import Services
 from handlers.blocks.detail import state_line
 from handlers.blocks.work_modals import notice_view
 from handlers.edge import error_text, field_errors
+from handlers.services import Services
 from storage.domain import format_number
 from storage.errors import (
     InvalidInput,

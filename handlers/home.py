@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.services import Services
 from handlers import ids
 from handlers.blocks.ticket_form import new_ticket_view
 from handlers.dashboard import HomeTabs
 from handlers.edge import acks_safely, logs_failures
+from handlers.services import Services
 
 
 def register(app: App, services: Services, homes: HomeTabs) -> None:
@@ -29,7 +29,7 @@ def register(app: App, services: Services, homes: HomeTabs) -> None:
     def ack_button(ack):
         ack()
 
-    blank_form = new_ticket_view(tr, services.settings.categories).to_dict()  # serialized once
+    blank_form = new_ticket_view(tr, services.workspace.categories).to_dict()  # serialized once
 
     @logs_failures
     def open_modal(body, client):

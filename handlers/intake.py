@@ -17,12 +17,12 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.directory import UnknownUser, lookup
-from bot.services import Services
 from handlers import ids
 from handlers.blocks.ticket_form import new_ticket_view
+from handlers.directory import UnknownUser, lookup
 from handlers.edge import acks_safely, logs_failures
 from handlers.message_text import clip_words, first_line, mentioned_users, plain_text
+from handlers.services import Services
 from handlers.views import ack_filing, parse_new_ticket
 from storage.domain import Priority
 from storage.tickets import DESCRIPTION_MAX, TITLE_MAX, Actor, NewTicket
@@ -103,7 +103,7 @@ def default_category(keys: tuple[str, ...]) -> str:
 
 
 def register(app: App, services: Services) -> None:
-    tr, settings = services.tr, services.settings
+    tr, workspace = services.tr, services.workspace
 
     # -- the message shortcut -----------------------------------------------------------------
 
@@ -120,7 +120,7 @@ def register(app: App, services: Services) -> None:
         author = message_author(message, context.get("bot_user_id"))
         view = new_ticket_view(
             tr,
-            settings.categories,
+            workspace.categories,
             title=title,
             description=description,
             callback_id=ids.MESSAGE_TICKET_VIEW,
@@ -159,7 +159,7 @@ def register(app: App, services: Services) -> None:
         if (
             event.get("reaction") != ids.INTAKE_REACTION
             or item.get("type") != "message"
-            or channel not in settings.intake_channels
+            or channel not in workspace.intake_channels
             or not (isinstance(ts, str) and TS.match(ts))
             or not USER_ID.match(event.get("user") or "")
         ):
@@ -183,7 +183,7 @@ def register(app: App, services: Services) -> None:
         new = NewTicket(
             title=title or tr("intake.untitled"),
             description=description or tr("intake.no_text"),
-            category=default_category(settings.category_keys),
+            category=default_category(workspace.category_keys),
             priority=Priority.MEDIUM.value,
             # A second :ticket: on the message, or Slack retrying the event, files nothing more.
             request_key=f"msg:{channel}:{ts}",

@@ -11,13 +11,13 @@ from collections.abc import Callable
 
 from slack_bolt import App
 
-from bot.i18n import Translator
-from bot.services import Services
 from handlers.blocks.cards import priority_label, status_label
 from handlers.blocks.detail import LIST_LIMIT, ticket_detail, ticket_list
 from handlers.blocks.sla import sla_line
 from handlers.commands import Invocation, Router
 from handlers.filters import FilterError, parse_filter
+from handlers.i18n import Translator
+from handlers.services import Services
 from handlers.text import escaped
 from storage.dashboards import ADMIN, ENGINEER, Dashboards
 from storage.domain import parse_number
@@ -43,7 +43,7 @@ def heading(tr: Translator, role: str, flt: TicketFilter) -> str:
 
 def register(app: App, services: Services, router: Router) -> None:
     tr = services.tr
-    board = Dashboards(services.db, services.settings.admin_user_ids)
+    board = Dashboards(services.db, services.tickets.admins)
 
     def show(invocation: Invocation, ack: Callable) -> None:
         word = invocation.rest.split()[0] if invocation.rest.split() else ""
@@ -56,7 +56,7 @@ def register(app: App, services: Services, router: Router) -> None:
         events = services.tickets.history(number, invocation.user_id)
         staff = services.tickets.is_admin(invocation.user_id) or ticket.engineer_id == invocation.user_id
         sla = sla_line(tr, ticket, services.tickets.clock(), staff=staff)
-        message = ticket_detail(tr, ticket, events, services.settings.categories, sla=sla)
+        message = ticket_detail(tr, ticket, events, services.workspace.categories, sla=sla)
         ack(**message.as_kwargs(), response_type="ephemeral")
 
     def list_(invocation: Invocation, ack: Callable) -> None:

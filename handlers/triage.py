@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.services import Services
 from handlers import ids
 from handlers.dashboard import HomeTabs
 from handlers.edge import logs_failures
 from handlers.feedback import actor_of, answer_refusal, tell
 from handlers.refs import parse_assign
+from handlers.services import Services
 from storage.errors import NotAllowed, TicketError
 
 

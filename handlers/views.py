@@ -7,10 +7,10 @@ from collections.abc import Callable
 
 from slack_bolt import App
 
-from bot.i18n import Translator
-from bot.services import Services
 from handlers import ids
 from handlers.edge import field_errors
+from handlers.i18n import Translator
+from handlers.services import Services
 from storage.errors import InvalidInput
 from storage.tickets import Actor, NewTicket
 

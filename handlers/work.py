@@ -13,7 +13,6 @@ from collections.abc import Callable
 
 from slack_bolt import App
 
-from bot.services import Services
 from handlers import ids
 from handlers.blocks.work_modals import close_view, hold_view, note_view, notice_view
 from handlers.dashboard import HomeTabs
@@ -21,6 +20,7 @@ from handlers.edge import field_errors, logs_failures
 from handlers.feedback import actor_of, answer_refusal, from_home, refusal
 from handlers.home_state import HomeState
 from handlers.refs import TicketRef, clicked_ref
+from handlers.services import Services
 from handlers.views import _value
 from storage.domain import Status, Visibility
 from storage.errors import InvalidInput, InvalidTransition, StaleTicket, TicketError

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import Enum
+
+LANGUAGES = ("en", "es")  # the catalogs' languages, in the order each message gives them
+
+
+@dataclass(frozen=True)
+class Category:
+    """A ticket category (TICKET_CATEGORIES): its stored key and, for one the operator named, a label."""
+
+    key: str
+    label: str | None = None  # None: take the label from the language catalog
 
 
 class Status(str, Enum):

@@ -13,8 +13,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import func, select
 
+from bot.app import build_services
 from bot.config import load_settings
-from bot.services import Services
 from bot.wake import WakeSender
 from storage.db import Database
 from storage.models import OutboxRow, Ticket
@@ -159,7 +159,7 @@ def test_deliver_on_its_own_delivers_rows_another_process_wrote(fake_slack, data
     env = bot_env(fake_slack, database_url, DISPATCH_INTERVAL_SECONDS="3600")
     settings = load_settings(env, dotenv=False)
     db = Database.from_url(database_url)
-    tickets = Services.build(settings, db).tickets
+    tickets = build_services(settings, db).tickets
     tickets.create(Actor("U0REPORTER"), NewTicket("Before it started", "—", "software", "high"))
     socket_path = tmp_path / "wake.sock"
     bot = BotProcess(["deliver", "--wake-socket", str(socket_path)], env, tmp_path)

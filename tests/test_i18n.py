@@ -6,8 +6,8 @@ import string
 
 import pytest
 
-from bot.i18n import CATALOGS, Translator
-from bot.locales import AREAS
+from handlers.i18n import CATALOGS, Translator
+from handlers.locales import AREAS
 
 
 def fields(text: str) -> set[str]:

@@ -15,13 +15,14 @@ from typing import Any
 from slack_sdk import WebClient
 from sqlalchemy import select
 
+from bot.config import Settings
 from bot.dispatcher import Deliver, Permanent
 from bot.email.compose import compose, message_id, thread_root
 from bot.email.links import SlackLinks
 from bot.email.recipients import AddressBook
 from bot.email.render import render
 from bot.email.smtp import Sender, sender_for
-from bot.services import Services
+from handlers.services import Services
 from storage import email_plan, outbox
 from storage.domain import EventKind
 from storage.models import Ticket, TicketEvent, User
@@ -46,23 +47,27 @@ class EmailDelivery:
     def __init__(
         self,
         services: Services,
+        settings: Settings,
         sender: Sender,
         book: AddressBook,
         links: SlackLinks,
     ) -> None:
-        self.services, self.sender, self.book, self.links = services, sender, book, links
+        self.services, self.settings, self.sender = services, settings, sender
+        self.book, self.links = book, links
         self._ahead: dict[tuple[int, int], Facts] = {}  # (ticket id, event id) → facts, one group's
         self._ahead_users: dict[str, User] = {}  # the group's recipients' rows
 
     @classmethod
-    def build(cls, services: Services, client: WebClient, sender: Sender | None = None) -> EmailDelivery:
-        sender = sender or sender_for(services.settings)
+    def build(
+        cls, services: Services, settings: Settings, client: WebClient, sender: Sender | None = None
+    ) -> EmailDelivery:
+        sender = sender or sender_for(settings)
         log.info("email backend: %s", sender.description)
         book, links = (
             AddressBook(services.people, client),
-            SlackLinks(client, services.settings.triage_channel_id),
+            SlackLinks(client, settings.triage_channel_id),
         )
-        return cls(services, sender, book, links)
+        return cls(services, settings, sender, book, links)
 
     def deliverers(self) -> dict[str, Deliver]:
         return {email_plan.EMAIL: self.deliver}
@@ -108,7 +113,7 @@ class EmailDelivery:
         mailbox = self.book.resolve(to, known=facts.users.get(user_id) or self._ahead_users.get(user_id))
         if mailbox is None:
             return  # nobody to write to; the address book said why, once
-        settings, ticket = self.services.settings, facts.ticket
+        settings, ticket = self.settings, facts.ticket
         content = render(
             self.services.tr,
             settings.categories,

@@ -20,9 +20,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 from sqlalchemy.exc import IntegrityError
 
-from bot.directory import UnknownUser, lookup
 from bot.dispatcher import Retry
 from bot.slack_delivery import classify
+from handlers.directory import UnknownUser, lookup
 from storage.models import User, utcnow
 from storage.people import People
 

@@ -15,11 +15,10 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from bot.config import Category
-from bot.i18n import Translator
 from handlers.blocks.cards import category_name
+from handlers.i18n import Translator
 from storage import email_plan
-from storage.domain import CsatOutcome, EventKind
+from storage.domain import Category, CsatOutcome, EventKind
 from storage.models import Ticket, TicketEvent
 
 # (text colour, background) of each badge: the seed asks for colours at a glance.

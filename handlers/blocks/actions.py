@@ -20,9 +20,9 @@ from slack_sdk.models.blocks import (
     StaticSelectElement,
 )
 
-from bot.i18n import Translator
 from handlers import ids
 from handlers.blocks import csat
+from handlers.i18n import Translator
 from handlers.refs import assign_value, ref_of
 from handlers.text import clip
 from storage.domain import TRANSITIONS, Status

@@ -14,10 +14,10 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.config import Category
-from bot.i18n import Translator
 from handlers.blocks.ticket_form import category_label
+from handlers.i18n import Translator
 from handlers.text import clip, escape, escaped, mention, slack_date, slack_link
+from storage.domain import Category
 from storage.models import Ticket
 
 STATUS_EMOJI = {

@@ -19,9 +19,9 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.i18n import Translator
 from handlers import ids
 from handlers.blocks.work_modals import about, modal
+from handlers.i18n import Translator
 from handlers.refs import TicketRef, parse_ref, ref_of
 from handlers.text import clip, escape, escaped
 from storage.domain import CSAT_RATINGS, CsatOutcome

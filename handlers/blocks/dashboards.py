@@ -26,12 +26,12 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.i18n import Translator
 from handlers import ids
 from handlers.blocks.actions import assign_select, work_buttons
 from handlers.blocks.cards import PRIORITY_EMOJI, priority_label, status_label
 from handlers.blocks.detail import list_line
 from handlers.home_state import TEXT_MAX, HomeState
+from handlers.i18n import Translator
 from handlers.text import slack_date
 from storage.dashboards import AdminCounters, EngineerCounters, Page
 from storage.domain import Priority, Status

@@ -8,12 +8,12 @@ from datetime import datetime
 
 from slack_sdk.models.blocks import Block, ContextBlock, DividerBlock, MarkdownTextObject, SectionBlock
 
-from bot.config import Category
-from bot.i18n import Translator
 from handlers.blocks.cards import Message, priority_label, status_label, ticket_card
 from handlers.blocks.replies import event_text
 from handlers.blocks.sla import sla_badge
+from handlers.i18n import Translator
 from handlers.text import clip, escaped, mention, slack_date
+from storage.domain import Category
 from storage.models import Ticket, TicketEvent
 
 DETAIL_NOTES = 36  # the card's blocks + a header + this many notes stays under 50 blocks

@@ -19,8 +19,8 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.i18n import Translator
 from handlers.blocks.cards import Message, priority_label, status_label
+from handlers.i18n import Translator
 from handlers.text import escape, escaped, slack_date
 from storage.digests import DailyDigest, EngineerSummary, Listed, TicketLine
 from storage.domain import format_number

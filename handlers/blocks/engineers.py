@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
-from bot.i18n import Translator
 from handlers.blocks.cards import Message
+from handlers.i18n import Translator
 from handlers.text import escape, escaped, mention
 from storage.people import EngineerLoad
 

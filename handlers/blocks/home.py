@@ -16,9 +16,9 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.i18n import Translator
 from handlers import ids
 from handlers.blocks.listing import ticket_line
+from handlers.i18n import Translator
 from storage.models import Ticket
 
 HOME_TICKETS = 40  # well inside the 100 blocks a view may hold, with room for staff sections

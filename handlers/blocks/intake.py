@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 
-from bot.i18n import Translator
 from handlers.blocks.cards import Message
+from handlers.i18n import Translator
 from handlers.text import mention
 from storage.models import Ticket
 

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
-from bot.i18n import Translator
 from handlers.blocks.cards import Message, status_label
+from handlers.i18n import Translator
 from handlers.text import escaped, slack_date
 from storage.models import Ticket
 

@@ -6,9 +6,9 @@ from collections.abc import Collection
 
 from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 
-from bot.i18n import Translator
 from handlers.blocks.cards import Message
 from handlers.blocks.csat import rating_text
+from handlers.i18n import Translator
 from handlers.text import escaped, mention, slack_date
 from storage.domain import CsatOutcome, EventKind, Visibility
 from storage.models import Ticket, TicketEvent

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.i18n import Translator
+from handlers.i18n import Translator
 from handlers.text import slack_date
 from storage.models import Ticket
 from storage.sla import SlaState, state

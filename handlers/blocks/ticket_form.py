@@ -5,11 +5,10 @@ from __future__ import annotations
 from slack_sdk.models.blocks import InputBlock, Option, PlainTextInputElement, StaticSelectElement
 from slack_sdk.models.views import View
 
-from bot.config import Category
-from bot.i18n import Translator
 from handlers import ids
+from handlers.i18n import Translator
 from handlers.text import clip
-from storage.domain import Priority
+from storage.domain import Category, Priority
 from storage.tickets import DESCRIPTION_MAX, TITLE_MAX
 
 

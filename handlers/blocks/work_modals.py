@@ -14,8 +14,8 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.i18n import Translator
 from handlers import ids
+from handlers.i18n import Translator
 from handlers.text import clip, escaped
 from storage.domain import Visibility
 from storage.models import Ticket

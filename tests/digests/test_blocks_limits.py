@@ -6,8 +6,8 @@ from datetime import date, datetime, timezone
 
 from slack_sdk.models.blocks import SectionBlock
 
-from bot.i18n import Translator
 from handlers.blocks.digest import daily_digest_message, engineer_summary_message
+from handlers.i18n import Translator
 from storage.digests import DailyDigest, EngineerCount, EngineerSummary, Listed, TicketLine
 
 NOW = datetime(2026, 11, 24, 13, tzinfo=timezone.utc)

@@ -26,10 +26,10 @@ def test_digest_and_report_now(cli_env, monkeypatch, db, capsys):
     assert kinds(db).count(outbox.SLACK_DIGEST) == 1
 
     assert main(["report", "--now"]) == 0 and "no tickets" in capsys.readouterr().out
+    from bot.app import build_services
     from bot.config import load_settings
-    from bot.services import Services
 
-    Services.build(load_settings(), db).tickets.create(
+    build_services(load_settings(), db).tickets.create(
         Actor("U0REPORTER"), NewTicket("VPN", "x", "network", "high")
     )
     assert main(["report", "--now"]) == 0 and "weekly report queued" in capsys.readouterr().out

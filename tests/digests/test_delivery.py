@@ -26,7 +26,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def jobs(h) -> Digests:
-    return Digests(h.runtime.app.client, h.services)
+    return Digests(h.runtime.app.client, h.services, h.runtime.settings)
 
 
 def rows(h, kind: str) -> list[OutboxRow]:

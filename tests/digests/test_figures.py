@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from bot.i18n import Translator
 from handlers.blocks.digest import daily_digest_message, engineer_summary_message
+from handlers.i18n import Translator
 from storage import sla
 from storage.digests import (
     DailyDigest,

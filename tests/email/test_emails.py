@@ -305,7 +305,7 @@ def test_sla_warnings_are_mailed_to_whoever_must_act(runtime, smtp):
     before = len(smtp.wait_for(4))  # receipt, two admin notices, the assignment
 
     clock[0] = monday_9 + timedelta(hours=4)  # past the 4 h resolution target of a critical ticket
-    sweep_sla(runtime.services)
+    sweep_sla(runtime.services, runtime.settings)
     runtime.dispatcher.drain()
     # No first response (admin, team address, engineer) and the breach (the same three).
     mails = smtp.wait_for(before + 6)[before:]

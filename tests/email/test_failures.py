@@ -10,10 +10,9 @@ from collections import Counter
 import pytest
 from sqlalchemy import select, update
 
-from bot.app import web_client
+from bot.app import build_services, web_client
 from bot.dispatcher import Dispatcher
 from bot.email.delivery import EmailDelivery
-from bot.services import Services
 from storage import email_plan, outbox
 from storage.db import Database
 from storage.domain import Status, Visibility
@@ -154,8 +153,8 @@ def test_a_dispatcher_killed_mid_batch_loses_nothing(runtime, smtp, mail_setting
 def _dispatch_in_a_process(settings, start_together, results) -> None:
     """A bot process of its own: its engine, SMTP connection and worker id; no thread shared."""
     db = Database.from_url(settings.database_url)
-    services = Services.build(settings, db)
-    email = EmailDelivery.build(services, web_client(settings, retries=False))
+    services = build_services(settings, db)
+    email = EmailDelivery.build(services, settings, web_client(settings, retries=False))
     delivered = 0
 
     def counted(payload) -> None:

@@ -8,6 +8,7 @@ import pytest
 from bot.config import load_settings
 from exports.scope import ExportScope
 from exports.workbook import ExportJob, write_workbook
+from handlers.i18n import Translator
 from storage.people import People, Profile
 from storage.queries import TicketFilter
 from storage.tickets import Actor, NewTicket, TicketService
@@ -39,7 +40,7 @@ def rated(service: TicketService, engineer: Actor, rating: int | None, comment: 
 
 
 def export(db, tmp_path, language="en", scope="all"):
-    job = ExportJob(ExportScope.parse(scope), TicketFilter(), language, "UTC", CATEGORIES)
+    job = ExportJob(ExportScope.parse(scope), TicketFilter(), Translator(language), "UTC", CATEGORIES)
     result = write_workbook(db, job, tmp_path / "export.xlsx")
     return read_back(result.path)
 

@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 from openpyxl import Workbook
 
 from bot.config import load_settings
-from bot.i18n import Translator
 from exports.cells import CellMaker
 from exports.rows import Labels, RowMaker, history_columns, ticket_columns
 from exports.sheets import TableSheet
+from handlers.i18n import Translator
 from storage.reports import EventRow, TicketRow
 
 WHEN = datetime(2026, 3, 1, 15, 30, tzinfo=timezone.utc)

@@ -12,6 +12,7 @@ from sqlalchemy import insert
 from bot.config import load_settings
 from exports.scope import ExportScope
 from exports.workbook import ExportJob, write_workbook
+from handlers.i18n import Translator
 from storage.domain import Status, Visibility
 from storage.models import Ticket
 from storage.people import People, Profile
@@ -83,7 +84,7 @@ def helpdesk(service) -> dict[str, int]:
 
 
 def export(db, tmp_path, scope="all", *, language="en", zone="UTC", flt=None, **options):
-    job = ExportJob(ExportScope.parse(scope), flt or TicketFilter(), language, zone, CATEGORIES)
+    job = ExportJob(ExportScope.parse(scope), flt or TicketFilter(), Translator(language), zone, CATEGORIES)
     (tmp_path / "out").mkdir(exist_ok=True)
     result = write_workbook(db, job, tmp_path / "out" / "export.xlsx", **options)
     return result, read_back(result.path)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from bot.config import Settings
-from bot.i18n import Translator
 from handlers.blocks.cards import ticket_card
 from handlers.blocks.replies import event_reply
+from handlers.i18n import Translator
 from handlers.text import escaped
 from storage.models import Ticket, TicketEvent
 

@@ -47,7 +47,7 @@ def file_critical(h, title: str = "Core switch down") -> int:
 def sweep(h, clock: Clock, hours: float) -> set[str]:
     clock.at(hours)
     before = {e.id for e in events(h.db, 1)}
-    sweep_sla(h.services)
+    sweep_sla(h.services, h.runtime.settings)
     return {e.kind for e in events(h.db, 1) if e.id not in before}
 
 

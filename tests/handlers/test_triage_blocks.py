@@ -6,15 +6,15 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from bot.config import Category
-from bot.i18n import Translator
 from handlers.blocks.actions import card_actions, engineer_label, rank_engineers, work_buttons
 from handlers.blocks.dashboards import admin_home, engineer_home
 from handlers.blocks.detail import ticket_detail
 from handlers.blocks.work_modals import close_view, hold_view, note_view, notice_view
 from handlers.home_state import HomeState
+from handlers.i18n import Translator
 from handlers.refs import TicketRef, parse_assign, parse_ref
 from storage.dashboards import AdminCounters, EngineerCounters, Page
+from storage.domain import Category
 from storage.models import Ticket, TicketEvent
 from storage.people import EngineerLoad
 from tests.fakes.slack_api import block_problems, view_problems

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bot.config import LANGUAGES
-from bot.locales import AREAS
+from handlers.locales import AREAS
+from storage.domain import LANGUAGES
 
 
 def _catalogs() -> dict[str, dict[str, str]]:

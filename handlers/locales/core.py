@@ -1,7 +1,7 @@
 """Messages of the core flow (filing, cards, /ticket, Home, errors), English beside Spanish.
 
 Each area of the app keeps its messages in one module of this package, with `MESSAGES =
-{key: (english, spanish)}`; `bot.i18n` gathers them and a test checks none is missing.
+{key: (english, spanish)}`; `handlers.i18n` gathers them and a test checks none is missing.
 """
 
 MESSAGES = {

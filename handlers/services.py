@@ -1,0 +1,41 @@
+"""What the Slack listeners are given, built once by `bot.app`: the domain services, the
+translator, and the few settings they read (`Workspace`, not the whole configuration)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from handlers.after_ack import AfterAck
+from handlers.i18n import Translator
+from storage.db import Database
+from storage.domain import Category
+from storage.people import People
+from storage.tickets import TicketService
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """The settings listeners and cards read: what the workspace offers, not how the bot runs."""
+
+    categories: tuple[Category, ...]
+    category_specialties: tuple[tuple[str, str], ...] = ()
+    intake_channels: frozenset[str] = frozenset()  # where a :ticket: reaction files a ticket
+    digest_time: str | None = None  # the engineers' morning DM, workspace time; None: off
+
+    @property
+    def category_keys(self) -> tuple[str, ...]:
+        return tuple(c.key for c in self.categories)
+
+    def specialty_for(self, category: str) -> str | None:
+        """The engineer specialty that fits tickets of `category`, if one is configured."""
+        return dict(self.category_specialties).get(category)
+
+
+@dataclass(frozen=True)
+class Services:
+    workspace: Workspace
+    db: Database
+    tickets: TicketService
+    people: People
+    tr: Translator
+    after_ack: AfterAck = field(default_factory=AfterAck)  # listeners' follow-up work
