@@ -231,9 +231,9 @@ class Statements:
 
 def scenarios(services, busiest_engineer: str, busiest_reporter: str) -> dict[str, Callable[[], object]]:
     from handlers import lookup
-    from handlers.commands import Router
-    from handlers.dashboard import HomeTabs
     from handlers.home_state import HomeState
+    from handlers.home_tabs import HomeTabs
+    from handlers.router import Router
 
     homes = HomeTabs(services)
     router = Router()

@@ -23,9 +23,9 @@ from bot.export_delivery import ExportDelivery
 from bot.leader import Leadership
 from bot.slack_delivery import SlackDelivery
 from bot.slack_http import KeepAliveWebClient
-from handlers import register_all
 from handlers.i18n import Translator
 from handlers.services import Services
+from handlers.surfaces import register_all
 from storage import email_plan, outbox, sla_sweep
 from storage.db import Database
 from storage.people import People

@@ -19,14 +19,12 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from handlers import ids
+from handlers.answers import answer_refusal, card_modal_submission, refusal, tell
 from handlers.blocks.csat import parse_rating, rate_view, reopen_view
-from handlers.blocks.work_modals import notice_view
-from handlers.edge import field_errors, logs_failures
-from handlers.feedback import actor_of, answer_refusal, refusal, tell
-from handlers.refs import clicked_ref
+from handlers.edge import ack_only, logs_failures
+from handlers.payload import actor_of, field_value, modal_metadata
+from handlers.refs import TicketRef, clicked_ref
 from handlers.services import Services
-from handlers.views import _value
-from handlers.work import modal_metadata, parse_metadata
 from storage.domain import format_number
 from storage.errors import (
     AlreadyAnswered,
@@ -44,9 +42,6 @@ log = logging.getLogger("ticketbot.handlers")
 
 def register(app: App, services: Services) -> None:
     tr, tickets = services.tr, services.tickets
-
-    def ack_now(ack):
-        ack()
 
     def refusal_text(error: TicketError, ticket_id: int, viewer: str) -> tuple[str, list]:
         if isinstance(error, (NotAllowed, TicketNotFound)):
@@ -73,7 +68,7 @@ def register(app: App, services: Services) -> None:
         except TicketError as error:
             refuse(client, body, error, ref.ticket_id)
 
-    app.action(ids.CSAT_YES)(services.after_ack.listener(ack_now, yes))
+    app.action(ids.CSAT_YES)(services.after_ack.listener(ack_only, yes))
 
     @logs_failures
     def rate_from_card(body, action, client):
@@ -87,7 +82,7 @@ def register(app: App, services: Services) -> None:
         except TicketError as error:
             refuse(client, body, error, ref.ticket_id)
 
-    app.action(ids.CSAT_RATING)(services.after_ack.listener(ack_now, rate_from_card))
+    app.action(ids.CSAT_RATING)(services.after_ack.listener(ack_only, rate_from_card))
 
     def opener(build: Callable, *, rating: bool):
         @logs_failures
@@ -106,47 +101,23 @@ def register(app: App, services: Services) -> None:
 
         return open_modal
 
-    app.action(ids.CSAT_NO)(services.after_ack.listener(ack_now, opener(reopen_view, rating=False)))
-    app.action(ids.CSAT_RATE)(services.after_ack.listener(ack_now, opener(rate_view, rating=True)))
+    app.action(ids.CSAT_NO)(services.after_ack.listener(ack_only, opener(reopen_view, rating=False)))
+    app.action(ids.CSAT_RATE)(services.after_ack.listener(ack_only, opener(rate_view, rating=True)))
 
-    def submitted(change: Callable[[int, Actor, dict], None]):
-        """The ack of a CSAT modal: apply the answer, or say in the modal why it cannot be."""
+    def submitted(change):
+        refresh_on = (StaleTicket, InvalidTransition, AlreadyAnswered)
+        return card_modal_submission(services, change, refusal_text, refresh_on=refresh_on)
 
-        def on_submit(ack, body, view):
-            parsed = parse_metadata(view.get("private_metadata"))
-            if parsed is None:
-                ack(response_action="update", view=notice_view(tr, tr("error.generic")))
-                return
-            ticket_id, actor = parsed[0].ticket_id, actor_of(body)
-            try:
-                change(ticket_id, actor, (view.get("state") or {}).get("values") or {})
-            except InvalidInput as error:
-                ack(response_action="errors", errors=field_errors(tr, error.errors))
-                return
-            except TicketError as error:
-                text, blocks = refusal_text(error, ticket_id, actor.user_id)
-                ack(response_action="update", view=notice_view(tr, text, blocks))
-                if isinstance(error, (StaleTicket, InvalidTransition, AlreadyAnswered)):
-                    tickets.refresh_cards(ticket_id)
-                return
-            except Exception:
-                log.exception("modal %s failed", view.get("callback_id"))
-                ack(response_action="errors", errors={ids.NOTE_BLOCK: tr("error.generic")})
-                return
-            ack()
-
-        return on_submit
-
-    def not_solved(ticket_id: int, actor: Actor, state: dict) -> None:
-        text = _value(state, ids.NOTE_BLOCK, ids.NOTE_ACTION).strip()
+    def not_solved(ref: TicketRef, actor: Actor, state: dict) -> None:
+        text = field_value(state, ids.NOTE_BLOCK, ids.NOTE_ACTION).strip()
         reason = tr("csat.reopen_note_with", text=text) if text else tr("csat.reopen_note")
-        tickets.not_solved(ticket_id, actor, reason, text)
+        tickets.not_solved(ref.ticket_id, actor, reason, text)
 
-    def rate(ticket_id: int, actor: Actor, state: dict) -> None:
-        rating = _value(state, ids.CSAT_RATING_BLOCK, ids.CSAT_RATING_ACTION)
+    def rate(ref: TicketRef, actor: Actor, state: dict) -> None:
+        rating = field_value(state, ids.CSAT_RATING_BLOCK, ids.CSAT_RATING_ACTION)
         if not rating.isdigit():
             raise InvalidInput({ids.CSAT_RATING_BLOCK: "error.required"})
-        tickets.rate(ticket_id, actor, int(rating), _value(state, ids.NOTE_BLOCK, ids.NOTE_ACTION))
+        tickets.rate(ref.ticket_id, actor, int(rating), field_value(state, ids.NOTE_BLOCK, ids.NOTE_ACTION))
 
     app.view(ids.CSAT_REOPEN_VIEW)(submitted(not_solved))
     app.view(ids.CSAT_RATE_VIEW)(submitted(rate))

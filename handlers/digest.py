@@ -6,22 +6,17 @@ admins and everyone else see the team's daily digest in the triage channel inste
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable
 
 from slack_bolt import App
 
-from handlers.commands import Invocation, Router
+from handlers.router import Invocation, Router
 from handlers.services import Services
+from handlers.text import fold
 from storage.digests import set_wants_digest, wants_digest
 from storage.reports import is_engineer
 
 WORDS = {"on": True, "si": True, "yes": True, "activar": True, "off": False, "no": False, "desactivar": False}
-
-
-def _plain(word: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", word.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def register(app: App, services: Services, router: Router) -> None:
@@ -39,7 +34,7 @@ def register(app: App, services: Services, router: Router) -> None:
         if not workspace.digest_time:
             say(ack, tr("digest.disabled"))
             return
-        word = _plain(invocation.rest.strip())
+        word = fold(invocation.rest.strip())
         if not word:
             on = wants_digest(db, invocation.user_id)
             say(ack, tr("digest.is_on" if on else "digest.is_off", time=workspace.digest_time))

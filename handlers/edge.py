@@ -59,6 +59,11 @@ def acks_safely(tr: Translator) -> Callable[[Callable], Callable]:
     return decorate
 
 
+def ack_only(ack) -> None:
+    """The ack listener of a click or event whose work all happens after the ack."""
+    ack()
+
+
 def logs_failures(listener: Callable) -> Callable:
     """Wrap work that runs after the ack: log a failure with its traceback."""
 

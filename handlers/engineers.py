@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import logging
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -12,10 +11,10 @@ from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 
 from handlers.blocks.engineers import engineers_message
-from handlers.commands import Invocation, Router
 from handlers.directory import UnknownUser, lookup, parse_user_id
+from handlers.router import Invocation, Router
 from handlers.services import Services
-from handlers.text import escape, escaped, mention
+from handlers.text import escape, escaped, fold, mention
 from storage.errors import InvalidInput
 from storage.people import SPECIALTY_MAX
 
@@ -50,16 +49,11 @@ class EngineerCommand:
     specialty: str = ""
 
 
-def _plain(word: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", word.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def parse_engineer_command(text: str) -> EngineerCommand:
     words = text.split()
     if not words:
         return EngineerCommand("list")
-    verb = VERBS.get(_plain(words[0]))
+    verb = VERBS.get(fold(words[0]))
     if verb is None:
         raise Unclear("engineers.usage")
     if len(words) < 2:

@@ -15,9 +15,9 @@ from exports.describe import ticket_count
 from exports.scope import ALL
 from exports.service import MINE, SCOPE_WORDS, ExportRefused, ExportRequest, ExportService, scope_word
 from handlers import ids
-from handlers.commands import Invocation, Router
 from handlers.edge import acks_safely, logs_failures
 from handlers.filters import FilterError, filter_from_value, parse_filter
+from handlers.router import Invocation, Router
 from handlers.services import Services
 
 log = logging.getLogger("ticketbot.handlers")

@@ -7,10 +7,10 @@ is search text. Both languages are always accepted, whatever `BOT_LANGUAGE` says
 from __future__ import annotations
 
 import json
-import unicodedata
 from dataclasses import asdict
 from datetime import datetime, timezone
 
+from handlers.text import fold
 from storage.domain import Priority, Status
 from storage.queries import TicketFilter
 
@@ -61,12 +61,6 @@ class FilterError(ValueError):
         self.key, self.word = key, word
 
 
-def _plain(word: str) -> str:
-    """Lower case without accents: `Crítica` → `critica`, `EN ESPERA` → `en espera`."""
-    decomposed = unicodedata.normalize("NFKD", word.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def parse_filter(text: str, base: TicketFilter | None = None) -> TicketFilter:
     base = base or TicketFilter()
     statuses: list[str] = []
@@ -77,22 +71,22 @@ def parse_filter(text: str, base: TicketFilter | None = None) -> TicketFilter:
     i = 0
     while i < len(words):
         word = words[i]
-        plain = _plain(word)
+        plain = fold(word)
         # Two-word statuses: "in progress", "on hold", "en progreso", "en espera".
-        pair = f"{plain}_{_plain(words[i + 1])}" if i + 1 < len(words) else ""
+        pair = f"{plain}_{fold(words[i + 1])}" if i + 1 < len(words) else ""
         key, sep, value = plain.partition(":")
         if pair in STATUS_WORDS and plain in ("in", "on", "en"):
             statuses.append(STATUS_WORDS[pair].value)
             i += 2
             continue
         if sep and key in ("status", "estado"):
-            if _plain(value) not in STATUS_WORDS:
+            if fold(value) not in STATUS_WORDS:
                 raise FilterError("filter.unknown_status", value)
-            statuses.append(STATUS_WORDS[_plain(value)].value)
+            statuses.append(STATUS_WORDS[fold(value)].value)
         elif sep and key in ("priority", "prioridad"):
-            if _plain(value) not in PRIORITY_WORDS:
+            if fold(value) not in PRIORITY_WORDS:
                 raise FilterError("filter.unknown_priority", value)
-            priorities.append(PRIORITY_WORDS[_plain(value)].value)
+            priorities.append(PRIORITY_WORDS[fold(value)].value)
         elif sep and key in ("since", "desde"):
             try:
                 since = datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=timezone.utc)

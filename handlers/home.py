@@ -1,21 +1,38 @@
-"""The App Home tab and its buttons."""
+"""The App Home tab: published when opened, redrawn by its filters and paging; its New ticket button."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from slack_bolt import App
 
 from handlers import ids
 from handlers.blocks.ticket_form import new_ticket_view
-from handlers.dashboard import HomeTabs
-from handlers.edge import acks_safely, logs_failures
+from handlers.edge import ack_only, logs_failures
+from handlers.home_state import TEXT_MAX, HomeState
+from handlers.home_tabs import HomeTabs
+from handlers.payload import actor_of
 from handlers.services import Services
+
+
+def _selected(action: dict) -> str:
+    value = (action.get("selected_option") or {}).get("value", "")
+    return "" if value == "all" else value
+
+
+# How each control on the tab changes what it shows.
+CHANGES: dict[str, Callable[[HomeState, dict], HomeState]] = {
+    ids.HOME_STATUS: lambda s, a: s.but(status=_selected(a), page=0),
+    ids.HOME_PRIORITY: lambda s, a: s.but(priority=_selected(a), page=0),
+    ids.HOME_SEARCH: lambda s, a: s.but(text=(a.get("value") or "").strip()[:TEXT_MAX], page=0),
+    ids.HOME_CLEAR: lambda s, a: HomeState(),
+    ids.HOME_PREVIOUS: lambda s, a: s.but(page=max(0, s.page - 1)),
+    ids.HOME_NEXT: lambda s, a: s.but(page=s.page + 1),
+}
 
 
 def register(app: App, services: Services, homes: HomeTabs) -> None:
     tr = services.tr
-
-    def ack_event(ack):
-        ack()
 
     @logs_failures
     def publish_home(event, client):
@@ -23,11 +40,7 @@ def register(app: App, services: Services, homes: HomeTabs) -> None:
             return
         homes.publish(client, event["user"])  # by role: admin, engineer or reporter
 
-    app.event("app_home_opened")(services.after_ack.listener(ack_event, publish_home))
-
-    @acks_safely(tr)
-    def ack_button(ack):
-        ack()
+    app.event("app_home_opened")(services.after_ack.listener(ack_only, publish_home))
 
     blank_form = new_ticket_view(tr, services.workspace.categories).to_dict()  # serialized once
 
@@ -35,4 +48,15 @@ def register(app: App, services: Services, homes: HomeTabs) -> None:
     def open_modal(body, client):
         client.views_open(trigger_id=body["trigger_id"], view=blank_form)
 
-    app.action(ids.HOME_NEW_TICKET)(services.after_ack.listener(ack_button, open_modal))
+    app.action(ids.HOME_NEW_TICKET)(services.after_ack.listener(ack_only, open_modal))
+
+    # -- filters and paging ----------------------------------------------------------------------
+
+    @logs_failures
+    def redraw(body, action, client):
+        state = HomeState.from_metadata((body.get("view") or {}).get("private_metadata"))
+        # The state is validated on the way in; whose tickets is decided again from who clicked.
+        homes.publish(client, actor_of(body).user_id, CHANGES[action["action_id"]](state, action))
+
+    for action_id in CHANGES:
+        app.action(action_id)(services.after_ack.listener(ack_only, redraw))

@@ -20,10 +20,11 @@ from slack_sdk.errors import SlackApiError
 from handlers import ids
 from handlers.blocks.ticket_form import new_ticket_view
 from handlers.directory import UnknownUser, lookup
-from handlers.edge import acks_safely, logs_failures
+from handlers.edge import ack_only, logs_failures
 from handlers.message_text import clip_words, first_line, mentioned_users, plain_text
+from handlers.new_ticket import ack_filing, parse_new_ticket
+from handlers.payload import actor_of
 from handlers.services import Services
-from handlers.views import ack_filing, parse_new_ticket
 from storage.domain import Priority
 from storage.tickets import DESCRIPTION_MAX, TITLE_MAX, Actor, NewTicket
 
@@ -107,10 +108,6 @@ def register(app: App, services: Services) -> None:
 
     # -- the message shortcut -----------------------------------------------------------------
 
-    @acks_safely(tr)
-    def ack_shortcut(ack):
-        ack()  # the modal opens right after the ack, first thing
-
     @logs_failures
     def open_form(body, client, context):
         message = body.get("message") or {}
@@ -128,11 +125,11 @@ def register(app: App, services: Services) -> None:
         )
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
-    app.shortcut(ids.MESSAGE_SHORTCUT)(services.after_ack.listener(ack_shortcut, open_form))
+    # The modal opens right after the ack, first thing.
+    app.shortcut(ids.MESSAGE_SHORTCUT)(services.after_ack.listener(ack_only, open_form))
 
     def file_from_message(ack, body, view):
-        user = body.get("user") or {}
-        submitter = Actor(user_id=user.get("id", ""), name=user.get("username") or user.get("name") or "")
+        submitter = actor_of(body)
         source = parse_source(view.get("private_metadata") or "")
         new = parse_new_ticket(view)  # keyed on the view id: a double submission files one ticket
         if source:
@@ -148,9 +145,6 @@ def register(app: App, services: Services) -> None:
     app.view(ids.MESSAGE_TICKET_VIEW)(file_from_message)
 
     # -- the :ticket: reaction ----------------------------------------------------------------
-
-    def ack_event(ack):
-        ack()  # every reaction_added is answered 200; the lazy listener decides what it means
 
     @logs_failures
     def file_from_reaction(event, client, context):
@@ -195,7 +189,8 @@ def register(app: App, services: Services) -> None:
         if created:
             log.info("%s filed from a :ticket: reaction in %s", ticket.number, channel)
 
-    app.event("reaction_added")(services.after_ack.listener(ack_event, file_from_reaction))
+    # Every reaction_added is answered 200 at once; what it means is decided after the ack.
+    app.event("reaction_added")(services.after_ack.listener(ack_only, file_from_reaction))
 
 
 def _fetch_message(client: WebClient, channel: str, ts: str) -> dict | None:

@@ -14,9 +14,9 @@ from slack_bolt import App
 from handlers.blocks.cards import priority_label, status_label
 from handlers.blocks.detail import LIST_LIMIT, ticket_detail, ticket_list
 from handlers.blocks.sla import sla_line
-from handlers.commands import Invocation, Router
 from handlers.filters import FilterError, parse_filter
 from handlers.i18n import Translator
+from handlers.router import Invocation, Router
 from handlers.services import Services
 from handlers.text import escaped
 from storage.dashboards import ADMIN, ENGINEER, Dashboards

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime, timezone
 
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
@@ -46,3 +47,10 @@ def slack_date(moment: datetime, token: str = "{date_short_pretty} {time}") -> s
     moment = moment.astimezone(timezone.utc)
     fallback = moment.strftime("%Y-%m-%d %H:%M UTC")
     return f"<!date^{int(moment.timestamp())}^{token}|{fallback}>"
+
+
+def fold(text: str) -> str:
+    """Case and accents folded, for matching words people type: `Crítica` → `critica`,
+    `EN ESPERA` → `en espera`, `Sí` → `si`."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))

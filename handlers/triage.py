@@ -5,9 +5,10 @@ from __future__ import annotations
 from slack_bolt import App
 
 from handlers import ids
-from handlers.dashboard import HomeTabs
-from handlers.edge import logs_failures
-from handlers.feedback import actor_of, answer_refusal, tell
+from handlers.answers import answer_refusal, tell
+from handlers.edge import ack_only, logs_failures
+from handlers.home_tabs import HomeTabs
+from handlers.payload import actor_of
 from handlers.refs import parse_assign
 from handlers.services import Services
 from storage.errors import NotAllowed, TicketError
@@ -15,9 +16,6 @@ from storage.errors import NotAllowed, TicketError
 
 def register(app: App, services: Services, homes: HomeTabs) -> None:
     tr = services.tr
-
-    def ack_now(ack):
-        ack()
 
     @logs_failures
     def assign(body, action, client):
@@ -35,4 +33,4 @@ def register(app: App, services: Services, homes: HomeTabs) -> None:
         # The triage card and the DMs are redrawn by the outbox; a Home tab is ours to redraw.
         homes.republish_after(client, body)
 
-    app.action(ids.ASSIGN)(services.after_ack.listener(ack_now, assign))
+    app.action(ids.ASSIGN)(services.after_ack.listener(ack_only, assign))

@@ -1,32 +1,28 @@
 """Working a ticket from its card or the Home tab: In progress, On hold, Close, Add note, Reopen.
 
-Buttons ack at once; the change runs in a lazy listener and its effects leave through the
-outbox (cards redrawn in place, thread replies). Buttons that need words first open a modal —
-from a lazy listener, first thing after a quick read, since the trigger_id lives 3 seconds.
+Buttons ack at once; the change runs right after the ack (handlers/after_ack.py) and its effects
+leave through the outbox (cards redrawn in place, thread replies). Buttons that need words first
+open a modal — first thing after the ack and a quick read, since the trigger_id lives 3 seconds.
 """
 
 from __future__ import annotations
 
-import json
-import logging
 from collections.abc import Callable
 
 from slack_bolt import App
 
 from handlers import ids
-from handlers.blocks.work_modals import close_view, hold_view, note_view, notice_view
-from handlers.dashboard import HomeTabs
-from handlers.edge import field_errors, logs_failures
-from handlers.feedback import actor_of, answer_refusal, from_home, refusal
+from handlers.answers import answer_refusal, card_modal_submission, refusal
+from handlers.blocks.work_modals import close_view, hold_view, note_view
+from handlers.edge import ack_only, logs_failures
 from handlers.home_state import HomeState
-from handlers.refs import TicketRef, clicked_ref
+from handlers.home_tabs import HomeTabs
+from handlers.payload import actor_of, field_value, modal_metadata, parse_metadata
+from handlers.refs import clicked_ref
 from handlers.services import Services
-from handlers.views import _value
 from storage.domain import Status, Visibility
-from storage.errors import InvalidInput, InvalidTransition, StaleTicket, TicketError
+from storage.errors import InvalidTransition, StaleTicket, TicketError
 from storage.models import Ticket
-
-log = logging.getLogger("ticketbot.handlers")
 
 ModalBuilder = Callable[..., object]
 # Button → (the status it leads to, or None for a note; the modal asking for words, if any).
@@ -37,26 +33,8 @@ MODALS: dict[str, tuple[Status | None, ModalBuilder]] = {
 }
 
 
-def modal_metadata(ref: TicketRef, body: dict) -> str:
-    """The ticket ref, and the Home tab's own metadata when opened from it (to redraw it after)."""
-    home = (body.get("view") or {}).get("private_metadata") if from_home(body) else None
-    return json.dumps({"t": ref.ticket_id, "v": ref.version, "home": home})
-
-
-def parse_metadata(raw: str | None) -> tuple[TicketRef, str | None] | None:
-    try:
-        data = json.loads(raw or "")
-        home = data.get("home")
-        return TicketRef(int(data["t"]), int(data["v"])), home if isinstance(home, str) else None
-    except (ValueError, TypeError, KeyError, AttributeError):
-        return None
-
-
 def register(app: App, services: Services, homes: HomeTabs) -> None:
     tr, tickets = services.tr, services.tickets
-
-    def ack_now(ack):
-        ack()
 
     @logs_failures
     def start_work(body, action, client):
@@ -71,7 +49,7 @@ def register(app: App, services: Services, homes: HomeTabs) -> None:
             answer_refusal(services, client, body, error, ref.ticket_id)
         homes.republish_after(client, body)
 
-    app.action(ids.WORK_START)(services.after_ack.listener(ack_now, start_work))
+    app.action(ids.WORK_START)(services.after_ack.listener(ack_only, start_work))
 
     @logs_failures
     def reopen(body, action, client):
@@ -86,7 +64,7 @@ def register(app: App, services: Services, homes: HomeTabs) -> None:
         except TicketError as error:
             answer_refusal(services, client, body, error, ref.ticket_id)
 
-    app.action(ids.REOPEN)(services.after_ack.listener(ack_now, reopen))
+    app.action(ids.REOPEN)(services.after_ack.listener(ack_only, reopen))
 
     @logs_failures
     def open_modal(body, action, client):
@@ -105,37 +83,7 @@ def register(app: App, services: Services, homes: HomeTabs) -> None:
         client.views_open(trigger_id=body["trigger_id"], view=build(tr, ticket, metadata))
 
     for action_id in MODALS:
-        app.action(action_id)(services.after_ack.listener(ack_now, open_modal))
-
-    def submitted(change: Callable[[TicketRef, object, str, dict], None]):
-        """The ack of a modal: apply the change, or say in the modal why it cannot be applied."""
-
-        def on_submit(ack, body, view):
-            parsed = parse_metadata(view.get("private_metadata"))
-            if parsed is None:
-                ack(response_action="update", view=notice_view(tr, tr("error.generic")))
-                return
-            ref, _home = parsed
-            actor = actor_of(body)
-            state = (view.get("state") or {}).get("values") or {}
-            try:
-                change(ref, actor, _value(state, ids.NOTE_BLOCK, ids.NOTE_ACTION), state)
-            except InvalidInput as error:
-                ack(response_action="errors", errors=field_errors(tr, error.errors))
-                return
-            except TicketError as error:
-                text, blocks = refusal(services, error, ref.ticket_id, actor.user_id)
-                ack(response_action="update", view=notice_view(tr, text, blocks[1:]))
-                if isinstance(error, (StaleTicket, InvalidTransition)):
-                    tickets.refresh_cards(ref.ticket_id)
-                return
-            except Exception:
-                log.exception("modal %s failed", view.get("callback_id"))
-                ack(response_action="errors", errors={ids.NOTE_BLOCK: tr("error.generic")})
-                return
-            ack()
-
-        return on_submit
+        app.action(action_id)(services.after_ack.listener(ack_only, open_modal))
 
     @logs_failures
     def redraw_home(body, view, client):
@@ -143,16 +91,28 @@ def register(app: App, services: Services, homes: HomeTabs) -> None:
         if parsed and parsed[1] is not None:
             homes.publish(client, actor_of(body).user_id, HomeState.from_metadata(parsed[1]))
 
-    def hold(ref, actor, text, state):
-        tickets.change_status(ref.ticket_id, Status.ON_HOLD, actor, note=text, expected_version=ref.version)
+    def words(state: dict) -> str:
+        return field_value(state, ids.NOTE_BLOCK, ids.NOTE_ACTION)
 
-    def close(ref, actor, text, state):
-        tickets.close(ref.ticket_id, actor, text, expected_version=ref.version)
+    def hold(ref, actor, state):
+        tickets.change_status(
+            ref.ticket_id, Status.ON_HOLD, actor, note=words(state), expected_version=ref.version
+        )
 
-    def note(ref, actor, text, state):
-        chosen = _value(state, ids.VISIBILITY_BLOCK, ids.VISIBILITY_ACTION)
+    def close(ref, actor, state):
+        tickets.close(ref.ticket_id, actor, words(state), expected_version=ref.version)
+
+    def note(ref, actor, state):
+        chosen = field_value(state, ids.VISIBILITY_BLOCK, ids.VISIBILITY_ACTION)
         visibility = Visibility.PUBLIC if chosen == Visibility.PUBLIC.value else Visibility.INTERNAL
-        tickets.add_note(ref.ticket_id, actor, text, visibility)
+        tickets.add_note(ref.ticket_id, actor, words(state), visibility)
+
+    def refuse(error: TicketError, ticket_id: int, viewer: str) -> tuple[str, list]:
+        text, blocks = refusal(services, error, ticket_id, viewer)
+        return text, blocks[1:]  # the first block says `text` again: the modal shows it once
+
+    def submitted(change):
+        return card_modal_submission(services, change, refuse, refresh_on=(StaleTicket, InvalidTransition))
 
     app.view(ids.HOLD_VIEW)(services.after_ack.listener(submitted(hold), redraw_home))
     app.view(ids.CLOSE_VIEW)(services.after_ack.listener(submitted(close), redraw_home))

@@ -7,7 +7,6 @@ and "Add note". The reporter's DM, once closed: "Was your problem solved?", then
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 
 from slack_sdk.models.blocks import (
@@ -24,7 +23,7 @@ from handlers import ids
 from handlers.blocks import csat
 from handlers.i18n import Translator
 from handlers.refs import assign_value, ref_of
-from handlers.text import clip
+from handlers.text import clip, fold
 from storage.domain import TRANSITIONS, Status
 from storage.models import Ticket
 from storage.notifications import ENGINEER, REPORTER, TRIAGE
@@ -39,17 +38,12 @@ STATUS_BUTTONS = (
 )
 
 
-def _plain(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold().strip())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def rank_engineers(engineers: Sequence[EngineerLoad], specialty: str | None) -> list[EngineerLoad]:
     """Available engineers: the category's specialty first, then the least loaded, then by name."""
-    wanted = _plain(specialty) if specialty else None
+    wanted = fold(specialty.strip()) if specialty else None
     available = [e for e in engineers if e.available]
     return sorted(
-        available, key=lambda e: (_plain(e.specialty) != wanted, e.open_tickets, e.display.casefold())
+        available, key=lambda e: (fold(e.specialty.strip()) != wanted, e.open_tickets, e.display.casefold())
     )
 
 

@@ -1,18 +1,21 @@
-"""Answering one person about their click: ephemeral under a card, a small modal on a Home tab.
-
-Runs after the ack only: these are Slack Web API calls.
-"""
+"""Answering one person about their click: ephemeral under a card, a small modal on a Home tab
+(after the ack: these are Slack Web API calls); and the ack of a card's modal, which answers in
+the modal itself."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block, MarkdownTextObject, SectionBlock
 
+from handlers import ids
 from handlers.blocks.detail import state_line
 from handlers.blocks.work_modals import notice_view
 from handlers.edge import error_text, field_errors
+from handlers.payload import actor_of, parse_metadata, state_values
+from handlers.refs import TicketRef
 from handlers.services import Services
 from storage.domain import format_number
 from storage.errors import (
@@ -26,15 +29,6 @@ from storage.errors import (
 from storage.tickets import Actor
 
 log = logging.getLogger("ticketbot.handlers")
-
-
-def actor_of(body: dict) -> Actor:
-    user = body.get("user") or {}
-    return Actor(user_id=user.get("id", ""), name=user.get("username") or user.get("name") or "")
-
-
-def from_home(body: dict) -> bool:
-    return (body.get("view") or {}).get("type") == "home"
 
 
 def tell(
@@ -84,3 +78,43 @@ def answer_refusal(
     tell(client, services, body, text, blocks)  # first: on a Home tab it spends the trigger_id
     if isinstance(error, (StaleTicket, InvalidTransition)):
         services.tickets.refresh_cards(ticket_id)
+
+
+# A card modal's change: (the ticket ref, who submitted, the view's state values).
+Change = Callable[[TicketRef, Actor, dict], None]
+# The words of a refusal inside the modal: (error, ticket id, viewer) → (text, extra blocks).
+Refuse = Callable[[TicketError, int, str], tuple[str, list]]
+
+
+def card_modal_submission(
+    services: Services, change: Change, refuse: Refuse, *, refresh_on: tuple[type[TicketError], ...]
+) -> Callable:
+    """The ack of a modal opened from a ticket card (hold, close, note, CSAT): apply the change,
+    or say in the modal why it cannot be applied — and redraw the ticket's cards when the refusal
+    means they show an old state (`refresh_on`)."""
+    tr = services.tr
+
+    def on_submit(ack, body, view):
+        parsed = parse_metadata(view.get("private_metadata"))
+        if parsed is None:
+            ack(response_action="update", view=notice_view(tr, tr("error.generic")))
+            return
+        ref, actor = parsed[0], actor_of(body)
+        try:
+            change(ref, actor, state_values(view))
+        except InvalidInput as error:
+            ack(response_action="errors", errors=field_errors(tr, error.errors))
+            return
+        except TicketError as error:
+            text, blocks = refuse(error, ref.ticket_id, actor.user_id)
+            ack(response_action="update", view=notice_view(tr, text, blocks))
+            if isinstance(error, refresh_on):
+                services.tickets.refresh_cards(ref.ticket_id)
+            return
+        except Exception:
+            log.exception("modal %s failed", view.get("callback_id"))
+            ack(response_action="errors", errors={ids.NOTE_BLOCK: tr("error.generic")})
+            return
+        ack()
+
+    return on_submit

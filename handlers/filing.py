@@ -1,0 +1,20 @@
+"""The filing modal's submission (`/ticket`, the Home tab's New ticket): files the ticket."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from handlers import ids
+from handlers.new_ticket import ack_filing, parse_new_ticket
+from handlers.payload import actor_of
+from handlers.services import Services
+
+
+def register(app: App, services: Services) -> None:
+    tr = services.tr
+
+    def file_ticket(ack, body, view):
+        actor = actor_of(body)
+        ack_filing(ack, tr, lambda: services.tickets.create(actor, parse_new_ticket(view)))
+
+    app.view(ids.NEW_TICKET_VIEW)(file_ticket)
