@@ -20,7 +20,6 @@ from bot.digests import Digests
 from bot.dispatcher import Dispatcher
 from bot.email.delivery import EmailDelivery
 from bot.export_delivery import ExportDelivery
-from bot.leader import Leadership
 from bot.slack_delivery import SlackDelivery
 from bot.slack_http import KeepAliveWebClient
 from handlers.i18n import Translator
@@ -28,6 +27,7 @@ from handlers.services import Services
 from handlers.surfaces import register_all
 from storage import email_plan, outbox, sla_sweep
 from storage.db import Database
+from storage.leader import Leadership
 from storage.people import People
 from storage.tickets import TicketService
 

@@ -10,8 +10,8 @@ from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
 from handlers.blocks.csat import dashboard_blocks as csat_dashboard
-from handlers.blocks.dashboards import PAGE_SIZE, admin_home, engineer_home
-from handlers.blocks.home import HOME_TICKETS, reporter_home
+from handlers.blocks.reporter_home import HOME_TICKETS, reporter_home
+from handlers.blocks.staff_home import PAGE_SIZE, admin_home, engineer_home
 from handlers.filters import filter_to_value
 from handlers.home_state import HomeState
 from handlers.payload import actor_of, from_home

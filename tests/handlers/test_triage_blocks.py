@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from handlers.blocks.actions import card_actions, engineer_label, rank_engineers, work_buttons
-from handlers.blocks.dashboards import admin_home, engineer_home
 from handlers.blocks.detail import ticket_detail
+from handlers.blocks.staff_home import admin_home, engineer_home
 from handlers.blocks.work_modals import close_view, hold_view, note_view, notice_view
 from handlers.home_state import HomeState
 from handlers.i18n import Translator

@@ -1,4 +1,4 @@
-"""The App Home tab."""
+"""The reporter's App Home tab: their tickets and a New ticket button (staff_home.py draws the staff's)."""
 
 from __future__ import annotations
 
