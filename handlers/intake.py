@@ -150,7 +150,7 @@ def register(app: App, services: Services) -> None:
     # -- the :ticket: reaction ----------------------------------------------------------------
 
     def ack_event(ack):
-        ack()  # every reaction_added is answered 200; the lazy listener decides what it means
+        ack()  # every reaction_added is answered 200; file_from_reaction (after the ack) decides
 
     @logs_failures
     def file_from_reaction(event, client, context):

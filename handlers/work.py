@@ -1,8 +1,9 @@
 """Working a ticket from its card or the Home tab: In progress, On hold, Close, Add note, Reopen.
 
-Buttons ack at once; the change runs in a lazy listener and its effects leave through the
-outbox (cards redrawn in place, thread replies). Buttons that need words first open a modal —
-from a lazy listener, first thing after a quick read, since the trigger_id lives 3 seconds.
+Buttons ack at once; the change runs right after the ack on handlers/after_ack.py's pool and
+its effects leave through the outbox (cards redrawn in place, thread replies). Buttons that need
+words first open a modal — from that pool too, first thing after a quick read, since the
+trigger_id lives 3 seconds.
 """
 
 from __future__ import annotations
