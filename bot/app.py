@@ -16,7 +16,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot.config import Settings
-from bot.digests import Digests
+from bot.digests import MISFIRE_GRACE, Digests
 from bot.dispatcher import Dispatcher
 from bot.email.delivery import EmailDelivery
 from bot.export_delivery import ExportDelivery
@@ -246,5 +246,16 @@ def build(settings: Settings, db: Database | None = None) -> Runtime:
         max_instances=1,
     )
     # Daily digest, engineers' morning DMs, weekly report: their deliverers and cron jobs.
-    Digests(web_client(settings, retries=False), services, settings).install(runtime)
+    digests = Digests(web_client(settings, retries=False), services, settings)
+    dispatcher.deliverers.update(digests.deliverers())
+    export_dispatcher.deliverers.update(digests.report_deliverers())
+    for job in digests.jobs():
+        scheduler.add_job(
+            runtime.leader_only(job.run),
+            job.trigger,
+            id=job.id,
+            coalesce=True,
+            misfire_grace_time=MISFIRE_GRACE,
+            max_instances=1,
+        )
     return runtime

@@ -7,22 +7,21 @@ them sent). Only outbox rows are written; the running bot delivers them.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 
+from bot.cli_support import database
 from bot.config import Settings
-from storage.db import Database
 
 
-def add_digest_parsers(commands, database: Callable[[Settings], Database]) -> None:
+def register(commands: argparse._SubParsersAction) -> None:
     digest = commands.add_parser("digest", help="the daily digest and engineers' morning DMs")
     digest.add_argument("--now", action="store_true", help="queue today's digest now")
-    digest.set_defaults(handler=lambda settings, args: _run(settings, args, database, "digest"))
+    digest.set_defaults(handler=lambda settings, args: _run(settings, args, "digest"))
     report = commands.add_parser("report", help="the weekly Excel report")
     report.add_argument("--now", action="store_true", help="queue this week's report now")
-    report.set_defaults(handler=lambda settings, args: _run(settings, args, database, "report"))
+    report.set_defaults(handler=lambda settings, args: _run(settings, args, "report"))
 
 
-def _run(settings: Settings, args: argparse.Namespace, database, which: str) -> int:
+def _run(settings: Settings, args: argparse.Namespace, which: str) -> int:
     if not args.now:
         schedule = settings.digest_time if which == "digest" else settings.weekly_report_cron
         print(f"scheduled: {schedule or 'off'} ({settings.timezone}); --now queues it at once")

@@ -7,14 +7,12 @@ stderr, because a million-ticket export takes minutes.
 from __future__ import annotations
 
 import argparse
-import functools
 import sys
-from collections.abc import Callable
 from typing import TextIO
 
+from bot.cli_support import CliError, database
 from bot.config import Settings
 from handlers.i18n import Translator
-from storage.db import Database
 
 FILTER_WORDS = {
     "filter.unknown_status": "--status {word!r} is not open, in_progress, on_hold or closed",
@@ -23,11 +21,7 @@ FILTER_WORDS = {
 }
 
 
-def add_export_parser(
-    commands: argparse._SubParsersAction, cli_error: type[Exception], database: Callable[..., Database]
-) -> None:
-    """`cli_error` and `database` come from bot.cli (passed in, so that `python -m bot.cli`, whose
-    module is `__main__`, raises the very class its `main` catches)."""
+def register(commands: argparse._SubParsersAction) -> None:
     export = commands.add_parser("export", help="write tickets to an Excel workbook, as Slack exports do")
     export.add_argument("--scope", required=True, help="all, engineer:<user id> or reporter:<user id>")
     export.add_argument(
@@ -38,16 +32,10 @@ def add_export_parser(
     )
     export.add_argument("--since", help="only tickets created on or after this date, like 2026-01-31")
     export.add_argument("--out", required=True, help="the .xlsx file to write")
-    export.set_defaults(handler=functools.partial(cmd_export, cli_error=cli_error, database=database))
+    export.set_defaults(handler=cmd_export)
 
 
-def cmd_export(
-    settings: Settings,
-    args: argparse.Namespace,
-    *,
-    cli_error: type[Exception],
-    database: Callable[..., Database],
-) -> int:
+def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     from exports.scope import ExportScope
     from exports.workbook import ExportJob, write_workbook
     from handlers.directory import UnknownUser, parse_user_id
@@ -58,23 +46,23 @@ def cmd_export(
         if scope.user_id:
             scope = ExportScope(scope.kind, parse_user_id(scope.user_id))
     except (ValueError, UnknownUser) as error:
-        raise cli_error(f"--scope: {error}") from None
+        raise CliError(f"--scope: {error}") from None
     if not args.out.lower().endswith(".xlsx"):
-        raise cli_error("--out must name an .xlsx file")
+        raise CliError("--out must name an .xlsx file")
     words = [f"status:{s}" for v in args.status for s in v.split(",") if s.strip()]
     words += [f"priority:{p}" for v in args.priority for p in v.split(",") if p.strip()]
     words += [f"since:{args.since}"] if args.since else []
     try:
         flt = parse_filter(" ".join(words))
     except FilterError as error:
-        raise cli_error(FILTER_WORDS[error.key].format(word=error.word)) from None
+        raise CliError(FILTER_WORDS[error.key].format(word=error.word)) from None
 
     job = ExportJob(scope, flt, Translator(settings.language), settings.timezone, settings.categories)
     bar = ProgressBar(sys.stderr)
     try:
         result = write_workbook(database(settings, migrate=False), job, args.out, progress=bar)
     except OSError as error:
-        raise cli_error(f"cannot write {args.out}: {error}") from None
+        raise CliError(f"cannot write {args.out}: {error}") from None
     finally:
         bar.finish()
     print(f"wrote {result.tickets} tickets and {result.events} history rows to {result.path}")

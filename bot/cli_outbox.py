@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from bot.cli_support import CliError, database
 from bot.config import Settings
 from storage import outbox
 from storage.domain import format_number
@@ -30,9 +31,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def cmd_outbox_list(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.cli import _database
-
-    rows = outbox.rows(_database(settings), outbox.DEAD if args.dead else None, max(1, args.limit))
+    rows = outbox.rows(database(settings), outbox.DEAD if args.dead else None, max(1, args.limit))
     span = outbox.retry_span(settings.outbox_max_attempts).total_seconds() / 3600
     print(f"rows give up after {settings.outbox_max_attempts} attempts (about {span:.1f} h of retries)")
     if not rows:
@@ -49,11 +48,9 @@ def cmd_outbox_list(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_outbox_retry(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.cli import CliError, _database
-
     if bool(args.ids) == bool(args.all_dead):
         raise CliError("name the dead rows to retry (ids from `ticketbot outbox list --dead`), or --all-dead")
-    db = _database(settings)
+    db = database(settings)
     if args.all_dead:
         count = outbox.requeue(db)
         print(f"requeued {count} dead row(s)" if count else "no dead rows to retry")

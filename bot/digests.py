@@ -16,12 +16,14 @@ import logging
 import os
 import tempfile
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from email.utils import parseaddr
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
+from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from slack_sdk import WebClient
 
@@ -52,14 +54,17 @@ from storage.domain import SYSTEM_USER_ID
 from storage.queries import TicketFilter, count
 from storage.scheduled import run_once
 
-if TYPE_CHECKING:
-    from bot.app import Runtime
-
 log = logging.getLogger("ticketbot.digests")
 
 DAILY, DM, WEEKLY = "daily_digest", "digest_dm", "weekly_report"
 # A digest a few minutes late (a restart, a busy scheduler) is still worth sending; a day late not.
 MISFIRE_GRACE = 3600
+
+
+class CronJob(NamedTuple):
+    id: str
+    run: Callable[[], object]
+    trigger: BaseTrigger
 
 
 class Digests:
@@ -82,26 +87,20 @@ class Digests:
     def zone(self) -> str:
         return self.settings.timezone
 
-    # -- wiring ------------------------------------------------------------------------------------
+    # -- wiring (bot.app adds these to its dispatchers and scheduler) ------------------------------
 
-    def install(self, runtime: Runtime) -> None:
-        """Deliverers on the two dispatchers, cron jobs (leader only) in the workspace's zone."""
-        runtime.dispatcher.deliverers.update(self.deliverers())
-        if runtime.export_dispatcher is not None:
-            runtime.export_dispatcher.deliverers.update(self.report_deliverers())
+    def jobs(self) -> list[CronJob]:
+        """The cron jobs in the workspace's zone (run by the leader only): none when switched off."""
         settings = self.settings
-        options = {"coalesce": True, "misfire_grace_time": MISFIRE_GRACE, "max_instances": 1}
+        jobs: list[CronJob] = []
         if settings.digest_time:
             hour, minute = (int(part) for part in settings.digest_time.split(":"))
             trigger = CronTrigger(hour=hour, minute=minute, timezone=self.zone)
-            runtime.scheduler.add_job(
-                runtime.leader_only(self.morning), trigger, id="daily-digest", **options
-            )
+            jobs.append(CronJob("daily-digest", self.morning, trigger))
         if settings.weekly_report_cron:
             trigger = cron_trigger(settings.weekly_report_cron, self.zone)
-            runtime.scheduler.add_job(
-                runtime.leader_only(self.weekly_report), trigger, id="weekly-report", **options
-            )
+            jobs.append(CronJob("weekly-report", self.weekly_report, trigger))
+        return jobs
 
     def deliverers(self) -> dict[str, Deliver]:
         return {outbox.SLACK_DIGEST: self.deliver_digest, outbox.SLACK_DIGEST_DM: self.deliver_summary}

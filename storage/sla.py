@@ -120,7 +120,11 @@ class ServiceLevels:
 
     @classmethod
     def parse(cls, hours: str | None = None, targets: str | None = None, zone: str = "UTC") -> ServiceLevels:
-        calendar = BusinessHours.parse(hours or DEFAULT_BUSINESS_HOURS, zone)
+        return cls.for_hours(BusinessHours.parse(hours or DEFAULT_BUSINESS_HOURS, zone), targets)
+
+    @classmethod
+    def for_hours(cls, calendar: BusinessHours, targets: str | None = None) -> ServiceLevels:
+        """Targets on business hours already parsed (bot.config reports each variable's error apart)."""
         chosen = parse_targets(DEFAULT_TARGETS, calendar.day_seconds)
         chosen.update(parse_targets(targets or "", calendar.day_seconds))  # the rest keep defaults
         return cls(calendar, chosen)

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
+
 import pytest
 
 from bot.cli import main
 from storage import outbox
 from storage.models import OutboxRow
+from tests.processes import ROOT
 
 
 @pytest.fixture
@@ -68,3 +74,21 @@ def test_retry_refuses_rows_that_are_not_dead_in_one_line(cli, db):
     assert code == 2 and err.startswith("ticketbot: requeued 1 of 2 row(s)") and err.count("\n") == 1
     code, _, err = cli("outbox", "retry")
     assert code == 2 and "--all-dead" in err
+
+
+def test_retry_under_python_dash_m_is_one_line_too(cli_env, database_url):
+    """`python -m bot.cli` runs cli.py as `__main__`: the command modules must raise the very
+    CliError class its `main` catches, not one of a second copy of `bot.cli`."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "outbox", "retry", "999999"],
+        cwd=cli_env,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2, done.stderr
+    # Alembic's INFO lines (migrations at start) are log records; whatever else is the error.
+    said = [line for line in done.stderr.splitlines() if not re.match(r"\d{4}-\d\d-\d\d \d\d:", line)]
+    assert len(said) == 1 and said[0].startswith("ticketbot: requeued 0 of 1 row(s)"), done.stderr
