@@ -21,6 +21,9 @@ from storage.migrate import upgrade
 from tests.fakes.slack_api import FakeSlack
 from tests.slack_requests import SlackRequests
 
+# The digest data set's fixtures, for the digest tests that now sit in bot/, handlers/ and storage/.
+pytest_plugins = ["tests.digest_data"]
+
 SIGNING_SECRET = "test-signing-secret"
 TRIAGE = "C0TRIAGE"
 ADMIN = "U0ADMIN"

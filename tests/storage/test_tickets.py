@@ -39,7 +39,7 @@ def new(title="Printer jams", **kw) -> NewTicket:
 
 
 def outbox_kinds(db, ticket_id=None) -> list[tuple[str, str | None]]:
-    """The Slack rows (email rows are checked in tests/email)."""
+    """The Slack rows (email rows are checked in tests/bot/email)."""
     with db.read() as s:
         rows = s.scalars(select(OutboxRow).order_by(OutboxRow.id)).all()
         return [

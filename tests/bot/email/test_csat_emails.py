@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.email.conftest import ADMIN, ANA, CARLOS, CARLOS_MAIL, new_ticket
+from tests.bot.email.conftest import ADMIN, ANA, CARLOS, CARLOS_MAIL, new_ticket
 
 COMMENT = "<script>alert(1)</script> & thanks"
 

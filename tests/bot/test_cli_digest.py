@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from bot.cli import main
@@ -9,6 +10,9 @@ from storage import outbox
 from storage.models import OutboxRow
 from storage.tickets import Actor, NewTicket
 from tests.conftest import TRIAGE
+
+# Every digest test starts without scheduled runs, and so runs once per database backend.
+pytestmark = pytest.mark.usefixtures("_fresh_runs")
 
 
 def kinds(db) -> list[str]:

@@ -1,4 +1,9 @@
-"""A known data set for digests, and a clock that is wherever the test says."""
+"""A known data set for digests, and a clock that is wherever the test says.
+
+Shared by the digest tests of bot/, handlers/ and storage/; tests/conftest.py loads it as a
+plugin for its fixtures, and each of those modules asks for ``_fresh_runs`` with
+``pytestmark`` (it was an autouse fixture of their old common folder).
+"""
 
 from __future__ import annotations
 
@@ -26,7 +31,7 @@ def local(day: int, hour: int, minute: int = 0) -> datetime:
     return datetime(2026, 3, day, hour, minute, tzinfo=BOGOTA)
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def _fresh_runs(db) -> None:
     """scheduled_runs is not among the tables conftest empties between PostgreSQL tests."""
     with db.transaction() as session:

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
+import pytest
 from slack_sdk.models.blocks import SectionBlock
 
 from handlers.blocks.digest import daily_digest_message, engineer_summary_message
 from handlers.i18n import Translator
 from storage.digests import DailyDigest, EngineerCount, EngineerSummary, Listed, TicketLine
+
+# Every digest test starts without scheduled runs, and so runs once per database backend.
+pytestmark = pytest.mark.usefixtures("_fresh_runs")
 
 NOW = datetime(2026, 11, 24, 13, tzinfo=timezone.utc)
 HOSTILE = "<&>" * 50  # every character grows to 4 or 5 when escaped for mrkdwn

@@ -10,7 +10,7 @@ from bot.check import REQUIRED_SCOPES
 from bot.cli import main
 from handlers import ids
 
-MANIFEST = Path(__file__).resolve().parents[1] / "manifest.yml"
+MANIFEST = Path(__file__).resolve().parents[2] / "manifest.yml"
 
 
 def test_manifest_declares_exactly_the_scopes_the_app_uses():

@@ -17,7 +17,7 @@ from storage import email_plan, outbox
 from storage.db import Database
 from storage.domain import Status, Visibility
 from storage.models import OutboxRow
-from tests.email.conftest import (
+from tests.bot.email.conftest import (
     ADMIN,
     ADMIN_MAIL,
     ANA,

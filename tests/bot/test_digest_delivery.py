@@ -16,10 +16,13 @@ from storage.digests import set_wants_digest
 from storage.domain import SYSTEM_USER_ID
 from storage.models import OutboxRow, User
 from tests.conftest import REPORTER, TRIAGE, _harness
-from tests.digests.conftest import CARLOS, MARIA, NOW, NUMBER, ZONE, seed
+from tests.digest_data import CARLOS, MARIA, NOW, NUMBER, ZONE, seed
 from tests.exports.readback import read_back
 from tests.fakes.smtp import FakeSMTP
 from tests.waiting import wait_until
+
+# Every digest test starts without scheduled runs, and so runs once per database backend.
+pytestmark = pytest.mark.usefixtures("_fresh_runs")
 
 UPLOAD_STEPS = ("files.getUploadURLExternal", "file_upload", "files.completeUploadExternal")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

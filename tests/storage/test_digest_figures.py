@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from handlers.blocks.digest import daily_digest_message, engineer_summary_message
@@ -18,7 +19,10 @@ from storage.digests import (
     engineer_summary,
 )
 from storage.models import Ticket
-from tests.digests.conftest import CARLOS, MARIA, NOW, NUMBER, ZONE, seed
+from tests.digest_data import CARLOS, MARIA, NOW, NUMBER, ZONE, seed
+
+# Every digest test starts without scheduled runs, and so runs once per database backend.
+pytestmark = pytest.mark.usefixtures("_fresh_runs")
 
 
 def numbers(listed: Listed) -> list[int]:

@@ -13,8 +13,7 @@ from bot.app import build, sweep_sla
 from storage import email_plan
 from storage.domain import Status, Visibility
 from storage.models import OutboxRow, User, utcnow
-from tests.conftest import REPORTER, TRIAGE
-from tests.email.conftest import (
+from tests.bot.email.conftest import (
     ADMIN,
     ADMIN_MAIL,
     ANA,
@@ -28,6 +27,7 @@ from tests.email.conftest import (
     make_runtime,
     new_ticket,
 )
+from tests.conftest import REPORTER, TRIAGE
 
 ROOT = "<tkt-000001@example.com>"
 

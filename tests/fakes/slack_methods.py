@@ -1,0 +1,251 @@
+"""The Web API methods the fake Slack implements, and the workspace they act on.
+
+A mixin of :class:`tests.fakes.slack_api.FakeSlack`: users, messages, views and uploaded
+files live here, and each method is ``_api_<method, dots as underscores>(params)``
+returning the body without "ok" (``_endpoint_*`` for upload URLs and response_urls).
+The dispatch calls them under the fake's lock, so they never lock themselves.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+import zoneinfo
+from datetime import datetime
+from typing import Any
+
+TEAM_ID, BOT_USER_ID, BOT_ID, APP_ID = "T0001", "UBOT", "BBOT", "A0001"
+
+Json = dict[str, Any]
+
+
+class WebApiMethods:
+    """Slack's side of a workspace. ``_init_workspace`` runs in ``FakeSlack.__init__``."""
+
+    _cond: threading.Condition
+    root_url: str  # FakeSlack's property: where upload URLs point
+
+    def _init_workspace(self) -> None:
+        self._users: dict[str, Json] = {}
+        self._messages: dict[tuple[str, str], Json] = {}
+        self._views: dict[str, Json] = {}
+        self._files: dict[str, Json] = {}
+        self._seq = itertools.count(1)
+        self._ts_micros = 1_700_000_000_000_000
+        self.not_member_channels: set[str] = set()
+
+    # ---- test set-up
+    def add_user(
+        self,
+        user_id: str,
+        name: str,
+        real_name: str,
+        email: str | None = None,
+        tz: str = "America/Bogota",
+        locale: str = "es-ES",
+        is_bot: bool = False,
+        deleted: bool = False,
+    ) -> None:
+        user = dict(id=user_id, name=name, real_name=real_name, email=email, tz=tz, locale=locale)
+        with self._cond:
+            self._users[user_id] = {**user, "is_bot": is_bot, "deleted": deleted}
+
+    def add_message(self, channel: str, ts: str, text: str, user: str | None = None, **fields: Any) -> Json:
+        """A message people posted (for conversations.replies); `fields` e.g. thread_ts, bot_id."""
+        message = {"type": "message", "ts": ts, "text": text, "team": TEAM_ID, **fields}
+        if user is not None:
+            message["user"] = user
+        with self._cond:
+            self._messages[(channel, ts)] = message
+        return dict(message)
+
+    # ---- inspection
+    def uploaded_files(self) -> list[Json]:
+        """Files whose bytes arrived; ``completed`` says if completeUploadExternal shared them."""
+        with self._cond:
+            return [dict(f) for f in self._files.values() if f["bytes"] is not None]
+
+    def message(self, channel: str, ts: str) -> Json | None:
+        """The message as it stands now (after every chat.update), or None."""
+        with self._cond:
+            found = self._messages.get((channel, ts))
+            return dict(found) if found is not None else None
+
+    # ---- helpers for the handlers below (all run under the lock)
+    def _next_ts(self) -> str:
+        self._ts_micros += 100
+        return f"{self._ts_micros // 1_000_000}.{self._ts_micros % 1_000_000:06d}"
+
+    def _new_id(self, prefix: str) -> str:
+        return f"{prefix}{next(self._seq):010d}"
+
+    @staticmethod
+    def _conversation_id(channel: str) -> str:
+        """Posting to a user id lands in the app DM, whose id (not the user's) Slack answers with."""
+        return "D" + channel[1:] if channel[:1] in ("U", "W") else channel
+
+    def _store_message(self, params: dict[str, Any], channel: str, ts: str) -> Json:
+        message = {"type": "message", "user": BOT_USER_ID, "bot_id": BOT_ID, "team": TEAM_ID, "ts": ts}
+        message["text"] = params.get("text", "")
+        message.update(
+            {k: params[k] for k in ("blocks", "attachments", "thread_ts", "metadata") if k in params}
+        )
+        self._messages[(channel, ts)] = message
+        return message
+
+    # ---- Web API methods: _api_<method, dots as underscores>(params) -> body without "ok"
+    def _api_auth_test(self, params: dict[str, Any]) -> Json:
+        ids = {"team_id": TEAM_ID, "user_id": BOT_USER_ID, "bot_id": BOT_ID}
+        return {"url": "https://test.slack.com/", "team": "Test", "user": "ticketbot", **ids}
+
+    def _api_bots_info(self, params: dict[str, Any]) -> Json:
+        if params.get("bot") != BOT_ID:
+            return {"ok": False, "error": "bot_not_found"}
+        return {
+            "bot": {
+                "id": BOT_ID,
+                "deleted": False,
+                "name": "ticketbot",
+                "app_id": APP_ID,
+                "user_id": BOT_USER_ID,
+            }
+        }
+
+    def _api_chat_postMessage(self, params: dict[str, Any]) -> Json:
+        if not params.get("channel"):
+            return {"ok": False, "error": "channel_not_found"}
+        if params["channel"] in self.not_member_channels:
+            return {"ok": False, "error": "not_in_channel"}
+        channel, ts = self._conversation_id(params["channel"]), self._next_ts()
+        return {"channel": channel, "ts": ts, "message": self._store_message(params, channel, ts)}
+
+    def _api_chat_update(self, params: dict[str, Any]) -> Json:
+        channel, ts = params.get("channel", ""), params.get("ts", "")
+        if (channel, ts) not in self._messages:  # exact ids only: updating via a user id is an app bug
+            return {"ok": False, "error": "message_not_found"}
+        message = self._store_message(params, channel, ts)
+        return {"channel": channel, "ts": ts, "text": message["text"], "message": message}
+
+    def _api_chat_postEphemeral(self, params: dict[str, Any]) -> Json:
+        if not params.get("channel"):
+            return {"ok": False, "error": "channel_not_found"}
+        if not params.get("user"):
+            return {"ok": False, "error": "user_not_found"}
+        return {"message_ts": self._next_ts()}
+
+    def _api_chat_getPermalink(self, params: dict[str, Any]) -> Json:
+        channel, ts = params.get("channel", ""), str(params.get("message_ts", ""))
+        return {
+            "channel": channel,
+            "permalink": f"https://test.slack.com/archives/{channel}/p{ts.replace('.', '')}",
+        }
+
+    def _view_reply(self, params: dict[str, Any]) -> Json:
+        """views.open/push/update/publish. Unknown view ids are accepted (tests fabricate
+        interaction payloads), but a stale ``hash`` on a known view is a ``hash_conflict``."""
+        external_id = params.get("external_id")
+        by_external = [
+            v["id"] for v in self._views.values() if external_id and v.get("external_id") == external_id
+        ]
+        view_id = params.get("view_id") or (by_external[0] if by_external else self._new_id("V"))
+        known = self._views.get(view_id)
+        if known and params.get("hash") and params["hash"] != known["hash"]:
+            return {"ok": False, "error": "hash_conflict"}
+        view = {
+            "private_metadata": "",
+            "callback_id": "",
+            **params["view"],
+            "id": view_id,
+            "team_id": TEAM_ID,
+        }
+        view.update(
+            app_id=APP_ID,
+            bot_id=BOT_ID,
+            state={"values": {}},
+            hash=f"{int(time.time())}.{next(self._seq):08x}",
+        )
+        self._views[view_id] = view
+        return {"view": view}
+
+    _api_views_open = _api_views_push = _api_views_update = _api_views_publish = _view_reply
+
+    def _api_conversations_open(self, params: dict[str, Any]) -> Json:
+        if params.get("channel"):
+            return {"channel": {"id": params["channel"]}}
+        users = [u for u in str(params.get("users", "")).split(",") if u]
+        if not users:
+            return {"ok": False, "error": "users_list_not_supplied"}
+        channel_id = self._conversation_id(users[0]) if len(users) == 1 else self._new_id("G")
+        return {"channel": {"id": channel_id}, "no_op": False, "already_open": False}
+
+    def _api_conversations_info(self, params: dict[str, Any]) -> Json:
+        cid = str(params.get("channel", ""))
+        kind = {"is_channel": cid[:1] == "C", "is_im": cid[:1] == "D", "is_private": cid[:1] in ("G", "D")}
+        member = {"is_archived": False, "is_member": cid not in self.not_member_channels}
+        return {"channel": {"id": cid, "name": cid.lower(), **kind, **member}}
+
+    def _api_conversations_replies(self, params: dict[str, Any]) -> Json:
+        """The message at ts and, for a thread's root, its replies (oldest first, up to limit)."""
+        channel, ts = str(params.get("channel", "")), str(params.get("ts", ""))
+        if channel in self.not_member_channels:
+            return {"ok": False, "error": "not_in_channel"}
+        found = self._messages.get((channel, ts))
+        if found is None:
+            return {"ok": False, "error": "thread_not_found"}
+        replies = [
+            m for (c, t), m in self._messages.items() if c == channel and t != ts and m.get("thread_ts") == ts
+        ]
+        thread = [found, *sorted(replies, key=lambda m: m["ts"])]
+        limit = int(params.get("limit") or 1000)
+        return {"messages": [dict(m) for m in thread[:limit]], "has_more": len(thread) > limit}
+
+    def _api_users_info(self, params: dict[str, Any]) -> Json:
+        u = self._users.get(str(params.get("user", "")))
+        if u is None:
+            return {"ok": False, "error": "user_not_found"}
+        try:
+            offset = datetime.now(zoneinfo.ZoneInfo(u["tz"])).utcoffset()
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            offset = None
+        profile = {"real_name": u["real_name"], "display_name": u["name"], "email": u["email"]}
+        user = {k: u[k] for k in ("id", "name", "real_name", "tz", "is_bot", "deleted")}
+        user.update(team_id=TEAM_ID, tz_offset=int(offset.total_seconds()) if offset else 0, is_admin=False)
+        user["profile"] = {k: v for k, v in profile.items() if v is not None}
+        if str(params.get("include_locale", "")).lower() in ("1", "true"):  # WebClient sends True as "1"
+            user["locale"] = u["locale"]
+        return {"user": user}
+
+    def _api_files_getUploadURLExternal(self, params: dict[str, Any]) -> Json:
+        if not params.get("filename") or not str(params.get("length", "")).isdigit():
+            return {"ok": False, "error": "invalid_arguments"}
+        file_id = self._new_id("F")
+        meta = dict(title=None, channel_id=None, initial_comment=None, thread_ts=None, completed=False)
+        record = {"file_id": file_id, "filename": params["filename"], "length": int(params["length"])}
+        self._files[file_id] = {**record, "bytes": None, **meta}
+        return {"upload_url": f"{self.root_url}/upload/{file_id}", "file_id": file_id}
+
+    def _api_files_completeUploadExternal(self, params: dict[str, Any]) -> Json:
+        entries = params.get("files")
+        if not isinstance(entries, list) or not entries:
+            return {"ok": False, "error": "invalid_arguments"}
+        if any(self._files.get(e.get("id"), {}).get("bytes") is None for e in entries):
+            return {"ok": False, "error": "file_not_found"}
+        shared = []
+        for entry in entries:
+            record = self._files[entry["id"]]
+            record.update(title=entry.get("title") or record["filename"], completed=True)
+            record.update({k: params.get(k) for k in ("channel_id", "initial_comment", "thread_ts")})
+            shared.append({"id": record["file_id"], "name": record["filename"], "title": record["title"]})
+        return {"files": shared}
+
+    # ---- non-API endpoints
+    def _endpoint_file_upload(self, params: dict[str, Any]) -> str | Json:
+        record = self._files.get(params["file_id"])
+        if record is None:
+            return {"ok": False, "error": "file_not_found"}
+        record["bytes"] = params["bytes"]
+        return f"OK - {len(record['bytes'])}"
+
+    def _endpoint_response_url(self, params: dict[str, Any]) -> str:
+        return "ok"
