@@ -93,6 +93,18 @@ class BotProcess:
         """`ticketbot deliver` processes started by `ticketbot serve`."""
         return [pid for pid in children(self.process.pid) if "deliver" in command_line(pid)]
 
+    def wait_delivering(self, count: int = 1, timeout: float = 30) -> list[int]:
+        """The delivery processes' pids once `count` of them have said they deliver (bound their
+        wake socket and started their dispatcher): a process that merely exists may still be
+        importing, and a wake-up sent before it listens is lost by design (the poll covers it)."""
+
+        def ready() -> list[int]:
+            pids = self.delivery_pids()
+            said = [pid for pid in pids if f"delivering notifications (pid {pid})" in self.output()]
+            return said if len(said) >= count else []
+
+        return wait_until(ready, timeout=timeout, what=f"{count} delivery process(es) delivering")
+
     def web_workers(self) -> list[int]:
         """Gunicorn's workers: the master is `ticketbot serve` itself with --delivery-processes 0,
         else the supervisor's one child that is not a delivery process."""

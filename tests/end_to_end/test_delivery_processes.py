@@ -62,7 +62,7 @@ def test_a_commit_wakes_the_delivery_process_and_web_workers_deliver_nothing(
     db = Database.from_url(database_url)
     try:
         bot.wait_ready()
-        [deliverer] = wait_until(bot.delivery_pids, what="the delivery process")
+        [deliverer] = bot.wait_delivering()
         slack = SlackRequests(bot.base + "/slack/events", "run-secret", fake_slack.response_url("cmd"))
 
         # A card caught in flight: the process holding its row is the delivery process.
@@ -98,7 +98,7 @@ def card_in_flight(bot: BotProcess, fake_slack) -> tuple[int, SlackRequests, thr
     """Start the bot, file a ticket, and hold its first card at the fake Slack: the delivery
     process's pid, the Slack requests and the gate that lets the card go."""
     bot.wait_ready()
-    [deliverer] = wait_until(bot.delivery_pids, what="the delivery process")
+    [deliverer] = bot.wait_delivering()
     slack = SlackRequests(bot.base + "/slack/events", "run-secret")
     gate = fake_slack.hold(POSTS)
     assert slack.submit_new_ticket(title="in flight", view_id="V0").status == 200
