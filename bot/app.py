@@ -15,6 +15,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
+from bot.charts.delivery import ChartDelivery
 from bot.config import Settings
 from bot.digests import Digests
 from bot.dispatcher import Dispatcher
@@ -247,4 +248,8 @@ def build(settings: Settings, db: Database | None = None) -> Runtime:
     )
     # Daily digest, engineers' morning DMs, weekly report: their deliverers and cron jobs.
     Digests(web_client(settings, retries=False), services, settings).install(runtime)
+    # Charts: the weekly report's and the Home tabs', drawn and uploaded beside the exports.
+    ChartDelivery(export_client, services, settings).install(
+        scheduler, export_dispatcher, runtime.leader_only
+    )
     return runtime

@@ -19,6 +19,9 @@ def add_digest_parsers(commands, database: Callable[[Settings], Database]) -> No
     digest.set_defaults(handler=lambda settings, args: _run(settings, args, database, "digest"))
     report = commands.add_parser("report", help="the weekly Excel report")
     report.add_argument("--now", action="store_true", help="queue this week's report now")
+    report.add_argument(
+        "--out", metavar="DIR", help="with --now: also write the report's charts (PNG) into DIR"
+    )
     report.set_defaults(handler=lambda settings, args: _run(settings, args, database, "report"))
 
 
@@ -40,6 +43,13 @@ def _run(settings: Settings, args: argparse.Namespace, database, which: str) -> 
         else:
             sent = digests.weekly_report()
             print("weekly report queued" if sent else "weekly report already sent this week (or no tickets)")
+            if getattr(args, "out", None):
+                from pathlib import Path
+
+                from bot.charts.report import write_pngs
+
+                for path in write_pngs(db, settings, Path(args.out), digests.services.tickets.clock()):
+                    print(f"wrote {path}")
     finally:
         db.dispose()
     print("the running bot delivers it within DISPATCH_INTERVAL_SECONDS")

@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from storage import outbox
 from storage.db import Database
 from storage.digests import day_bounds, local_day, not_closed
 from storage.domain import Priority
@@ -211,12 +212,14 @@ def save_thread(db: Database, key: str, channel: str, thread_ts: str) -> None:
 
 
 def save_upload(db: Database, key: str, file_id: str, digest: str, alt_text: str) -> str | None:
-    """Record a new file; returns the one to delete now (the file before the previous one: a
-    Home tab drawn a minute ago still shows the previous file until it is drawn again)."""
+    """Record a new file, and queue the deletion of the one before the previous one (a Home tab
+    drawn a minute ago still shows the previous file until it is drawn again); returns that."""
     with db.transaction() as session:
         row = session.get(Chart, key) or Chart(key=key)
         stale = row.previous_file_id
         row.previous_file_id, row.file_id = row.file_id, file_id
         row.data_hash, row.alt_text, row.rendered_at = digest, alt_text, utcnow()
         session.add(row)
+        if stale:  # in the same transaction: a file replaced is never forgotten undeleted
+            outbox.enqueue(session, outbox.SLACK_FILE_DELETE, {"file_id": stale})
     return stale
