@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.patheffects import withStroke
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from handlers.blocks.charts import PRIORITIES, breakdown_title, day_label, trend_title
@@ -126,6 +127,7 @@ def _flow(axes, tr: Tr, trend: Trend, *, backlog: bool = True) -> None:
             ha="center",
             fontsize=12,
             weight="bold",
+            path_effects=[withStroke(linewidth=4, foreground=CARD)],  # readable over a bar
         )
     axes.set_xticks(list(xs), _labels(tr, trend))
     axes.set_xlim(-0.6, len(trend.buckets) - 0.4)
