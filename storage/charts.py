@@ -151,11 +151,12 @@ def trend(
             if due is not None:
                 targeted[i] += 1
                 met[i] += at <= due
+    created_sorted, closed_sorted = sorted(created), sorted(at for at, _ in closed)
     buckets = []
     for i, start in enumerate(starts):
         end = min(edges[i + 1], now)
-        opened_since = sum(1 for at in created if at > end)
-        closed_since = sum(1 for at, _ in closed if at > end)
+        opened_since = len(created_sorted) - bisect.bisect_right(created_sorted, end)
+        closed_since = len(closed_sorted) - bisect.bisect_right(closed_sorted, end)
         backlog = max(open_now - opened_since + closed_since, 0)
         buckets.append(Bucket(start, opened[i], shut[i], backlog, met[i], targeted[i]))
     return Trend(unit, zone, buckets, engineer_id, queue)

@@ -23,7 +23,6 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.charts.render import trend_png
 from bot.charts.report import VERSION, ChartCache, category_labels, report_pictures
 from bot.config import Settings
 from bot.dispatcher import Deliver, Permanent
@@ -106,6 +105,8 @@ class ChartDelivery:
         stored = charts.stored(db, key)
         if stored is not None and stored.data_hash == digest and stored.file_id:
             return  # a row queued twice for the same figures (a slow dispatcher): done already
+        from bot.charts.render import trend_png  # matplotlib: in the delivery process only, when drawing
+
         trend = charts.Trend.from_dict(payload["trend"])
         png = self.cache.png(digest, lambda: trend_png(tr, trend))
         words = alt_text(trend_lines(tr, trend))

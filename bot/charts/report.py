@@ -15,7 +15,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from bot.charts.render import breakdown_png, trend_png
 from bot.config import Settings
 from handlers.blocks.charts import breakdown_lines, trend_lines
 from handlers.blocks.ticket_form import category_label
@@ -79,6 +78,9 @@ class Picture:
 def report_pictures(
     tr: Translator, figures: Mapping[str, Any], labels: Mapping[str, str], cache: ChartCache
 ) -> list[Picture]:
+    # matplotlib loads at the first drawing: web workers and the CLI build the app without it.
+    from bot.charts.render import breakdown_png, trend_png
+
     trend = charts.Trend.from_dict(figures["trend"])
     mix = charts.Breakdown.from_dict(figures["breakdown"])
     trend_hash = charts.data_hash(VERSION, tr.language, "trend", figures["trend"])
@@ -95,6 +97,8 @@ def report_pictures(
 
 def write_pngs(db: Database, settings: Settings, out: Path, now: datetime) -> list[Path]:
     """`ticketbot report --now --out DIR`: the report's charts and the Home tabs' as files."""
+    from bot.charts.render import trend_png
+
     tr = Translator(settings.language)
     out.mkdir(parents=True, exist_ok=True)
     zone = settings.timezone

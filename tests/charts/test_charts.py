@@ -137,6 +137,6 @@ def test_report_out_writes_the_pngs(db, settings, tmp_path):
         decode(path.read_bytes())
 
 
-def test_listeners_and_storage_never_load_matplotlib():
-    code = "import sys, handlers, handlers.dashboard, storage.charts; sys.exit('matplotlib' in sys.modules)"
+def test_listeners_storage_and_the_app_assembly_never_load_matplotlib():
+    code = "import sys, bot.app, bot.cli, handlers.dashboard, storage.charts; sys.exit('matplotlib' in sys.modules)"  # noqa: E501
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
