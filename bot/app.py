@@ -15,6 +15,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
+from bot.charts.delivery import ChartDelivery
 from bot.config import Settings
 from bot.digests import MISFIRE_GRACE, Digests
 from bot.dispatcher import Dispatcher
@@ -258,4 +259,8 @@ def build(settings: Settings, db: Database | None = None) -> Runtime:
             misfire_grace_time=MISFIRE_GRACE,
             max_instances=1,
         )
+    # Charts: the weekly report's and the Home tabs', drawn and uploaded beside the exports.
+    ChartDelivery(export_client, services, settings).install(
+        scheduler, export_dispatcher, runtime.leader_only
+    )
     return runtime

@@ -18,6 +18,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     digest.set_defaults(handler=lambda settings, args: _run(settings, args, "digest"))
     report = commands.add_parser("report", help="the weekly Excel report")
     report.add_argument("--now", action="store_true", help="queue this week's report now")
+    report.add_argument(
+        "--out", metavar="DIR", help="with --now: also write the report's charts (PNG) into DIR"
+    )
     report.set_defaults(handler=lambda settings, args: _run(settings, args, "report"))
 
 
@@ -39,6 +42,13 @@ def _run(settings: Settings, args: argparse.Namespace, which: str) -> int:
         else:
             sent = digests.weekly_report()
             print("weekly report queued" if sent else "weekly report already sent this week (or no tickets)")
+            if getattr(args, "out", None):
+                from pathlib import Path
+
+                from bot.charts.report import write_pngs
+
+                for path in write_pngs(db, settings, Path(args.out), digests.services.tickets.clock()):
+                    print(f"wrote {path}")
     finally:
         db.dispose()
     print("the running bot delivers it within DISPATCH_INTERVAL_SECONDS")

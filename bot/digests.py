@@ -27,11 +27,14 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from slack_sdk import WebClient
 
+from bot.charts.mail import report_email
+from bot.charts.report import category_labels, report_figures
 from bot.config import Settings
 from bot.cron import cron_trigger
 from bot.dispatcher import Deliver
 from bot.email.attachments import Attachment, attach
 from bot.email.compose import compose
+from bot.email.inline import inline_images
 from bot.email.links import SlackLinks
 from bot.email.render import EmailContent
 from bot.email.smtp import Sender, sender_for
@@ -193,11 +196,16 @@ class Digests:
             "week_of": week_of,
         }
 
+        figures = report_figures(self.services.db, now, self.zone)  # the charts (bot.charts)
+
         def write(session) -> None:
             if settings.triage_channel_id:
                 outbox.enqueue(session, outbox.SLACK_EXPORT, export)
+                charts = {"channel": settings.triage_channel_id, "week_of": week_of, **figures}
+                outbox.enqueue(session, outbox.SLACK_REPORT_CHARTS, charts)
             for address in settings.admin_emails:
                 mail = {"to": address, "week_of": week_of, "period": period, "requested_at": now.isoformat()}
+                mail["charts"] = figures
                 outbox.enqueue(session, outbox.EMAIL_REPORT, mail)
 
         queued = run_once(self.services.db, WEEKLY, period, write)
@@ -229,6 +237,9 @@ class Digests:
             html="",
         )
         content = EmailContent(content.subject, content.text, _html(content.text))
+        images = []
+        if payload.get("charts"):  # the report's pictures inline, their numbers in the text part
+            content, images = report_email(tr, content, payload["charts"], category_labels(tr, settings))
         key = hashlib.sha1(address.lower().encode()).hexdigest()[:12]
         message_id = f"<report.{payload['period'].lower()}.{key}@{settings.mail_domain}>"
         body = compose(
@@ -240,6 +251,8 @@ class Digests:
             root=message_id,  # a report starts no thread
             date=datetime.fromisoformat(payload["requested_at"]),
         )
+        if images:
+            inline_images(body, content.html, images)
         filename = f"{tr('report.filename')}-{payload['week_of']}.xlsx"
         message = attach(body, Attachment(filename, path.read_bytes()))
         sender = self._sender or sender_for(settings)

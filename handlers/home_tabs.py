@@ -9,6 +9,7 @@ from __future__ import annotations
 from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
+from handlers.blocks.charts import home_chart_blocks
 from handlers.blocks.csat import dashboard_blocks as csat_dashboard
 from handlers.blocks.reporter_home import HOME_TICKETS, reporter_home
 from handlers.blocks.staff_home import PAGE_SIZE, admin_home, engineer_home
@@ -16,6 +17,7 @@ from handlers.filters import filter_to_value
 from handlers.home_state import HomeState
 from handlers.payload import actor_of, from_home
 from handlers.services import Services
+from storage.charts import ADMIN_HOME, engineer_home_key, stored
 from storage.dashboards import ADMIN, ENGINEER, Dashboards
 from storage.domain import NOT_CLOSED_STATUSES
 from storage.queries import NEWEST, QUEUE, TicketFilter
@@ -63,6 +65,7 @@ class HomeTabs:
             sla=self.board.sla_counts(now),
             now=now,
             satisfaction=csat_dashboard(self.services.tr, self.board.satisfaction()),
+            chart=home_chart_blocks(self.services.tr, stored(self.services.db, ADMIN_HOME)),  # read only
         )
 
     def _engineer(self, user_id: str, state: HomeState) -> View:
@@ -72,4 +75,7 @@ class HomeTabs:
         export = filter_to_value(TicketFilter(statuses=NOT_CLOSED_STATUSES), "assigned")
         now = self.services.tickets.clock()
         sla = self.board.sla_counts(now, user_id)
-        return engineer_home(self.services.tr, counters, page, state.but(page=page.number), export, now, sla)
+        chart = home_chart_blocks(self.services.tr, stored(self.services.db, engineer_home_key(user_id)))
+        return engineer_home(
+            self.services.tr, counters, page, state.but(page=page.number), export, now, sla, chart=chart
+        )

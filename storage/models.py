@@ -238,3 +238,19 @@ class OutboxRow(Base):
     claimed_until: Mapped[datetime | None]
     done_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class Chart(Base):
+    """A chart image uploaded into Slack for a Home tab (bot.charts): a Home draw only reads the
+    file id and alt text here; the delivery process renders, uploads and writes them."""
+
+    __tablename__ = "charts"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)  # home:admin, home:engineer:U…
+    file_id: Mapped[str | None] = mapped_column(String(32))
+    previous_file_id: Mapped[str | None] = mapped_column(String(32))  # deleted at the next upload
+    data_hash: Mapped[str | None] = mapped_column(String(64))
+    alt_text: Mapped[str | None] = mapped_column(Text)
+    channel: Mapped[str | None] = mapped_column(String(32))  # where the files are shared
+    thread_ts: Mapped[str | None] = mapped_column(String(32))  # the quiet thread they go into
+    rendered_at: Mapped[datetime | None]

@@ -40,7 +40,18 @@ SLACK_EXPORT_FAILED = "slack.export_failed"  # tell the requester an export went
 SLACK_DIGEST = "slack.digest"  # payload: channel, digest (storage.digests.DailyDigest)
 SLACK_DIGEST_DM = "slack.digest_dm"  # payload: user_id, summary (storage.digests.EngineerSummary)
 EMAIL_REPORT = "email.report"  # the weekly workbook mailed to one address: writes it, so an export kind
-EXPORT_KINDS = (SLACK_EXPORT, SLACK_EXPORT_FAILED, EMAIL_REPORT)
+# Charts (bot.charts): drawn and uploaded on the export dispatcher, one at a time, never in a request.
+SLACK_CHART = "slack.chart"  # payload: key, user_id, trend (storage.charts.Trend): a Home tab's chart
+SLACK_REPORT_CHARTS = "slack.report_charts"  # payload: channel, week_of, trend, breakdown
+SLACK_FILE_DELETE = "slack.file_delete"  # payload: file_id, an old chart's file
+EXPORT_KINDS = (
+    SLACK_EXPORT,
+    SLACK_EXPORT_FAILED,
+    EMAIL_REPORT,
+    SLACK_CHART,
+    SLACK_REPORT_CHARTS,
+    SLACK_FILE_DELETE,
+)
 
 PENDING, DONE, DEAD = "pending", "done", "dead"
 LEASE = timedelta(minutes=2)

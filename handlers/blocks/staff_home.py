@@ -129,6 +129,7 @@ def admin_home(
     sla: dict[str, int] | None = None,
     now: datetime | None = None,
     satisfaction: Sequence[Block] = (),
+    chart: Sequence[Block] = (),  # handlers.blocks.charts.home_chart_blocks
 ) -> View:
     by_status = counters.by_status
     blocks: list[Block] = [
@@ -145,6 +146,7 @@ def admin_home(
         _priorities_line(tr, counters.by_priority),
         *([_sla_line(tr, sla)] if sla else []),
         *satisfaction,
+        *chart,
         _top_buttons(tr, export_value),
         DividerBlock(),
         *_filters(tr, state),
@@ -175,6 +177,7 @@ def engineer_home(
     export_value: str,
     now: datetime,
     sla: dict[str, int] | None = None,
+    chart: Sequence[Block] = (),
 ) -> View:
     by_status = counters.by_status
     oldest = "—"
@@ -193,6 +196,7 @@ def engineer_home(
         ),
         _priorities_line(tr, counters.by_priority),
         *([_sla_line(tr, sla)] if sla else []),
+        *chart,
         _top_buttons(tr, export_value),
         DividerBlock(),
         HeaderBlock(text=tr("dash.queue")),

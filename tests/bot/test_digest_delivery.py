@@ -155,14 +155,17 @@ def test_the_weekly_report_is_uploaded_to_triage_and_mailed(rh, smtp):
     assert digests.weekly_report(NOW) is True
     assert digests.weekly_report(NOW + timedelta(hours=1)) is False  # once a week
     delivered(rh, outbox.SLACK_EXPORT)
+    delivered(rh, outbox.SLACK_REPORT_CHARTS)  # its two pictures: tests/bot/charts; here the workbook
 
     steps = [c.method for c in rh.fake.calls() if c.method in UPLOAD_STEPS]
-    assert steps == list(UPLOAD_STEPS)
-    (complete,) = rh.fake.calls("files.completeUploadExternal")
+    assert steps[:3] == list(UPLOAD_STEPS)
+    (complete,) = [
+        c for c in rh.fake.calls("files.completeUploadExternal") if "*All tickets*" in str(c.params)
+    ]
     assert complete.params["channel_id"] == TRIAGE
     assert complete.params["initial_comment"].startswith("*Weekly report — week of 2026-03-09*")
     assert "*All tickets*" in complete.params["initial_comment"]
-    (uploaded,) = rh.fake.uploaded_files()
+    (uploaded,) = [f for f in rh.fake.uploaded_files() if f["filename"].endswith(".xlsx")]
     book = read_back(uploaded["bytes"])
     assert "Summary" in book.sheets and len(book.records("Tickets")) == len(NUMBER)
     assert (

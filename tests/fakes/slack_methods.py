@@ -31,6 +31,7 @@ class WebApiMethods:
         self._messages: dict[tuple[str, str], Json] = {}
         self._views: dict[str, Json] = {}
         self._files: dict[str, Json] = {}
+        self.deleted_files: list[str] = []  # files.delete calls that found their file
         self._seq = itertools.count(1)
         self._ts_micros = 1_700_000_000_000_000
         self.not_member_channels: set[str] = set()
@@ -238,6 +239,12 @@ class WebApiMethods:
             record.update({k: params.get(k) for k in ("channel_id", "initial_comment", "thread_ts")})
             shared.append({"id": record["file_id"], "name": record["filename"], "title": record["title"]})
         return {"files": shared}
+
+    def _api_files_delete(self, params: dict[str, Any]) -> Json:
+        if self._files.pop(str(params.get("file", "")), None) is None:
+            return {"ok": False, "error": "file_not_found"}
+        self.deleted_files.append(str(params["file"]))
+        return {}
 
     # ---- non-API endpoints
     def _endpoint_file_upload(self, params: dict[str, Any]) -> str | Json:
