@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from apscheduler.triggers.cron import CronTrigger
 from slack_sdk import WebClient
 
+from bot import slack_errors
 from bot.config import Settings
 from bot.cron import cron_trigger
 from bot.dispatcher import Deliver
@@ -33,7 +34,6 @@ from bot.email.compose import compose
 from bot.email.links import SlackLinks
 from bot.email.render import EmailContent
 from bot.email.smtp import Sender, sender_for
-from bot.slack_delivery import SlackDelivery
 from exports.scope import ALL, ExportScope, filter_to_dict
 from exports.workbook import ExportJob, write_workbook
 from handlers.blocks.digest import daily_digest_message, engineer_summary_message
@@ -212,13 +212,13 @@ class Digests:
         message = daily_digest_message(
             self.services.tr, figures, lambda line: self.links.message(line.triage_channel, line.triage_ts)
         )
-        SlackDelivery._call(self.client.chat_postMessage, channel=payload["channel"], **message.as_kwargs())
+        slack_errors.call(self.client.chat_postMessage, channel=payload["channel"], **message.as_kwargs())
 
     def deliver_summary(self, payload: dict[str, Any]) -> None:
         summary = EngineerSummary.from_dict(payload["summary"])
         message = engineer_summary_message(self.services.tr, summary)
         # A user id as channel: Slack posts in the app's DM with them.
-        SlackDelivery._call(self.client.chat_postMessage, channel=payload["user_id"], **message.as_kwargs())
+        slack_errors.call(self.client.chat_postMessage, channel=payload["user_id"], **message.as_kwargs())
 
     def deliver_report_email(self, payload: dict[str, Any]) -> None:
         settings, tr = self.settings, self.services.tr

@@ -17,15 +17,14 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.error import HTTPError, URLError
+from urllib.error import HTTPError
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.webhook import WebhookClient
 
+from bot import slack_errors
 from bot.config import Settings
 from bot.dispatcher import Deliver, Permanent, Retry
-from bot.slack_delivery import classify
 from exports.describe import describe_filter, describe_scope, ticket_count
 from exports.scope import ExportScope, filter_from_dict
 from exports.service import ExportRefused, ExportService, scope_for
@@ -202,13 +201,15 @@ class ExportDelivery:
 
     @staticmethod
     def _call(method: Callable[..., Any], **kwargs: Any) -> Any:
-        try:
-            return method(**kwargs)
-        except HTTPError as error:  # the upload step (plain urllib), not the Web API
-            if 400 <= error.code < 500 and error.code not in (408, 429):
-                raise Permanent(f"upload refused: HTTP {error.code}") from error
-            raise Retry(f"upload failed: HTTP {error.code}") from error
-        except SlackApiError as error:
-            raise classify(error) from error
-        except (URLError, SlackRequestError, OSError) as error:
-            raise Retry(f"cannot reach Slack: {error}") from error
+        """Slack's error policy (bot.slack_errors), and the upload step's own: files_upload_v2
+        PUTs the file with plain urllib, whose HTTP errors are no Web API answer."""
+
+        def uploading(**arguments: Any) -> Any:
+            try:
+                return method(**arguments)
+            except HTTPError as error:
+                if 400 <= error.code < 500 and error.code not in (408, 429):
+                    raise Permanent(f"upload refused: HTTP {error.code}") from error
+                raise Retry(f"upload failed: HTTP {error.code}") from error
+
+        return slack_errors.call(uploading, **kwargs)

@@ -21,7 +21,7 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 from sqlalchemy.exc import IntegrityError
 
 from bot.dispatcher import Retry
-from bot.slack_delivery import classify
+from bot.slack_errors import classify
 from handlers.directory import UnknownUser, lookup
 from storage.models import User, utcnow
 from storage.people import People
