@@ -27,7 +27,7 @@ from bot.config import Settings
 from bot.dispatcher import Deliver, Permanent, Retry
 from exports.describe import describe_filter, describe_scope, ticket_count
 from exports.scope import ExportScope, filter_from_dict
-from exports.service import ExportRefused, ExportService, scope_for
+from exports.service import ExportRefused, scope_for
 from exports.workbook import ExportJob, write_workbook
 from handlers.i18n import Translator
 from handlers.services import Services
@@ -48,7 +48,7 @@ class ExportDelivery:
         self.client = client
         self.services = services
         self.settings = settings
-        self.exports = ExportService(services.db, admins=services.tickets.admins)
+        self.exports = services.exports
         self.spool = spool or Path(tempfile.gettempdir()) / "ticketbot-exports"
         self._cancel = threading.Event()
 

@@ -176,7 +176,7 @@ class SlackDelivery:
         else:
             channel, thread_ts = card_of(ticket, audience)
             channel = channel or self._destination(ticket, audience)
-            admins = self.services.tickets.admins
+            admins = self.services.roles.admins
             message = event_reply(self.services.tr, event, ticket=ticket, admins=admins)
         if channel is None:
             return

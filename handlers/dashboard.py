@@ -21,9 +21,9 @@ from handlers.feedback import actor_of, from_home
 from handlers.filters import filter_to_value
 from handlers.home_state import TEXT_MAX, HomeState
 from handlers.services import Services
-from storage.dashboards import ADMIN, ENGINEER, Dashboards
 from storage.domain import Status
 from storage.queries import NEWEST, QUEUE, TicketFilter
+from storage.roles import ADMIN, ENGINEER
 
 QUEUE_STATUSES = (Status.OPEN.value, Status.IN_PROGRESS.value, Status.ON_HOLD.value)
 
@@ -31,7 +31,7 @@ QUEUE_STATUSES = (Status.OPEN.value, Status.IN_PROGRESS.value, Status.ON_HOLD.va
 class HomeTabs:
     def __init__(self, services: Services) -> None:
         self.services = services
-        self.board = Dashboards(services.db, services.tickets.admins)
+        self.board = services.dashboards
 
     def publish(self, client: WebClient, user_id: str, state: HomeState | None = None) -> None:
         client.views_publish(user_id=user_id, view=self.render(user_id, state or HomeState()))
