@@ -49,7 +49,7 @@ from storage.digests import (
     local_day,
 )
 from storage.domain import SYSTEM_USER_ID
-from storage.queries import TicketFilter, count
+from storage.queries import TicketFilter, count_matching
 from storage.scheduled import run_once
 
 if TYPE_CHECKING:
@@ -176,8 +176,7 @@ class Digests:
         period = f"{year}-W{week:02d}"
         week_of = (local.date() - timedelta(days=local.weekday())).isoformat()
         flt = TicketFilter()
-        with self.services.db.read() as session:
-            tickets = count(session, ExportScope(ALL).narrow(flt))
+        tickets = count_matching(self.services.db, ExportScope(ALL).narrow(flt))
         if not tickets:
             log.info("no weekly report for %s: there are no tickets yet", period)
             return False

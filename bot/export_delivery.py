@@ -34,7 +34,7 @@ from handlers.services import Services
 from handlers.text import escape, slack_date
 from storage import outbox
 from storage.domain import SYSTEM_USER_ID
-from storage.reports import user_name
+from storage.reports import name_of
 
 log = logging.getLogger("ticketbot.exports")
 
@@ -154,13 +154,11 @@ class ExportDelivery:
             log.error("the weekly report could not be uploaded: %s", reason)
             return  # nobody to tell in a DM
         fields = {k: row.payload.get(k) for k in ("user_id", "scope", "filter")}
-        with self.services.db.transaction() as session:
-            outbox.enqueue(session, outbox.SLACK_EXPORT_FAILED, {**fields, "reason": reason[:500]})
+        outbox.enqueue_alone(self.services.db, outbox.SLACK_EXPORT_FAILED, {**fields, "reason": reason[:500]})
 
     def export_failed(self, payload: dict[str, Any]) -> None:
         tr, user_id = self.services.tr, payload["user_id"]
-        with self.services.db.read() as session:
-            name = user_name(session, user_id)
+        name = name_of(self.services.db, user_id)
         scope = scope_for(user_id, payload["scope"])
         text = tr(
             "export.failed",
