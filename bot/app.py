@@ -20,7 +20,6 @@ from bot.digests import Digests
 from bot.dispatcher import Dispatcher
 from bot.email.delivery import EmailDelivery
 from bot.export_delivery import ExportDelivery
-from bot.leader import Leadership
 from bot.slack_delivery import SlackDelivery
 from bot.slack_http import KeepAliveWebClient
 from exports.service import ExportService
@@ -31,6 +30,7 @@ from storage import outbox, sla_sweep
 from storage.dashboards import Dashboards
 from storage.db import Database
 from storage.email_plan import MailPolicy
+from storage.leader import Leadership
 from storage.people import People
 from storage.roles import Roles
 from storage.tickets import TicketService

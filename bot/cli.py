@@ -10,12 +10,11 @@ import threading
 from collections.abc import Sequence
 
 from slack_sdk.errors import SlackApiError
-from sqlalchemy.exc import OperationalError
 
 from bot import cli_outbox
 from bot.config import ConfigError, Settings, load_settings
 from storage.db import Database
-from storage.errors import InvalidInput
+from storage.errors import DatabaseUnusable, InvalidInput
 
 log = logging.getLogger("ticketbot")
 
@@ -43,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigError, CliError) as error:
         print(f"ticketbot: {error}", file=sys.stderr)
         return 2
-    except OperationalError as error:
+    except DatabaseUnusable as error:
         print(f"ticketbot: cannot use the database ({error.orig}); check DATABASE_URL", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from sqlalchemy import update
 
-from bot.leader import Leadership
 from storage import outbox
+from storage.leader import Leadership
 from storage.models import OutboxRow, utcnow
 
 
