@@ -23,13 +23,17 @@ from bot.email.delivery import EmailDelivery
 from bot.export_delivery import ExportDelivery
 from bot.slack_delivery import SlackDelivery
 from bot.slack_http import KeepAliveWebClient
+from exports.service import ExportService
 from handlers.i18n import Translator
 from handlers.services import Services
 from handlers.surfaces import register_all
-from storage import email_plan, outbox, sla_sweep
+from storage import outbox, sla_sweep
+from storage.dashboards import Dashboards
 from storage.db import Database
+from storage.email_plan import MailPolicy
 from storage.leader import Leadership
 from storage.people import People
+from storage.roles import Roles
 from storage.tickets import TicketService
 
 log = logging.getLogger("ticketbot")
@@ -123,17 +127,22 @@ class Runtime:
 
 def build_services(settings: Settings, db: Database) -> Services:
     """What the listeners and deliverers share: the ticket service, people, the translator."""
+    roles = Roles(db, settings.admin_user_ids)
     return Services(
         workspace=settings.workspace,
         db=db,
         tickets=TicketService(
             db,
-            admins=settings.admin_user_ids,
+            roles=roles,
             categories=settings.category_keys,
             levels=settings.service_levels,
+            mail=MailPolicy(settings.admin_user_ids, settings.admin_emails),
         ),
         people=People(db),
         tr=Translator(settings.language),
+        roles=roles,
+        dashboards=Dashboards(db, roles),
+        exports=ExportService(db, roles),
     )
 
 
@@ -180,7 +189,6 @@ def build(settings: Settings, db: Database | None = None) -> Runtime:
     register_all(app, services)
 
     delivery = SlackDelivery(web_client(settings, retries=False), services, settings)
-    email_plan.configure(db, email_plan.MailPolicy(settings.admin_user_ids, settings.admin_emails))
     email = EmailDelivery.build(services, settings, web_client(settings, retries=False))
     deliverers = {**delivery.deliverers(), **email.deliverers()}
     dispatcher = Dispatcher(

@@ -6,9 +6,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from slack_sdk.errors import SlackApiError
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import ConfigError, Settings
+from storage.errors import DatabaseError
 
 # Exactly the bot scopes the app uses; manifest.yml declares the same (a test keeps them equal).
 REQUIRED_SCOPES = frozenset(
@@ -74,7 +74,7 @@ def check_database(settings: Settings, state: dict) -> Iterator[Result]:
             yield Result(
                 "migrations", False, f"at {current or 'none'}, latest is {head}: run `ticketbot db upgrade`"
             )
-    except SQLAlchemyError as error:
+    except DatabaseError as error:
         yield Result("database", False, f"unreachable ({getattr(error, 'orig', error)}); check DATABASE_URL")
     finally:
         db.dispose()

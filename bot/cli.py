@@ -11,11 +11,10 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from sqlalchemy.exc import OperationalError
-
 from bot import cli_digest, cli_engineers, cli_export, cli_outbox, cli_run
 from bot.cli_support import CliError
 from bot.config import ConfigError, load_settings
+from storage.errors import DatabaseUnusable
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -37,7 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigError, CliError) as error:
         print(f"ticketbot: {error}", file=sys.stderr)
         return 2
-    except OperationalError as error:
+    except DatabaseUnusable as error:
         print(f"ticketbot: cannot use the database ({error.orig}); check DATABASE_URL", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -27,6 +27,7 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from slack_sdk import WebClient
 
+from bot import slack_errors
 from bot.charts.mail import report_email
 from bot.charts.report import category_labels, report_figures
 from bot.config import Settings
@@ -38,7 +39,6 @@ from bot.email.inline import inline_images
 from bot.email.links import SlackLinks
 from bot.email.render import EmailContent
 from bot.email.smtp import Sender, sender_for
-from bot.slack_delivery import SlackDelivery
 from exports.scope import ALL, ExportScope, filter_to_dict
 from exports.workbook import ExportJob, write_workbook
 from handlers.blocks.digest import daily_digest_message, engineer_summary_message
@@ -54,7 +54,7 @@ from storage.digests import (
     local_day,
 )
 from storage.domain import SYSTEM_USER_ID
-from storage.queries import TicketFilter, count
+from storage.queries import TicketFilter, count_matching
 from storage.scheduled import run_once
 
 log = logging.getLogger("ticketbot.digests")
@@ -178,8 +178,7 @@ class Digests:
         period = f"{year}-W{week:02d}"
         week_of = (local.date() - timedelta(days=local.weekday())).isoformat()
         flt = TicketFilter()
-        with self.services.db.read() as session:
-            tickets = count(session, ExportScope(ALL).narrow(flt))
+        tickets = count_matching(self.services.db, ExportScope(ALL).narrow(flt))
         if not tickets:
             log.info("no weekly report for %s: there are no tickets yet", period)
             return False
@@ -219,13 +218,13 @@ class Digests:
         message = daily_digest_message(
             self.services.tr, figures, lambda line: self.links.message(line.triage_channel, line.triage_ts)
         )
-        SlackDelivery._call(self.client.chat_postMessage, channel=payload["channel"], **message.as_kwargs())
+        slack_errors.call(self.client.chat_postMessage, channel=payload["channel"], **message.as_kwargs())
 
     def deliver_summary(self, payload: dict[str, Any]) -> None:
         summary = EngineerSummary.from_dict(payload["summary"])
         message = engineer_summary_message(self.services.tr, summary)
         # A user id as channel: Slack posts in the app's DM with them.
-        SlackDelivery._call(self.client.chat_postMessage, channel=payload["user_id"], **message.as_kwargs())
+        slack_errors.call(self.client.chat_postMessage, channel=payload["user_id"], **message.as_kwargs())
 
     def deliver_report_email(self, payload: dict[str, Any]) -> None:
         settings, tr = self.settings, self.services.tr

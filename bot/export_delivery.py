@@ -13,29 +13,26 @@ import logging
 import tempfile
 import threading
 import time
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.error import HTTPError, URLError
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.webhook import WebhookClient
 
+from bot import slack_errors
 from bot.config import Settings
 from bot.dispatcher import Deliver, Permanent, Retry
-from bot.slack_delivery import classify
 from exports.describe import describe_filter, describe_scope, ticket_count
 from exports.scope import ExportScope, filter_from_dict
-from exports.service import ExportRefused, ExportService, scope_for
+from exports.service import ExportRefused, scope_for
 from exports.workbook import ExportJob, write_workbook
 from handlers.i18n import Translator
 from handlers.services import Services
 from handlers.text import escape, slack_date
 from storage import outbox
 from storage.domain import SYSTEM_USER_ID
-from storage.reports import user_name
+from storage.reports import name_of
 
 log = logging.getLogger("ticketbot.exports")
 
@@ -49,7 +46,7 @@ class ExportDelivery:
         self.client = client
         self.services = services
         self.settings = settings
-        self.exports = ExportService(services.db, admins=services.tickets.admins)
+        self.exports = services.exports
         self.spool = spool or Path(tempfile.gettempdir()) / "ticketbot-exports"
         self._cancel = threading.Event()
 
@@ -85,7 +82,7 @@ class ExportDelivery:
         if payload.get("week_of"):  # the weekly report (bot.digests)
             comment = tr("report.weekly_comment", week=payload["week_of"]) + "\n" + comment
             filename = f"{tr('report.filename')}-{payload['week_of']}.xlsx"
-        self._call(
+        slack_errors.call_upload(
             self.client.files_upload_v2,
             channel=channel,
             file=str(self._path(payload)),
@@ -103,7 +100,7 @@ class ExportDelivery:
             return channel, False  # the weekly report: the triage channel, where the bot posts cards
         if channel:
             try:
-                info = self._call(self.client.conversations_info, channel=channel)["channel"]
+                info = slack_errors.call_upload(self.client.conversations_info, channel=channel)["channel"]
             except Permanent:  # channel_not_found: a DM between people, a channel we cannot see
                 info = {}
             if info.get("is_member") and not info.get("is_im"):
@@ -111,7 +108,9 @@ class ExportDelivery:
             moved = not info.get("is_im")
         else:
             moved = False
-        dm = self._call(self.client.conversations_open, users=payload["user_id"])["channel"]["id"]
+        dm = slack_errors.call_upload(self.client.conversations_open, users=payload["user_id"])["channel"][
+            "id"
+        ]
         return dm, moved
 
     def _workbook(self, payload: dict[str, Any], scope: ExportScope) -> dict[str, Any]:
@@ -155,20 +154,18 @@ class ExportDelivery:
             log.error("the weekly report could not be uploaded: %s", reason)
             return  # nobody to tell in a DM
         fields = {k: row.payload.get(k) for k in ("user_id", "scope", "filter")}
-        with self.services.db.transaction() as session:
-            outbox.enqueue(session, outbox.SLACK_EXPORT_FAILED, {**fields, "reason": reason[:500]})
+        outbox.enqueue_alone(self.services.db, outbox.SLACK_EXPORT_FAILED, {**fields, "reason": reason[:500]})
 
     def export_failed(self, payload: dict[str, Any]) -> None:
         tr, user_id = self.services.tr, payload["user_id"]
-        with self.services.db.read() as session:
-            name = user_name(session, user_id)
+        name = name_of(self.services.db, user_id)
         scope = scope_for(user_id, payload["scope"])
         text = tr(
             "export.failed",
             scope=escape(describe_scope(tr, scope, name)),
             filter=escape(describe_filter(tr, filter_from_dict(payload["filter"]))),
         )
-        self._call(self.client.chat_postMessage, channel=user_id, text=text)
+        slack_errors.call_upload(self.client.chat_postMessage, channel=user_id, text=text)
 
     # -- plumbing --------------------------------------------------------------------------------
 
@@ -199,16 +196,3 @@ class ExportDelivery:
             )
         except Exception:
             log.exception("could not answer through the response_url")
-
-    @staticmethod
-    def _call(method: Callable[..., Any], **kwargs: Any) -> Any:
-        try:
-            return method(**kwargs)
-        except HTTPError as error:  # the upload step (plain urllib), not the Web API
-            if 400 <= error.code < 500 and error.code not in (408, 429):
-                raise Permanent(f"upload refused: HTTP {error.code}") from error
-            raise Retry(f"upload failed: HTTP {error.code}") from error
-        except SlackApiError as error:
-            raise classify(error) from error
-        except (URLError, SlackRequestError, OSError) as error:
-            raise Retry(f"cannot reach Slack: {error}") from error

@@ -12,12 +12,12 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_sdk import WebClient
-from sqlalchemy import update
 
 from bot.dispatcher import Permanent
+from bot.slack_errors import call
 from handlers.blocks.intake import source_reply
 from handlers.services import Services
-from storage import notifications
+from storage.cards import remember_permalink
 from storage.models import Ticket
 
 log = logging.getLogger("ticketbot.slack")
@@ -34,12 +34,10 @@ class SourceReplies:
         client: WebClient,
         services: Services,
         ticket: Callable[[int], Ticket],
-        call: Callable[..., Any],
     ) -> None:
         self.client = client
         self.services = services
         self._ticket = ticket  # SlackDelivery._ticket: Permanent when gone
-        self._call = call  # SlackDelivery._call: Slack errors → Retry / Permanent
 
     def deliver(self, payload: dict[str, Any]) -> None:
         ticket = self._ticket(payload["ticket_id"])
@@ -51,9 +49,7 @@ class SourceReplies:
         message = source_reply(self.services.tr, ticket)
         thread_ts = payload.get("thread_ts") or ts
         try:
-            self._call(
-                self.client.chat_postMessage, channel=channel, thread_ts=thread_ts, **message.as_kwargs()
-            )
+            call(self.client.chat_postMessage, channel=channel, thread_ts=thread_ts, **message.as_kwargs())
         except Permanent as error:
             if str(error) not in UNREACHABLE:
                 raise
@@ -66,7 +62,7 @@ class SourceReplies:
 
     def _remember_permalink(self, ticket: Ticket, channel: str, ts: str) -> None:
         try:
-            response = self._call(self.client.chat_getPermalink, channel=channel, message_ts=ts)
+            response = call(self.client.chat_getPermalink, channel=channel, message_ts=ts)
         except Permanent as error:
             log.warning("no permalink for the message of %s in %s (%s)", ticket.number, channel, error)
             return
@@ -77,10 +73,4 @@ class SourceReplies:
         if len(permalink) > PERMALINK_MAX:
             log.warning("the permalink of %s's message is too long to keep", ticket.number)
             return
-        # A Core UPDATE (no version bump: the card's buttons stay current), and the cards redrawn
-        # with the link, in one transaction.
-        with self.services.db.transaction() as session:
-            session.execute(update(Ticket).where(Ticket.id == ticket.id).values(source_permalink=permalink))
-            fresh = session.get(Ticket, ticket.id)
-            if fresh is not None:
-                notifications.refresh_cards(session, fresh)
+        remember_permalink(self.services.db, ticket.id, permalink)

@@ -2,57 +2,29 @@
 
 from __future__ import annotations
 
-import functools
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
-from urllib.error import URLError
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackRequestError
-from sqlalchemy import Update, bindparam, select
 
 from bot.config import Settings
-from bot.dispatcher import Deliver, Permanent, Retry
+from bot.dispatcher import Deliver, Permanent
 from bot.intake_delivery import SourceReplies
+from bot.slack_errors import call
 from handlers.blocks.actions import card_actions
 from handlers.blocks.cards import Message, ticket_card
 from handlers.blocks.replies import event_reply
 from handlers.blocks.sla import sla_line
 from handlers.services import Services
 from handlers.text import mention
-from storage import outbox
-from storage.models import Ticket, TicketEvent
+from storage import outbox, read_ahead
+from storage.cards import card_of, remember_card
+from storage.models import Ticket
 from storage.notifications import ENGINEER, FORMER_ENGINEER, REPORTER, TRIAGE
-from storage.people import EngineerLoad
+from storage.read_ahead import NOTHING_AHEAD
 
 log = logging.getLogger("ticketbot.slack")
-
-# Errors no retry can fix: the row goes dead at once, with the reason.
-PERMANENT_ERRORS = frozenset(
-    {
-        "channel_not_found",
-        "not_in_channel",
-        "is_archived",
-        "invalid_blocks",
-        "invalid_auth",
-        "account_inactive",
-        "token_revoked",
-        "user_not_found",
-        "cannot_dm_bot",
-        "missing_scope",
-        "msg_too_long",
-        "no_text",
-    }
-)
-
-# Which ticket columns hold each audience's card.
-CARD_COLUMNS = {
-    TRIAGE: ("triage_channel", "triage_ts"),
-    REPORTER: ("reporter_dm_channel", "reporter_dm_ts"),
-    ENGINEER: ("engineer_dm_channel", "engineer_dm_ts"),
-}
 
 CardRenderer = Callable[[Ticket, str], Message]
 
@@ -66,18 +38,6 @@ TICKET_KINDS = frozenset(
         outbox.SLACK_SOURCE_REPLY,
     }
 )
-
-
-@dataclass(frozen=True)
-class ReadAhead:
-    """What a group of rows needs, read in one session before they are delivered."""
-
-    tickets: dict[int, Ticket] = field(default_factory=dict)
-    events: dict[int, TicketEvent] = field(default_factory=dict)
-    engineers: list[EngineerLoad] | None = None  # for triage cards' pickers
-
-
-NOTHING_AHEAD = ReadAhead()
 
 
 class SlackDelivery:
@@ -100,9 +60,7 @@ class SlackDelivery:
             outbox.SLACK_REPORTER_CARD: lambda p: self.sync_card(p, REPORTER),
             outbox.SLACK_ENGINEER_CARD: lambda p: self.sync_card(p, ENGINEER),
             outbox.SLACK_EVENT_REPLY: self.event_reply,
-            outbox.SLACK_SOURCE_REPLY: SourceReplies(
-                self.client, self.services, self._ticket, self._call
-            ).deliver,
+            outbox.SLACK_SOURCE_REPLY: SourceReplies(self.client, self.services, self._ticket).deliver,
         }
 
     def prepare(self, rows: list[outbox.Claimed]) -> None:
@@ -117,16 +75,9 @@ class SlackDelivery:
             return
         event_ids = {row.payload["event_id"] for row in rows if row.kind == outbox.SLACK_EVENT_REPLY}
         picking = any(row.kind == outbox.SLACK_TRIAGE_CARD for row in rows)
-        with self.services.db.read() as session:
-            tickets = session.scalars(select(Ticket).where(Ticket.id.in_(ticket_ids)))
-            events = (
-                session.scalars(select(TicketEvent).where(TicketEvent.id.in_(event_ids))) if event_ids else []
-            )
-            self._ahead = ReadAhead(
-                {ticket.id: ticket for ticket in tickets},
-                {event.id: event for event in events},
-                self.services.people.engineers(session) if picking else None,
-            )
+        self._ahead = read_ahead.for_cards(
+            self.services.db, self.services.people, ticket_ids, event_ids, picking=picking
+        )
 
     # -- cards -------------------------------------------------------------------------------
 
@@ -140,18 +91,17 @@ class SlackDelivery:
         if destination is None:
             return  # e.g. the engineer was unassigned before the card left: nothing to show
         message = self.render_card(ticket, audience)
-        channel_col, ts_col = CARD_COLUMNS[audience]
-        channel, ts = getattr(ticket, channel_col), getattr(ticket, ts_col)
+        channel, ts = card_of(ticket, audience)
         if channel and ts:
             try:
-                self._call(self.client.chat_update, channel=channel, ts=ts, **message.as_kwargs())
+                call(self.client.chat_update, channel=channel, ts=ts, **message.as_kwargs())
                 return
             except Permanent as error:
                 if "message_not_found" not in str(error):
                     raise
                 log.warning("card of %s in %s was deleted; posting it again", ticket.number, channel)
-        response = self._call(self.client.chat_postMessage, channel=destination, **message.as_kwargs())
-        stored = self._remember_card(ticket, audience, response["channel"], response["ts"])
+        response = call(self.client.chat_postMessage, channel=destination, **message.as_kwargs())
+        stored = remember_card(self.services.db, ticket, audience, response["channel"], response["ts"])
         if audience == ENGINEER and not stored:
             # Reassigned between the read and the post: this card went to the former engineer
             # and is nobody's now. Redraw it at once without buttons, from the ticket as it is.
@@ -170,9 +120,7 @@ class SlackDelivery:
         ticket = self._ticket(payload["ticket_id"], fresh=fresh)
         message = self.render_card(ticket, FORMER_ENGINEER)
         try:
-            self._call(
-                self.client.chat_update, channel=payload["channel"], ts=payload["ts"], **message.as_kwargs()
-            )
+            call(self.client.chat_update, channel=payload["channel"], ts=payload["ts"], **message.as_kwargs())
         except Permanent as error:
             if "message_not_found" not in str(error):
                 raise
@@ -188,17 +136,6 @@ class SlackDelivery:
         if audience == REPORTER:
             return ticket.reporter_id  # a user id as channel: Slack posts in the app's DM with them
         return ticket.engineer_id
-
-    def _remember_card(self, ticket: Ticket, audience: str, channel: str, ts: str) -> bool:
-        """Store where the card lives; False if the ticket has another engineer by now."""
-        # One Core UPDATE, on its own: storing where a card lives is not a change of the ticket
-        # (no version bump), and neither the ORM's UPDATE, a Session nor a BEGIN … COMMIT around
-        # it is needed (each cost more than the statement, twice per ticket filed).
-        values = {"ticket_id": ticket.id, "channel": channel, "ts": ts}
-        if audience == ENGINEER:  # never None here: a ticket without an engineer posts no card
-            values["expected_engineer"] = ticket.engineer_id
-        with self.services.db.single_statement() as connection:
-            return connection.execute(_card_update(audience), values).rowcount > 0
 
     def _plain_card(self, ticket: Ticket, audience: str) -> Message:
         """The card with what its audience may do: triage → engineer picker, the engineer's DM
@@ -230,23 +167,21 @@ class SlackDelivery:
         ticket = self._ticket(payload["ticket_id"])
         event = self._ahead.events.get(payload["event_id"])
         if event is None:
-            with self.services.db.read() as session:
-                event = session.get(TicketEvent, payload["event_id"])
+            event = read_ahead.get_event(self.services.db, payload["event_id"])
             if event is None:
                 raise Permanent(f"event {payload['event_id']} not found")
         if "thread_ts" in payload:  # the card of an engineer the ticket was taken from
             channel, thread_ts = payload["channel"], payload["thread_ts"]
             message = event_reply(self.services.tr, event, to_previous_engineer=True)
         else:
-            channel_col, ts_col = CARD_COLUMNS[audience]
-            channel, thread_ts = getattr(ticket, channel_col), getattr(ticket, ts_col)
+            channel, thread_ts = card_of(ticket, audience)
             channel = channel or self._destination(ticket, audience)
-            admins = self.services.tickets.admins
+            admins = self.services.roles.admins
             message = event_reply(self.services.tr, event, ticket=ticket, admins=admins)
         if channel is None:
             return
         extra = {"reply_broadcast": True} if payload.get("broadcast") and thread_ts else {}
-        self._call(
+        call(
             self.client.chat_postMessage, channel=channel, thread_ts=thread_ts, **extra, **message.as_kwargs()
         )
 
@@ -256,45 +191,7 @@ class SlackDelivery:
         ticket = None if fresh else self._ahead.tickets.get(ticket_id)
         if ticket is not None:
             return ticket
-        with self.services.db.read() as session:
-            ticket = session.get(Ticket, ticket_id)
-            if ticket is None:
-                raise Permanent(f"ticket {ticket_id} not found")
-            return ticket
-
-    @staticmethod
-    def _call(method: Callable[..., Any], **kwargs: Any) -> Any:
-        try:
-            return method(**kwargs)
-        except SlackApiError as error:
-            raise classify(error) from error
-        except (URLError, SlackRequestError, OSError) as error:
-            raise Retry(f"cannot reach Slack: {error}") from error
-
-
-@functools.cache
-def _card_update(audience: str) -> Update:
-    """UPDATE tickets SET <audience's card channel, ts> WHERE id = :ticket_id, built once per
-    audience (building it for each card cost more CPU than running it). Bind names are no
-    column's, so no value passed to it can turn into a SET."""
-    channel_col, ts_col = CARD_COLUMNS[audience]
-    tickets = Ticket.__table__
-    query = tickets.update().where(tickets.c.id == bindparam("ticket_id"))
-    if audience == ENGINEER:
-        # Reassigned while this card was on its way: it belongs to the old engineer.
-        query = query.where(tickets.c.engineer_id == bindparam("expected_engineer"))
-    return query.values({channel_col: bindparam("channel"), ts_col: bindparam("ts")})
-
-
-def classify(error: SlackApiError) -> Exception:
-    response = error.response
-    status = response.status_code
-    if status == 429:
-        retry_after = response.headers.get("Retry-After") or response.headers.get("retry-after") or "1"
-        return Retry("ratelimited", retry_after=float(retry_after))
-    if status >= 500:
-        return Retry(f"Slack answered HTTP {status}")
-    code = response.get("error") if isinstance(response.data, dict) else None
-    if code in PERMANENT_ERRORS or code == "message_not_found":
-        return Permanent(str(code))
-    return Retry(str(code or f"HTTP {status}"))
+        ticket = read_ahead.get_ticket(self.services.db, ticket_id)
+        if ticket is None:
+            raise Permanent(f"ticket {ticket_id} not found")
+        return ticket

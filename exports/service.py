@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import unicodedata
 import uuid
-from collections.abc import Collection
 from dataclasses import dataclass
 
 from exports.scope import ALL, ENGINEER, REPORTER, ExportScope, filter_to_dict
@@ -20,7 +19,7 @@ from storage.domain import SYSTEM_USER_ID
 from storage.errors import NotAllowed
 from storage.models import utcnow
 from storage.queries import TicketFilter, count
-from storage.reports import is_engineer
+from storage.roles import Roles
 
 MINE, ASSIGNED = "mine", "assigned"
 SCOPE_WORDS = {
@@ -53,19 +52,17 @@ class ExportRequest:
 
 
 class ExportService:
-    def __init__(self, db: Database, *, admins: Collection[str]) -> None:
+    def __init__(self, db: Database, roles: Roles) -> None:
         self.db = db
-        # The bot itself (the weekly report) exports everything, as an admin would.
-        self.admins = frozenset(admins) | {SYSTEM_USER_ID}
+        self.roles = roles
 
     def authorize(self, user_id: str, word: str) -> ExportScope:
         """`mine` | `assigned` | `all` for `user_id` → the scope, or ExportRefused."""
-        if word == ALL and user_id not in self.admins:
+        # The bot itself (the weekly report) exports everything, as an admin would.
+        if word == ALL and user_id != SYSTEM_USER_ID and not self.roles.is_admin(user_id):
             raise ExportRefused("export.only_admins")
-        if word == ASSIGNED:
-            with self.db.read() as session:
-                if not is_engineer(session, user_id):
-                    raise ExportRefused("export.only_engineers")
+        if word == ASSIGNED and not self.roles.is_engineer(user_id):
+            raise ExportRefused("export.only_engineers")
         return scope_for(user_id, word)
 
     def request(

@@ -14,7 +14,6 @@ from handlers.router import Invocation, Router
 from handlers.services import Services
 from handlers.text import fold
 from storage.digests import set_wants_digest, wants_digest
-from storage.reports import is_engineer
 
 WORDS = {"on": True, "si": True, "yes": True, "activar": True, "off": False, "no": False, "desactivar": False}
 
@@ -26,9 +25,7 @@ def register(app: App, services: Services, router: Router) -> None:
         ack(text=text, response_type="ephemeral")
 
     def answer(invocation: Invocation, ack: Callable) -> None:
-        with db.read() as session:
-            engineer = is_engineer(session, invocation.user_id)
-        if not engineer:
+        if not services.roles.is_engineer(invocation.user_id):
             say(ack, tr("digest.only_engineers"))
             return
         if not workspace.digest_time:

@@ -13,7 +13,7 @@ from slack_bolt import App
 
 from exports.describe import ticket_count
 from exports.scope import ALL
-from exports.service import MINE, SCOPE_WORDS, ExportRefused, ExportRequest, ExportService, scope_word
+from exports.service import MINE, SCOPE_WORDS, ExportRefused, ExportRequest, scope_word
 from handlers import ids
 from handlers.edge import acks_safely, logs_failures
 from handlers.filters import FilterError, filter_from_value, parse_filter
@@ -27,7 +27,7 @@ NOTICE = "export_notice"  # context key: what the click's ack decided, for the w
 
 def register(app: App, services: Services, router: Router) -> None:
     tr = services.tr
-    exports = ExportService(services.db, admins=services.tickets.admins)
+    exports = services.exports
 
     def preparing(request: ExportRequest, in_channel: bool) -> str:
         if not request.count:

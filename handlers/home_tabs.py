@@ -18,15 +18,15 @@ from handlers.home_state import HomeState
 from handlers.payload import actor_of, from_home
 from handlers.services import Services
 from storage.charts import ADMIN_HOME, engineer_home_key, stored
-from storage.dashboards import ADMIN, ENGINEER, Dashboards
 from storage.domain import NOT_CLOSED_STATUSES
 from storage.queries import NEWEST, QUEUE, TicketFilter
+from storage.roles import ADMIN, ENGINEER
 
 
 class HomeTabs:
     def __init__(self, services: Services) -> None:
         self.services = services
-        self.board = Dashboards(services.db, services.tickets.admins)
+        self.board = services.dashboards
 
     def publish(self, client: WebClient, user_id: str, state: HomeState | None = None) -> None:
         client.views_publish(user_id=user_id, view=self.render(user_id, state or HomeState()))

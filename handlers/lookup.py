@@ -19,9 +19,9 @@ from handlers.i18n import Translator
 from handlers.router import Invocation, Router
 from handlers.services import Services
 from handlers.text import escaped
-from storage.dashboards import ADMIN, ENGINEER, Dashboards
 from storage.domain import parse_number
 from storage.queries import TicketFilter
+from storage.roles import ADMIN, ENGINEER
 
 # Only unmistakable numbers stand alone: `/ticket 404` may well be the start of a title.
 BARE_NUMBER = re.compile(r"(?i)^(tkt-\d{1,12}|#\d{1,12})$")
@@ -43,7 +43,7 @@ def heading(tr: Translator, role: str, flt: TicketFilter) -> str:
 
 def register(app: App, services: Services, router: Router) -> None:
     tr = services.tr
-    board = Dashboards(services.db, services.tickets.admins)
+    board = services.dashboards
 
     def show(invocation: Invocation, ack: Callable) -> None:
         word = invocation.rest.split()[0] if invocation.rest.split() else ""
@@ -54,7 +54,7 @@ def register(app: App, services: Services, router: Router) -> None:
         # Raises TicketNotFound for a ticket the asker may not see: the same words as a missing one.
         ticket = services.tickets.get(number, invocation.user_id)
         events = services.tickets.history(number, invocation.user_id)
-        staff = services.tickets.is_admin(invocation.user_id) or ticket.engineer_id == invocation.user_id
+        staff = services.tickets.is_staff_on(ticket, invocation.user_id)
         sla = sla_line(tr, ticket, services.tickets.clock(), staff=staff)
         message = ticket_detail(tr, ticket, events, services.workspace.categories, sla=sla)
         ack(**message.as_kwargs(), response_type="ephemeral")

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from exports.service import ExportService
 from handlers.after_ack import AfterAck
 from handlers.i18n import Translator
+from storage.dashboards import Dashboards
 from storage.db import Database
 from storage.domain import Category
 from storage.people import People
+from storage.roles import Roles
 from storage.tickets import TicketService
 
 
@@ -38,4 +41,8 @@ class Services:
     tickets: TicketService
     people: People
     tr: Translator
+    # Built once: one admin set for every check, one 30-s cache of the Home tabs' totals.
+    roles: Roles
+    dashboards: Dashboards
+    exports: ExportService
     after_ack: AfterAck = field(default_factory=AfterAck)  # listeners' follow-up work

@@ -22,11 +22,11 @@ from storage import queries
 from storage.db import Database
 from storage.digests import at_risk, breached  # the one SQL spelling of storage.sla.state
 from storage.domain import NOT_CLOSED_STATUSES, Priority, Status
-from storage.models import Engineer, Ticket, User, utcnow
+from storage.models import Ticket, User, utcnow
 from storage.queries import TicketFilter
+from storage.roles import Roles
 from storage.satisfaction import Satisfaction, satisfaction
 
-ADMIN, ENGINEER, REPORTER = "admin", "engineer", "reporter"
 NOT_CLOSED = Ticket.status.in_(NOT_CLOSED_STATUSES)
 ACTIVE = [s for s in Status if s is not Status.CLOSED]  # the statuses a tab shows a counter for
 # Beyond this many matches a page says "1000+": an exact count reads every match (all million
@@ -108,16 +108,13 @@ class Recent:
 
 
 class Dashboards:
-    def __init__(self, db: Database, admins: frozenset[str], totals_ttl: float = TOTALS_TTL) -> None:
+    def __init__(self, db: Database, roles: Roles, totals_ttl: float = TOTALS_TTL) -> None:
         self.db = db
-        self.admins = admins
+        self.roles = roles
         self._totals = Recent(totals_ttl)
 
     def role(self, user_id: str) -> str:
-        if user_id in self.admins:
-            return ADMIN
-        with self.db.read() as session:
-            return ENGINEER if session.get(Engineer, user_id) is not None else REPORTER
+        return self.roles.role(user_id)
 
     def zone(self, user_id: str) -> tzinfo:
         """The person's time zone as users.info last told us, else UTC ("today" is theirs)."""

@@ -15,7 +15,6 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from storage import outbox
-from storage.db import Database
 from storage.domain import CsatOutcome, EventKind, Visibility
 from storage.models import Ticket, TicketEvent
 
@@ -49,8 +48,6 @@ TEMPLATES = (
     *WARNING_TEMPLATES.values(),
 )
 
-POLICY_KEY = "ticketbot.mail_policy"
-
 
 @dataclass(frozen=True)
 class MailPolicy:
@@ -58,14 +55,6 @@ class MailPolicy:
 
     admin_user_ids: frozenset[str] = frozenset()
     admin_emails: tuple[str, ...] = ()
-
-
-def configure(db: Database, policy: MailPolicy) -> None:
-    """Hand `policy` to every session of `db` (sessionmaker `info` is copied into each session),
-    so the ticket service's transactions carry it without threading it through every call."""
-    info = dict(db.sessions.kw.get("info") or {})
-    info[POLICY_KEY] = policy
-    db.sessions.configure(info=info)
 
 
 @dataclass(frozen=True)
@@ -131,9 +120,8 @@ def _warned(ticket: Ticket, kind: EventKind, policy: MailPolicy) -> list[Recipie
     return admins + [r for r in engineer if r.user_id not in policy.admin_user_ids]
 
 
-def plan(session: Session, ticket: Ticket, event: TicketEvent) -> None:
+def plan(session: Session, ticket: Ticket, event: TicketEvent, policy: MailPolicy) -> None:
     """Write the email rows for `event` (flushed, so it has an id) in the caller's transaction."""
-    policy = session.info.get(POLICY_KEY) or MailPolicy()
     for template, recipient in emails_for(ticket, event, policy):
         payload: dict[str, Any] = {
             "ticket_id": ticket.id,

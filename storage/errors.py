@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+
+# The database's own errors, as the floors above storage catch them (they import no SQLAlchemy).
+DatabaseError = SQLAlchemyError  # any failure of the database or of the driver
+DatabaseUnusable = OperationalError  # cannot connect, no such table, a locked file
+DuplicateKey = IntegrityError  # a row with that key exists (another process wrote it first)
+
 
 class TicketError(Exception):
     """Base of every refusal the ticket service can give. `code` is an i18n key."""

@@ -51,13 +51,19 @@ def reply(
 
 
 def plan(
-    session: Session, ticket: Ticket, event: TicketEvent, *, previous_card: tuple[str, str] | None = None
+    session: Session,
+    ticket: Ticket,
+    event: TicketEvent,
+    mail: email_plan.MailPolicy,
+    *,
+    previous_card: tuple[str, str] | None = None,
 ) -> None:
     """Write the outbox rows for `event` (already flushed, so it has an id).
 
-    `previous_card` is the DM card of an engineer the ticket was just taken from.
+    `mail` says who besides the people on the ticket hears of it by email; `previous_card` is
+    the DM card of an engineer the ticket was just taken from.
     """
-    email_plan.plan(session, ticket, event)
+    email_plan.plan(session, ticket, event, mail)
     kind = EventKind(event.kind)
     if kind in WARNINGS:
         warn(session, ticket, event, kind)

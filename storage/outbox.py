@@ -66,6 +66,12 @@ def enqueue(session: Session, kind: str, payload: dict[str, Any], stream: str | 
     return row
 
 
+def enqueue_alone(db: Database, kind: str, payload: dict[str, Any], stream: str | None = None) -> None:
+    """`enqueue` in a transaction of its own: a row written with nothing else."""
+    with db.transaction() as session:
+        enqueue(session, kind, payload, stream)
+
+
 PENDING_ROWS = "outbox_rows"
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.visitors import InternalTraversal
 
+from storage.db import Database
 from storage.domain import Priority, parse_number
 from storage.models import Ticket, User
 
@@ -133,6 +134,12 @@ def matching_ids(session: Session, flt: TicketFilter, limit: int) -> list[int]:
 
 def count(session: Session, flt: TicketFilter) -> int:
     return int(session.scalar(apply(select(func.count(Ticket.id)), flt)) or 0)
+
+
+def count_matching(db: Database, flt: TicketFilter) -> int:
+    """`count`, in a read of its own."""
+    with db.read() as session:
+        return count(session, flt)
 
 
 def stream(session: Session, flt: TicketFilter, *, chunk: int = 1000) -> Iterator[Ticket]:

@@ -14,8 +14,9 @@ from typing import NamedTuple
 from sqlalchemy import Result, select
 from sqlalchemy.orm import Session, aliased
 
+from storage.db import Database
 from storage.domain import Visibility
-from storage.models import Engineer, Ticket, TicketEvent, User
+from storage.models import Ticket, TicketEvent, User
 from storage.queries import TicketFilter, apply
 
 
@@ -148,5 +149,7 @@ def user_name(session: Session, user_id: str) -> str:
     return (user.real_name or user.name or user_id) if user else user_id
 
 
-def is_engineer(session: Session, user_id: str) -> bool:
-    return session.get(Engineer, user_id) is not None
+def name_of(db: Database, user_id: str) -> str:
+    """`user_name`, in a read of its own."""
+    with db.read() as session:
+        return user_name(session, user_id)

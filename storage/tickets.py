@@ -31,6 +31,7 @@ from storage.domain import (
     Visibility,
     can_transition,
 )
+from storage.email_plan import MailPolicy
 from storage.errors import (
     AlreadyAnswered,
     InvalidInput,
@@ -40,6 +41,7 @@ from storage.errors import (
     TicketNotFound,
 )
 from storage.models import Engineer, SlaAlert, Ticket, TicketEvent, User, utcnow
+from storage.roles import Roles
 from storage.sla import ServiceLevels
 
 TITLE_MAX = 150
@@ -79,13 +81,15 @@ class TicketService:
         self,
         db: Database,
         *,
-        admins: Collection[str],
+        roles: Roles,
         categories: Collection[str],
         levels: ServiceLevels | None = None,
+        mail: MailPolicy | None = None,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.db = db
-        self.admins = frozenset(admins)
+        self.roles = roles
+        self.mail = mail or MailPolicy()  # who besides the people on a ticket gets its emails
         self.categories = tuple(categories)
         self.levels = levels
         self.clock = clock  # tests travel in time through it
@@ -95,7 +99,7 @@ class TicketService:
     # -- reading -----------------------------------------------------------------------------
 
     def is_admin(self, user_id: str) -> bool:
-        return user_id in self.admins
+        return self.roles.is_admin(user_id)
 
     def get(self, ticket_id: int, viewer: str) -> Ticket:
         """The ticket if `viewer` may see it: its reporter, its engineer, or an admin."""
@@ -112,7 +116,7 @@ class TicketService:
             if ticket is None or not self._may_view(session, ticket, viewer):
                 raise TicketNotFound(number=ticket_id)
             query = select(TicketEvent).where(TicketEvent.ticket_id == ticket_id).order_by(TicketEvent.id)
-            if not self._is_staff_on(ticket, viewer):
+            if not self.is_staff_on(ticket, viewer):
                 query = query.where(TicketEvent.visibility == Visibility.PUBLIC.value)
             return list(session.scalars(query))
 
@@ -254,7 +258,7 @@ class TicketService:
         self._touch_user(session, actor)
         now = self.clock()
         if self.levels:
-            self.levels.on_status(ticket, target, now, by_staff=self._is_staff_on(ticket, actor.user_id))
+            self.levels.on_status(ticket, target, now, by_staff=self.is_staff_on(ticket, actor.user_id))
         ticket.status = target.value
         ticket.updated_at = now
         ticket.closed_at = now if target is Status.CLOSED else None
@@ -337,7 +341,7 @@ class TicketService:
         then whether the move is legal — in that order, so a stranger learns nothing."""
         current = Status(ticket.status)
         # The reporter may ask to reopen; whether the ticket is closed is the transition table's call.
-        allowed = self._is_staff_on(ticket, actor.user_id) or (
+        allowed = self.is_staff_on(ticket, actor.user_id) or (
             target is Status.OPEN and actor.user_id == ticket.reporter_id
         )
         if not allowed:
@@ -373,11 +377,12 @@ class TicketService:
         if expected_version is not None and ticket.version != expected_version:
             raise StaleTicket(number=ticket.id)
 
-    def _is_staff_on(self, ticket: Ticket, user_id: str) -> bool:
+    def is_staff_on(self, ticket: Ticket, user_id: str) -> bool:
+        """An admin, or the ticket's engineer: who may see internal notes and SLA state."""
         return self.is_admin(user_id) or (ticket.engineer_id is not None and ticket.engineer_id == user_id)
 
     def _may_view(self, session: Session, ticket: Ticket, user_id: str) -> bool:
-        return ticket.reporter_id == user_id or self._is_staff_on(ticket, user_id)
+        return ticket.reporter_id == user_id or self.is_staff_on(ticket, user_id)
 
     def _touch_user(self, session: Session, actor: Actor) -> None:
         """Make sure the actor has a users row (foreign keys need it), race-free: two first
@@ -397,8 +402,8 @@ class TicketService:
             self._known_users.clear()
         self._known_users.add(user_id)
 
-    @staticmethod
     def _record(
+        self,
         session: Session,
         ticket: Ticket,
         actor: Actor,
@@ -422,7 +427,7 @@ class TicketService:
             created_at=at or ticket.updated_at,
         )
         _insert(session, event)
-        notifications.plan(session, ticket, event, previous_card=previous_card)
+        notifications.plan(session, ticket, event, self.mail, previous_card=previous_card)
         return event
 
     # -- satisfaction: "Was your problem solved?", asked of the reporter on each close ---------

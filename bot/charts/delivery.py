@@ -23,11 +23,10 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot import slack_errors
 from bot.charts.report import VERSION, ChartCache, category_labels, report_pictures
 from bot.config import Settings
 from bot.dispatcher import Deliver, Permanent
-from bot.export_delivery import ExportDelivery
-from bot.slack_delivery import classify
 from handlers.blocks.charts import alt_text, trend_lines
 from handlers.services import Services
 from storage import charts, outbox
@@ -112,7 +111,7 @@ class ChartDelivery:
         words = alt_text(trend_lines(tr, trend))
         channel, thread_ts = self._thread(key, payload.get("user_id"), stored)
         name = "home-chart.png"
-        response = ExportDelivery._call(
+        response = slack_errors.call_upload(
             self.client.files_upload_v2,
             channel=channel,
             thread_ts=thread_ts,
@@ -131,11 +130,11 @@ class ChartDelivery:
             if not channel:
                 raise Permanent("TRIAGE_CHANNEL_ID is not set: nowhere the admins can see the chart")
         else:
-            opened = ExportDelivery._call(self.client.conversations_open, users=user_id)
+            opened = slack_errors.call_upload(self.client.conversations_open, users=user_id)
             channel = opened["channel"]["id"]
         if stored is not None and stored.channel == channel and stored.thread_ts:
             return channel, stored.thread_ts
-        posted = ExportDelivery._call(
+        posted = slack_errors.call_upload(
             self.client.chat_postMessage, channel=channel, text=self.services.tr("chart.home_thread")
         )
         charts.save_thread(self.services.db, key, channel, posted["ts"])
@@ -156,7 +155,7 @@ class ChartDelivery:
             for p in pictures
         ]
         comment = tr("chart.report_comment", week=payload["week_of"])
-        ExportDelivery._call(
+        slack_errors.call_upload(
             self.client.files_upload_v2,
             channel=payload["channel"],
             file_uploads=uploads,
@@ -169,7 +168,7 @@ class ChartDelivery:
         except SlackApiError as error:
             if error.response.get("error") in GONE:
                 return
-            raise classify(error) from error
+            raise slack_errors.classify(error) from error
 
 
 def _file_id(response: Any) -> str:

@@ -13,7 +13,6 @@ from email.utils import parseaddr
 from typing import Any
 
 from slack_sdk import WebClient
-from sqlalchemy import select
 
 from bot.config import Settings
 from bot.dispatcher import Deliver, Permanent
@@ -23,8 +22,7 @@ from bot.email.recipients import AddressBook
 from bot.email.render import render
 from bot.email.smtp import Sender, sender_for
 from handlers.services import Services
-from storage import email_plan, outbox
-from storage.domain import EventKind
+from storage import email_plan, outbox, read_ahead
 from storage.models import Ticket, TicketEvent, User
 
 log = logging.getLogger("ticketbot.email")
@@ -83,22 +81,11 @@ class EmailDelivery:
         keys = {(p["ticket_id"], p["event_id"]) for p in payloads if "ticket_id" in p and "event_id" in p}
         if not keys:
             return
-        with self.services.db.read() as session:
-            query = select(Ticket).where(Ticket.id.in_({ticket_id for ticket_id, _ in keys}))
-            tickets = {ticket.id: ticket for ticket in session.scalars(query)}
-            query = select(TicketEvent).where(TicketEvent.id.in_({event_id for _, event_id in keys}))
-            events = {event.id: event for event in session.scalars(query)}
-            wanted = {p["to"]["user"] for p in payloads if "user" in p.get("to", {})}
-            for ticket in tickets.values():
-                wanted |= {ticket.reporter_id, ticket.engineer_id}
-            for event in events.values():
-                wanted.add(event.actor_id)
-                if event.kind == EventKind.ASSIGNED.value:  # old and new values are engineers' ids
-                    wanted |= {event.old_value, event.new_value}
-            wanted.discard(None)
-            users = {u.slack_id: u for u in session.scalars(select(User).where(User.slack_id.in_(wanted)))}
+        recipients = {p["to"]["user"] for p in payloads if "user" in p.get("to", {})}
+        ahead = read_ahead.for_emails(self.services.db, keys, recipients)
+        users = ahead.users
         for ticket_id, event_id in keys:
-            ticket, event = tickets.get(ticket_id), events.get(event_id)
+            ticket, event = ahead.tickets.get(ticket_id), ahead.events.get(event_id)
             if ticket is None or event is None:
                 continue  # the row reads for itself, and finds out
             self._ahead[(ticket_id, event_id)] = self._facts_of(ticket, event, users)
@@ -140,22 +127,14 @@ class EmailDelivery:
         ahead = self._ahead.get((ticket_id, event_id))
         if ahead is not None:
             return ahead
-        with self.services.db.read() as session:
-            ticket = session.get(Ticket, ticket_id)
-            event = session.get(TicketEvent, event_id)
-            if ticket is None or event is None:
-                raise Permanent(f"ticket {ticket_id} or event {event_id} not found")
-            people = {ticket.reporter_id, ticket.engineer_id, event.actor_id}
-            if event.kind == EventKind.ASSIGNED.value:  # old and new values are engineers' ids
-                people |= {event.old_value, event.new_value}
-            users = {uid: user for uid in people if uid and (user := session.get(User, uid)) is not None}
-            return self._facts_of(ticket, event, users)
+        found = read_ahead.for_email(self.services.db, ticket_id, event_id)
+        if found is None:
+            raise Permanent(f"ticket {ticket_id} or event {event_id} not found")
+        return self._facts_of(found.tickets[ticket_id], found.events[event_id], found.users)
 
     @staticmethod
     def _facts_of(ticket: Ticket, event: TicketEvent, users: dict[str, User]) -> Facts:
-        people = {ticket.reporter_id, ticket.engineer_id, event.actor_id}
-        if event.kind == EventKind.ASSIGNED.value:
-            people |= {event.old_value, event.new_value}
+        people = read_ahead.mentioned(ticket, event)
         mentioned = {uid: users[uid] for uid in people if uid and uid in users}
         return Facts(ticket, event, {uid: user.display for uid, user in mentioned.items()}, mentioned)
 

@@ -18,11 +18,11 @@ from urllib.error import URLError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
-from sqlalchemy.exc import IntegrityError
 
 from bot.dispatcher import Retry
-from bot.slack_delivery import classify
+from bot.slack_errors import classify
 from handlers.directory import UnknownUser, lookup
+from storage.errors import DuplicateKey
 from storage.models import User, utcnow
 from storage.people import People
 
@@ -67,7 +67,7 @@ class AddressBook:
             if isinstance(error, SlackApiError):
                 raise classify(error) from error
             raise Retry(f"cannot reach Slack for users.info: {error}") from error
-        with suppress(IntegrityError):  # another process cached the same person just now
+        with suppress(DuplicateKey):  # another process cached the same person just now
             self.people.remember(profile)
         return _address(user_id, profile.real_name or profile.name, profile.email)
 

@@ -9,6 +9,7 @@ import pytest
 from bot.cli import main
 from bot.cli_export import ProgressBar
 from storage.people import People, Profile
+from storage.roles import Roles
 from storage.tickets import Actor, NewTicket, TicketService
 from tests.exports.readback import read_back
 
@@ -19,7 +20,7 @@ def filled(db, database_url, monkeypatch):
     monkeypatch.setenv("TIMEZONE", "Europe/Madrid")
     monkeypatch.delenv("BOT_LANGUAGE", raising=False)
     People(db).add_engineer(Profile("U0CARLOS", "carlos", "Carlos Pérez"), "Redes")
-    service = TicketService(db, admins={"U0ADMIN"}, categories=("hardware", "software", "other"))
+    service = TicketService(db, roles=Roles(db, {"U0ADMIN"}), categories=("hardware", "software", "other"))
     for i, (reporter, priority) in enumerate([("U0ANA", "high"), ("U0ANA", "low"), ("U0BEN", "high")]):
         ticket = service.create(Actor(reporter), NewTicket(f"Problem {i}", "d", "other", priority))[0]
         if reporter == "U0BEN":

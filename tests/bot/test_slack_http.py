@@ -13,8 +13,8 @@ from collections.abc import Iterator
 import pytest
 from slack_sdk.errors import SlackApiError
 
+from bot import slack_errors
 from bot.dispatcher import Permanent, Retry
-from bot.slack_delivery import SlackDelivery
 from bot.slack_http import KeepAliveWebClient
 from tests.fakes.certificates import self_signed
 from tests.fakes.slack_api import FakeSlack
@@ -80,7 +80,7 @@ def test_an_answer_cut_short_is_an_error_and_the_request_is_not_sent_again(
     client.chat_postMessage(channel="C100", text="first")
     fake.cut_answers()  # handled, but the answer breaks off halfway: the server did act on it
     with pytest.raises(Retry, match="cannot reach Slack"):
-        SlackDelivery._call(client.chat_postMessage, channel="C100", text="second")
+        slack_errors.call(client.chat_postMessage, channel="C100", text="second")
     assert posted(fake) == ["first", "second"]  # once: never re-sent on a new connection
     assert client.chat_postMessage(channel="C100", text="third")["ok"]
 
@@ -113,7 +113,7 @@ def test_rate_limit_is_a_slack_api_error_with_retry_after(
         client.chat_postMessage(channel="C100", text="limited")
     assert raised.value.response.status_code == 429
     with pytest.raises(Retry) as retry:
-        SlackDelivery._call(client.chat_postMessage, channel="C100", text="limited")
+        slack_errors.call(client.chat_postMessage, channel="C100", text="limited")
     assert retry.value.retry_after == 7.0
 
 
@@ -121,10 +121,10 @@ def test_slack_errors_and_an_unreachable_slack_are_classified_as_before(
     fake: FakeSlack, client: KeepAliveWebClient
 ) -> None:
     with pytest.raises(Permanent, match="message_not_found"):
-        SlackDelivery._call(client.chat_update, channel="C100", ts="1.000001", text="gone")
+        slack_errors.call(client.chat_update, channel="C100", ts="1.000001", text="gone")
     fake.stop()
     with pytest.raises(Retry, match="cannot reach Slack"):
-        SlackDelivery._call(client.chat_postMessage, channel="C100", text="down")
+        slack_errors.call(client.chat_postMessage, channel="C100", text="down")
 
 
 def test_listeners_call_slack_on_the_apps_kept_connections(harness):

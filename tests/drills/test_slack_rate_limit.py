@@ -25,6 +25,7 @@ from storage.domain import Status, Visibility
 from storage.migrate import upgrade
 from storage.models import OutboxRow, Ticket
 from storage.people import People, Profile
+from storage.roles import Roles
 from storage.tickets import Actor, TicketService
 from tests.conftest import ADMIN, PG_URL, TRIAGE, _pg_url
 from tests.drills.conftest import fresh_postgres_database, only_as_a_drill
@@ -61,7 +62,7 @@ def test_slack_rate_limits_for_30_seconds(drill_url, fake_slack, tmp_path):
     bot = BotProcess(["serve", "--workers", workers, "--host", "127.0.0.1"], env, tmp_path)
     db = Database.from_url(drill_url)
     settings = load_settings({"SLACK_BOT_TOKEN": "xoxb-x", "TRIAGE_CHANNEL_ID": TRIAGE}, dotenv=False)
-    service = TicketService(db, admins={ADMIN}, categories=settings.category_keys)
+    service = TicketService(db, roles=Roles(db, {ADMIN}), categories=settings.category_keys)
     People(db).add_engineer(Profile(CARLOS, "carlos", "Carlos Pérez"), "Redes y Servidores")
     try:
         bot.wait_ready()

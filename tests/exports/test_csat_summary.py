@@ -11,6 +11,7 @@ from exports.workbook import ExportJob, write_workbook
 from handlers.i18n import Translator
 from storage.people import People, Profile
 from storage.queries import TicketFilter
+from storage.roles import Roles
 from storage.tickets import Actor, NewTicket, TicketService
 from tests.exports.readback import read_back
 
@@ -26,7 +27,7 @@ def service(db) -> TicketService:
     people.remember(Profile("U0REPORTER", "ana", "Ana Gómez", "ana@example.com"))
     people.add_engineer(Profile("U0CARLOS", "carlos", "Carlos Pérez"), "Redes")
     people.add_engineer(Profile("U0MARIA", "maria", "María López"), "Hardware")
-    return TicketService(db, admins={"U0ADMIN"}, categories=[c.key for c in CATEGORIES])
+    return TicketService(db, roles=Roles(db, {"U0ADMIN"}), categories=[c.key for c in CATEGORIES])
 
 
 def rated(service: TicketService, engineer: Actor, rating: int | None, comment: str | None = None) -> int:

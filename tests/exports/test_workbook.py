@@ -17,6 +17,7 @@ from storage.domain import Status, Visibility
 from storage.models import Ticket
 from storage.people import People, Profile
 from storage.queries import TicketFilter
+from storage.roles import Roles
 from storage.tickets import Actor, NewTicket, TicketService
 from tests.exports.readback import read_back
 
@@ -60,7 +61,7 @@ def people(db) -> People:
 
 @pytest.fixture
 def service(db, people) -> TicketService:
-    return TicketService(db, admins={"U0ADMIN"}, categories=[c.key for c in CATEGORIES])
+    return TicketService(db, roles=Roles(db, {"U0ADMIN"}), categories=[c.key for c in CATEGORIES])
 
 
 @pytest.fixture
@@ -410,7 +411,7 @@ def test_each_ticket_shows_its_resolution_due_time_and_sla_state(db, tmp_path, p
     clock = [now - timedelta(days=3)]
     levels = ServiceLevels.parse("24/7", None, "UTC")  # critical: 4 h to resolve, round the clock
     service = TicketService(
-        db, admins={"U0ADMIN"}, categories=["software"], levels=levels, clock=lambda: clock[0]
+        db, roles=Roles(db, {"U0ADMIN"}), categories=["software"], levels=levels, clock=lambda: clock[0]
     )
     late = service.create(ANA, NewTicket("Late one", "d", "software", "critical"))[0].id
     fixed = service.create(ANA, NewTicket("Fixed in time", "d", "software", "critical"))[0].id

@@ -10,6 +10,7 @@ from storage.dashboards import Dashboards
 from storage.errors import AlreadyAnswered, InvalidInput, InvalidTransition, NotAllowed, TicketNotFound
 from storage.models import OutboxRow, Ticket, TicketEvent
 from storage.people import People, Profile
+from storage.roles import Roles
 from storage.tickets import Actor, NewTicket, TicketService
 
 ADMIN, ANA = Actor("U0ADMIN", "admin"), Actor("U0REPORTER", "ana")
@@ -22,7 +23,7 @@ def service(db) -> TicketService:
     people = People(db)
     people.add_engineer(Profile("U0CARLOS", "carlos", "Carlos Pérez"), "Redes y Servidores")
     people.add_engineer(Profile("U0MARIA", "maria", "María López"), "Hardware y Impresoras")
-    return TicketService(db, admins={"U0ADMIN"}, categories=("printers",))
+    return TicketService(db, roles=Roles(db, {"U0ADMIN"}), categories=("printers",))
 
 
 def closed(service: TicketService, engineer: Actor = CARLOS, reporter: Actor = ANA) -> int:
@@ -164,7 +165,7 @@ def test_satisfaction_figures_overall_and_per_engineer(db, service):
         service.rate(ticket_id, ANA, rating)
     service.not_solved(closed(service, MARIA), ANA, NOT_SOLVED)
     closed(service)  # not answered yet: counts nowhere
-    figures = Dashboards(db, frozenset({"U0ADMIN"})).satisfaction()
+    figures = Dashboards(db, Roles(db, {"U0ADMIN"})).satisfaction()
     assert (figures.ratings, figures.solved, figures.reopened) == (3, 3, 1)
     assert figures.average == pytest.approx(11 / 3) and figures.solved_share == pytest.approx(0.75)
     assert [(e.name, e.average, e.ratings) for e in figures.engineers] == [

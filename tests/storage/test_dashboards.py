@@ -8,10 +8,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from storage import dashboards
-from storage.dashboards import ADMIN, ENGINEER, REPORTER, Dashboards
+from storage.dashboards import Dashboards
 from storage.models import Ticket
 from storage.people import People, Profile
 from storage.queries import QUEUE, TicketFilter
+from storage.roles import ADMIN, ENGINEER, REPORTER, Roles
 
 NOW = datetime(2026, 3, 11, 12, 0, tzinfo=timezone.utc)  # a Wednesday, noon UTC
 BOGOTA = ZoneInfo("America/Bogota")  # UTC-5: their day began at 05:00 UTC
@@ -53,7 +54,7 @@ def board(db) -> Dashboards:
                     closed_at=closed,
                 )
             )
-    return Dashboards(db, frozenset({"U0ADMIN"}))
+    return Dashboards(db, Roles(db, {"U0ADMIN"}))
 
 
 def test_admin_counters_count_today_in_the_viewers_zone(board):

@@ -9,6 +9,7 @@ import pytest
 from handlers.filters import FilterError, parse_filter
 from storage.people import People, Profile
 from storage.queries import QUEUE, TicketFilter, count, search, stream
+from storage.roles import Roles
 from storage.tickets import Actor, NewTicket, TicketService
 
 
@@ -18,7 +19,7 @@ def filled(db):
     people.remember(Profile("U0REPORTER", "ana", "Ana Gómez"))
     people.remember(Profile("U0BEN", "ben", "Ben Ortiz"))
     people.add_engineer(Profile("U0CARLOS", "carlos", "Carlos Pérez"), "Redes y Servidores")
-    service = TicketService(db, admins={"U0ADMIN"}, categories=("hardware", "software", "other"))
+    service = TicketService(db, roles=Roles(db, {"U0ADMIN"}), categories=("hardware", "software", "other"))
     specs = [
         ("U0REPORTER", "Printer 100% jammed", "hardware", "low"),
         ("U0REPORTER", "VPN drops", "software", "critical"),

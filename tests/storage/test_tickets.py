@@ -13,6 +13,7 @@ from storage.domain import TRANSITIONS, Status, Visibility, parse_number
 from storage.errors import InvalidInput, InvalidTransition, NotAllowed, StaleTicket, TicketNotFound
 from storage.models import OutboxRow, Ticket, TicketEvent, User
 from storage.people import People, Profile
+from storage.roles import Roles
 from storage.tickets import Actor, NewTicket, TicketService
 
 ADMIN = Actor("U0ADMIN", "admin")
@@ -27,7 +28,7 @@ def service(db) -> TicketService:
     people = People(db)
     people.add_engineer(Profile("U0CARLOS", "carlos", "Carlos Pérez"), "Redes y Servidores")
     people.add_engineer(Profile("U0MARIA", "maria", "María López"), "Hardware y Impresoras")
-    return TicketService(db, admins={"U0ADMIN"}, categories=CATEGORIES)
+    return TicketService(db, roles=Roles(db, {"U0ADMIN"}), categories=CATEGORIES)
 
 
 def new(title="Printer jams", **kw) -> NewTicket:

@@ -11,6 +11,7 @@ from storage.domain import Status, Visibility
 from storage.errors import InvalidTransition, NotAllowed, StaleTicket, TicketNotFound
 from storage.models import OutboxRow, TicketEvent
 from storage.people import People, Profile
+from storage.roles import Roles
 from storage.tickets import Actor, NewTicket, TicketService
 
 ADMIN, ANA, CARLOS, MARIA = Actor("U0ADMIN"), Actor("U0ANA"), Actor("U0CARLOS"), Actor("U0MARIA")
@@ -21,7 +22,7 @@ def service(db) -> TicketService:
     people = People(db)
     people.add_engineer(Profile("U0CARLOS", "carlos", "Carlos"), "Redes y Servidores")
     people.add_engineer(Profile("U0MARIA", "maria", "María"), "Hardware y Impresoras")
-    return TicketService(db, admins={"U0ADMIN"}, categories=("network",))
+    return TicketService(db, roles=Roles(db, {"U0ADMIN"}), categories=("network",))
 
 
 @pytest.fixture
