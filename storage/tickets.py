@@ -249,7 +249,7 @@ class TicketService:
 
     def _move(self, session: Session, ticket: Ticket, target: Status, actor: Actor, note: str | None) -> None:
         """The status change itself, checks done, in the caller's transaction."""
-        current = Status(ticket.status)
+        current = ticket.status_enum
         reopening = current is Status.CLOSED and target is Status.OPEN
         self._touch_user(session, actor)
         now = self.clock()
@@ -335,7 +335,7 @@ class TicketService:
     ) -> None:
         """Who may (staff on it; its reporter only to reopen), then whether the card was current,
         then whether the move is legal — in that order, so a stranger learns nothing."""
-        current = Status(ticket.status)
+        current = ticket.status_enum
         # The reporter may ask to reopen; whether the ticket is closed is the transition table's call.
         allowed = self._is_staff_on(ticket, actor.user_id) or (
             target is Status.OPEN and actor.user_id == ticket.reporter_id
