@@ -13,7 +13,6 @@ from slack_bolt import App
 
 from handlers.commands import Invocation, Router
 from handlers.services import Services
-from storage.digests import set_wants_digest, wants_digest
 from storage.reports import is_engineer
 
 WORDS = {"on": True, "si": True, "yes": True, "activar": True, "off": False, "no": False, "desactivar": False}
@@ -25,7 +24,7 @@ def _plain(word: str) -> str:
 
 
 def register(app: App, services: Services, router: Router) -> None:
-    tr, db, workspace = services.tr, services.db, services.workspace
+    tr, db, workspace, people = services.tr, services.db, services.workspace, services.people
 
     def say(ack: Callable, text: str) -> None:
         ack(text=text, response_type="ephemeral")
@@ -41,11 +40,11 @@ def register(app: App, services: Services, router: Router) -> None:
             return
         word = _plain(invocation.rest.strip())
         if not word:
-            on = wants_digest(db, invocation.user_id)
+            on = people.wants_digest(invocation.user_id)
             say(ack, tr("digest.is_on" if on else "digest.is_off", time=workspace.digest_time))
         elif word in WORDS:
             on = WORDS[word]
-            set_wants_digest(db, invocation.user_id, on)  # engineers always have a users row
+            people.set_wants_digest(invocation.user_id, on)  # engineers always have a users row
             say(ack, tr("digest.turned_on" if on else "digest.turned_off", time=workspace.digest_time))
         else:
             say(ack, tr("digest.usage"))

@@ -8,7 +8,7 @@ from slack_sdk.models.blocks import SectionBlock
 
 from handlers.blocks.digest import daily_digest_message, engineer_summary_message
 from handlers.i18n import Translator
-from storage.digests import DailyDigest, EngineerCount, EngineerSummary, Listed, TicketLine
+from storage.digest_payloads import DailyDigest, EngineerCount, EngineerSummary, Listed, TicketLine
 
 NOW = datetime(2026, 11, 24, 13, tzinfo=timezone.utc)
 HOSTILE = "<&>" * 50  # every character grows to 4 or 5 when escaped for mrkdwn
