@@ -27,7 +27,7 @@ from handlers.refs import clicked_ref
 from handlers.services import Services
 from handlers.views import _value
 from handlers.work import modal_metadata, parse_metadata
-from storage.domain import format_number
+from storage.domain import Actor, format_number
 from storage.errors import (
     AlreadyAnswered,
     InvalidInput,
@@ -37,7 +37,6 @@ from storage.errors import (
     TicketError,
     TicketNotFound,
 )
-from storage.tickets import Actor
 
 log = logging.getLogger("ticketbot.handlers")
 

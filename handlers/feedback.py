@@ -14,7 +14,7 @@ from handlers.blocks.detail import state_line
 from handlers.blocks.work_modals import notice_view
 from handlers.edge import error_text, field_errors
 from handlers.services import Services
-from storage.domain import format_number
+from storage.domain import Actor, format_number
 from storage.errors import (
     InvalidInput,
     InvalidTransition,
@@ -23,7 +23,6 @@ from storage.errors import (
     TicketError,
     TicketNotFound,
 )
-from storage.tickets import Actor
 
 log = logging.getLogger("ticketbot.handlers")
 

@@ -24,8 +24,8 @@ from handlers.edge import acks_safely, logs_failures
 from handlers.message_text import clip_words, first_line, mentioned_users, plain_text
 from handlers.services import Services
 from handlers.views import ack_filing, parse_new_ticket
-from storage.domain import Priority
-from storage.tickets import DESCRIPTION_MAX, TITLE_MAX, Actor, NewTicket
+from storage.domain import DESCRIPTION_MAX, TITLE_MAX, Actor, Priority
+from storage.tickets import NewTicket
 
 log = logging.getLogger("ticketbot.handlers")
 

@@ -11,8 +11,9 @@ from handlers import ids
 from handlers.edge import field_errors
 from handlers.i18n import Translator
 from handlers.services import Services
+from storage.domain import Actor
 from storage.errors import InvalidInput
-from storage.tickets import Actor, NewTicket
+from storage.tickets import NewTicket
 
 log = logging.getLogger("ticketbot.handlers")
 
