@@ -296,6 +296,7 @@ def measure(url: str, repeat: int, warmup: int, show_plans: bool) -> list[list[s
     from bot.config import load_settings
     from storage.db import Database
     from storage.models import Ticket
+    from storage.sla_queries import not_closed
 
     settings = load_settings(
         {
@@ -314,7 +315,7 @@ def measure(url: str, repeat: int, warmup: int, show_plans: bool) -> list[list[s
         by_status = dict(s.execute(select(Ticket.status, func.count()).group_by(Ticket.status)).all())
         engineer = s.execute(
             select(Ticket.engineer_id, func.count())
-            .where(Ticket.status != "closed", Ticket.engineer_id.is_not(None))
+            .where(not_closed(), Ticket.engineer_id.is_not(None))
             .group_by(Ticket.engineer_id)
             .order_by(func.count().desc())
             .limit(1)

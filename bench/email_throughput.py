@@ -40,9 +40,10 @@ from bot.email.delivery import EmailDelivery
 from bot.email.smtp import SmtpSender
 from storage import email_plan, outbox
 from storage.db import Database
+from storage.domain import Actor
 from storage.migrate import upgrade
 from storage.models import OutboxRow, TicketEvent
-from storage.tickets import Actor, NewTicket
+from storage.tickets import NewTicket
 from tests.fakes.certificates import self_signed
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.smtp import FakeSMTP

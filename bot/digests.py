@@ -45,14 +45,8 @@ from handlers.blocks.digest import daily_digest_message, engineer_summary_messag
 from handlers.i18n import Translator
 from handlers.services import Services
 from storage import outbox
-from storage.digests import (
-    DailyDigest,
-    EngineerSummary,
-    daily_digest,
-    digest_subscribers,
-    engineer_summary,
-    local_day,
-)
+from storage.digest_payloads import DailyDigest, EngineerSummary
+from storage.digests import daily_digest, engineer_summary, local_day
 from storage.domain import SYSTEM_USER_ID
 from storage.queries import TicketFilter, count_matching
 from storage.scheduled import run_once
@@ -157,7 +151,7 @@ class Digests:
         now = now or self.services.tickets.clock()
         day = local_day(now, self.zone).isoformat()
         queued = 0
-        for user_id in digest_subscribers(self.services.db):
+        for user_id in self.services.people.digest_subscribers():
             summary = engineer_summary(self.services.db, user_id, now)
             payload = {"user_id": user_id, "summary": summary.to_dict()}
             queued += run_once(

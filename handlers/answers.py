@@ -17,7 +17,7 @@ from handlers.edge import error_text, field_errors
 from handlers.payload import actor_of, parse_metadata, state_values
 from handlers.refs import TicketRef
 from handlers.services import Services
-from storage.domain import format_number
+from storage.domain import Actor, format_number
 from storage.errors import (
     InvalidInput,
     InvalidTransition,
@@ -26,7 +26,6 @@ from storage.errors import (
     TicketError,
     TicketNotFound,
 )
-from storage.tickets import Actor
 
 log = logging.getLogger("ticketbot.handlers")
 

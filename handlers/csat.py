@@ -25,7 +25,7 @@ from handlers.edge import ack_only, logs_failures
 from handlers.payload import actor_of, field_value, modal_metadata
 from handlers.refs import TicketRef, clicked_ref
 from handlers.services import Services
-from storage.domain import format_number
+from storage.domain import Actor, format_number
 from storage.errors import (
     AlreadyAnswered,
     InvalidInput,
@@ -35,7 +35,6 @@ from storage.errors import (
     TicketError,
     TicketNotFound,
 )
-from storage.tickets import Actor
 
 log = logging.getLogger("ticketbot.handlers")
 

@@ -13,13 +13,12 @@ from slack_bolt import App
 from handlers.router import Invocation, Router
 from handlers.services import Services
 from handlers.text import fold
-from storage.digests import set_wants_digest, wants_digest
 
 WORDS = {"on": True, "si": True, "yes": True, "activar": True, "off": False, "no": False, "desactivar": False}
 
 
 def register(app: App, services: Services, router: Router) -> None:
-    tr, db, workspace = services.tr, services.db, services.workspace
+    tr, workspace, people = services.tr, services.workspace, services.people
 
     def say(ack: Callable, text: str) -> None:
         ack(text=text, response_type="ephemeral")
@@ -33,11 +32,11 @@ def register(app: App, services: Services, router: Router) -> None:
             return
         word = fold(invocation.rest.strip())
         if not word:
-            on = wants_digest(db, invocation.user_id)
+            on = people.wants_digest(invocation.user_id)
             say(ack, tr("digest.is_on" if on else "digest.is_off", time=workspace.digest_time))
         elif word in WORDS:
             on = WORDS[word]
-            set_wants_digest(db, invocation.user_id, on)  # engineers always have a users row
+            people.set_wants_digest(invocation.user_id, on)  # engineers always have a users row
             say(ack, tr("digest.turned_on" if on else "digest.turned_off", time=workspace.digest_time))
         else:
             say(ack, tr("digest.usage"))

@@ -7,9 +7,8 @@ import logging
 from collections.abc import Callable
 
 from handlers.i18n import Translator
-from storage.domain import format_number
+from storage.domain import DESCRIPTION_MAX, NOTE_MAX, TITLE_MAX, format_number
 from storage.errors import TicketError
-from storage.tickets import DESCRIPTION_MAX, NOTE_MAX, TITLE_MAX
 
 log = logging.getLogger("ticketbot.handlers")
 

@@ -25,8 +25,8 @@ from handlers.message_text import clip_words, first_line, mentioned_users, plain
 from handlers.new_ticket import ack_filing, parse_new_ticket
 from handlers.payload import actor_of
 from handlers.services import Services
-from storage.domain import Priority
-from storage.tickets import DESCRIPTION_MAX, TITLE_MAX, Actor, NewTicket
+from storage.domain import DESCRIPTION_MAX, TITLE_MAX, Actor, Priority
+from storage.tickets import NewTicket
 
 log = logging.getLogger("ticketbot.handlers")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 from handlers.refs import TicketRef
-from storage.tickets import Actor
+from storage.domain import Actor
 
 
 def actor_of(body: dict) -> Actor:

@@ -20,14 +20,13 @@ from sqlalchemy import case, func, select
 
 from storage import queries
 from storage.db import Database
-from storage.digests import at_risk, breached  # the one SQL spelling of storage.sla.state
-from storage.domain import NOT_CLOSED_STATUSES, Priority, Status
+from storage.domain import Priority, Status
 from storage.models import Ticket, User, utcnow
 from storage.queries import TicketFilter
 from storage.roles import Roles
 from storage.satisfaction import Satisfaction, satisfaction
+from storage.sla_queries import at_risk, breached, not_closed  # the one SQL spelling of storage.sla.state
 
-NOT_CLOSED = Ticket.status.in_(NOT_CLOSED_STATUSES)
 ACTIVE = [s for s in Status if s is not Status.CLOSED]  # the statuses a tab shows a counter for
 # Beyond this many matches a page says "1000+": an exact count reads every match (all million
 # tickets for an unfiltered list), and nobody pages that far.
@@ -145,7 +144,7 @@ class Dashboards:
         # Tickets not closed, grouped: counted from ix_tickets_status_priority_engineer alone.
         groups = (
             select(Ticket.status, Ticket.priority, nobody.label("unassigned"), func.count())
-            .where(NOT_CLOSED)
+            .where(not_closed())
             .group_by(Ticket.status, Ticket.priority, nobody)
         )
         closed_today = select(func.count()).select_from(Ticket).where(Ticket.closed_at >= today)
@@ -169,14 +168,14 @@ class Dashboards:
         now = now or utcnow()
         week = _start_of_day(now, zone) - timedelta(days=now.astimezone(zone).weekday())
         columns = [_count_if(Ticket.status == s.value) for s in ACTIVE]
-        columns += [_count_if(NOT_CLOSED & (Ticket.priority == p.value)) for p in Priority]
+        columns += [_count_if(not_closed() & (Ticket.priority == p.value)) for p in Priority]
         columns += [_count_if(Ticket.closed_at >= week)]
         # Their tickets not closed, or closed this week: not the thousands they closed before.
         # Spelled as an OR of two index ranges, which SQLite too reads as such (a union).
         mine = Ticket.engineer_id == engineer_id
-        theirs = (mine & NOT_CLOSED) | (mine & (Ticket.closed_at >= week))
+        theirs = (mine & not_closed()) | (mine & (Ticket.closed_at >= week))
         # min() keeps the column's type, so the UTC-aware conversion applies on SQLite too.
-        oldest = select(func.min(Ticket.created_at)).where(Ticket.engineer_id == engineer_id, NOT_CLOSED)
+        oldest = select(func.min(Ticket.created_at)).where(Ticket.engineer_id == engineer_id, not_closed())
         with self.db.read() as session:
             row = [int(v) for v in session.execute(select(*columns).where(theirs)).one()]
             oldest_open = session.scalar(oldest)
@@ -204,7 +203,7 @@ class Dashboards:
 
 def sla_counts(db: Database, now: datetime, engineer_id: str | None = None) -> dict[str, int]:
     """How many tickets are at risk and how many breached: the digest's rules (storage.sla's)."""
-    query = select(_count_if(at_risk(now)), _count_if(breached(now))).where(NOT_CLOSED)
+    query = select(_count_if(at_risk(now)), _count_if(breached(now))).where(not_closed())
     if engineer_id is not None:
         query = query.where(Ticket.engineer_id == engineer_id)
     with db.read() as session:

@@ -82,6 +82,22 @@ def can_transition(current: Status, target: Status) -> bool:
 # user id can ever be equal to it; it has a users row like any actor (foreign keys need one).
 SYSTEM_USER_ID = "ticketbot"
 
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts, as Slack told us (the id is trusted: it comes from a signed request)."""
+
+    user_id: str
+    name: str = ""
+
+
+SYSTEM_ACTOR = Actor(SYSTEM_USER_ID, "ticketbot")
+
+# How long what people type may be (the ticket service checks; the forms say so up front).
+TITLE_MAX = 150
+DESCRIPTION_MAX = 3000
+NOTE_MAX = 3000
+
 TICKET_PREFIX = "TKT-"
 
 

@@ -165,10 +165,6 @@ class Ticket(Base):
     def status_enum(self) -> Status:
         return Status(self.status)
 
-    @property
-    def priority_enum(self) -> Priority:
-        return Priority(self.priority)
-
 
 class TicketEvent(Base):
     """Append-only history: nothing ever updates or deletes a row of it."""

@@ -37,8 +37,8 @@ SLACK_SOURCE_REPLY = "slack.source_reply"  # the number, in the thread of the me
 SLACK_EXPORT = "slack.export"  # payload: see exports.service
 SLACK_EXPORT_FAILED = "slack.export_failed"  # tell the requester an export went dead
 # Digests and reports (bot.digests): figures computed by the job travel in the payload.
-SLACK_DIGEST = "slack.digest"  # payload: channel, digest (storage.digests.DailyDigest)
-SLACK_DIGEST_DM = "slack.digest_dm"  # payload: user_id, summary (storage.digests.EngineerSummary)
+SLACK_DIGEST = "slack.digest"  # payload: channel, digest (storage.digest_payloads.DailyDigest)
+SLACK_DIGEST_DM = "slack.digest_dm"  # payload: user_id, summary (storage.digest_payloads.EngineerSummary)
 EMAIL_REPORT = "email.report"  # the weekly workbook mailed to one address: writes it, so an export kind
 # Charts (bot.charts): drawn and uploaded on the export dispatcher, one at a time, never in a request.
 SLACK_CHART = "slack.chart"  # payload: key, user_id, trend (storage.charts.Trend): a Home tab's chart

@@ -1,17 +1,17 @@
-"""Users as Slack describes them, and the engineers who work tickets."""
+"""Users as Slack describes them, their preferences, and the engineers who work tickets."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from storage.db import Database
-from storage.domain import NOT_CLOSED_STATUSES
 from storage.errors import InvalidInput
 from storage.models import Engineer, Ticket, User, utcnow
+from storage.sla_queries import not_closed
 
 SPECIALTY_MAX = 100
 
@@ -84,6 +84,30 @@ class People:
             engineer.available = available
             return True
 
+    # -- preferences -------------------------------------------------------------------------
+
+    def digest_subscribers(self) -> list[str]:
+        """Engineers who asked for the morning DM (`/ticket digest on`) and are not away."""
+        query = (
+            select(User.slack_id)
+            .join(Engineer, Engineer.user_id == User.slack_id)
+            .where(User.wants_digest.is_(True), Engineer.available.is_(True))
+            .order_by(User.slack_id)
+        )
+        with self.db.read() as session:
+            return list(session.scalars(query))
+
+    def wants_digest(self, user_id: str) -> bool:
+        with self.db.read() as session:
+            user = session.get(User, user_id)
+            return bool(user and user.wants_digest)
+
+    def set_wants_digest(self, user_id: str, on: bool) -> bool:
+        """Returns False when there is no such user (only people we know have a users row)."""
+        with self.db.transaction() as session:
+            result = session.execute(update(User).where(User.slack_id == user_id).values(wants_digest=on))
+            return bool(result.rowcount)
+
     def engineers(self, session: Session | None = None) -> list[EngineerLoad]:
         """Every engineer with their count of tickets not yet closed, by name (read in `session`
         when given, e.g. with the tickets a card needs)."""
@@ -92,7 +116,7 @@ class People:
                 return self.engineers(own)
         open_count = (
             select(func.count())
-            .where(Ticket.engineer_id == Engineer.user_id, Ticket.status.in_(NOT_CLOSED_STATUSES))
+            .where(Ticket.engineer_id == Engineer.user_id, not_closed())
             .correlate(Engineer)
             .scalar_subquery()
         )

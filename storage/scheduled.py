@@ -27,8 +27,3 @@ def run_once(db: Database, job: str, period: str, write: Callable[[Session], Non
     except IntegrityError:
         return False
     return True
-
-
-def ran(db: Database, job: str, period: str) -> bool:
-    with db.read() as session:
-        return session.get(ScheduledRun, (job, period[:32])) is not None

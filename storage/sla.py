@@ -183,13 +183,6 @@ def state(ticket, now: datetime) -> SlaState:
     return SlaState.ON_TRACK
 
 
-def response_breached(ticket, now: datetime) -> bool:
-    due = ticket.response_due_at
-    if due is None:
-        return False
-    return (ticket.first_response_at or now) > due
-
-
 def parse_targets(text: str, day_seconds: float) -> dict[str, Target]:
     """`critical=1h/4h, high=4h/1d, …`: response/resolution per priority; d is a business day."""
     targets: dict[str, Target] = {}

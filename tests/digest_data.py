@@ -15,9 +15,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import delete, func, select, update
 
+from storage.domain import Actor
 from storage.models import ScheduledRun, Ticket
 from storage.people import Profile
-from storage.tickets import Actor, NewTicket
+from storage.tickets import NewTicket
 from tests.conftest import ADMIN, REPORTER, _harness
 from tests.waiting import wait_until
 

@@ -70,7 +70,7 @@ def assign_select(
 def work_buttons(tr: Translator, ticket: Ticket) -> list[ButtonElement]:
     """The status moves legal from where the ticket is, then "Add note"."""
     value = ref_of(ticket).value
-    legal = TRANSITIONS[Status(ticket.status)]
+    legal = TRANSITIONS[ticket.status_enum]
     buttons = [
         ButtonElement(text=tr(label), action_id=action_id, value=value, style=style)
         for target, action_id, label, style in STATUS_BUTTONS

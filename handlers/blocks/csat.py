@@ -24,10 +24,9 @@ from handlers.blocks.work_modals import about, modal
 from handlers.i18n import Translator
 from handlers.refs import TicketRef, parse_ref, ref_of
 from handlers.text import clip, escape, escaped
-from storage.domain import CSAT_RATINGS, CsatOutcome
+from storage.domain import CSAT_RATINGS, NOTE_MAX, CsatOutcome
 from storage.models import Ticket
 from storage.satisfaction import Satisfaction
-from storage.tickets import NOTE_MAX
 
 COMMENT_LIMIT = 500  # of a comment shown on a card; the whole of it is in the thread and history
 

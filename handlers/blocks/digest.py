@@ -22,7 +22,7 @@ from slack_sdk.models.blocks import (
 from handlers.blocks.cards import Message, priority_label, status_label
 from handlers.i18n import Translator
 from handlers.text import escape, escaped, slack_date
-from storage.digests import DailyDigest, EngineerSummary, Listed, TicketLine
+from storage.digest_payloads import DailyDigest, EngineerSummary, Listed, TicketLine
 from storage.domain import format_number
 
 Link = Callable[[TicketLine], str | None]

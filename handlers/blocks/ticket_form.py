@@ -8,8 +8,7 @@ from slack_sdk.models.views import View
 from handlers import ids
 from handlers.i18n import Translator
 from handlers.text import clip
-from storage.domain import Category, Priority
-from storage.tickets import DESCRIPTION_MAX, TITLE_MAX
+from storage.domain import DESCRIPTION_MAX, TITLE_MAX, Category, Priority
 
 
 def category_label(tr: Translator, category: Category) -> str:

@@ -17,9 +17,8 @@ from slack_sdk.models.views import View
 from handlers import ids
 from handlers.i18n import Translator
 from handlers.text import clip, escaped
-from storage.domain import Visibility
+from storage.domain import NOTE_MAX, Visibility
 from storage.models import Ticket
-from storage.tickets import NOTE_MAX
 
 TITLE_MAX = 24  # Slack's limit for a view title
 

@@ -7,8 +7,9 @@ from sqlalchemy import select
 
 from bot.cli import main
 from storage import outbox
+from storage.domain import Actor
 from storage.models import OutboxRow
-from storage.tickets import Actor, NewTicket
+from storage.tickets import NewTicket
 from tests.conftest import TRIAGE
 
 # Every digest test starts without scheduled runs, and so runs once per database backend.

@@ -8,9 +8,10 @@ import pytest
 
 from bot.cli import main
 from bot.cli_export import ProgressBar
+from storage.domain import Actor
 from storage.people import People, Profile
 from storage.roles import Roles
-from storage.tickets import Actor, NewTicket, TicketService
+from storage.tickets import NewTicket, TicketService
 from tests.exports.readback import read_back
 
 

@@ -12,7 +12,6 @@ from sqlalchemy import select
 
 from bot.digests import Digests
 from storage import outbox
-from storage.digests import set_wants_digest
 from storage.domain import SYSTEM_USER_ID
 from storage.models import OutboxRow, User
 from tests.conftest import REPORTER, TRIAGE, _harness
@@ -73,7 +72,7 @@ def test_no_digest_on_days_off_and_mondays_cover_the_weekend(dh):
     """BUSINESS_HOURS is Mon-Fri (the default): Saturday and Sunday send nothing, and Monday's
     digest counts Friday to Sunday (the known data set: D and H were opened on Sunday the 8th)."""
     seed(dh)
-    set_wants_digest(dh.db, CARLOS, True)  # an engineer's morning DM follows the same days
+    dh.services.people.set_wants_digest(CARLOS, True)  # an engineer's morning DM follows the same days
     digests = jobs(dh)
     saturday, sunday, monday = NOW - timedelta(days=3), NOW - timedelta(days=2), NOW - timedelta(days=1)
     digests.morning(saturday)

@@ -11,9 +11,10 @@ from sqlalchemy import event, func, select
 
 from bot.app import Runtime, build
 from bot.dispatcher import Dispatcher
+from storage.domain import Actor
 from storage.models import OutboxRow
 from storage.people import Profile
-from storage.tickets import Actor, NewTicket
+from storage.tickets import NewTicket
 from tests.waiting import wait_until
 
 ADMIN = Actor("U0ADMIN", "admin")

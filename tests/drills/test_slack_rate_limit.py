@@ -21,12 +21,12 @@ from sqlalchemy import select
 
 from bot.config import load_settings
 from storage.db import Database
-from storage.domain import Status, Visibility
+from storage.domain import Actor, Status, Visibility
 from storage.migrate import upgrade
 from storage.models import OutboxRow, Ticket
 from storage.people import People, Profile
 from storage.roles import Roles
-from storage.tickets import Actor, TicketService
+from storage.tickets import TicketService
 from tests.conftest import ADMIN, PG_URL, TRIAGE, _pg_url
 from tests.drills.conftest import fresh_postgres_database, only_as_a_drill
 from tests.processes import BotProcess, bot_env

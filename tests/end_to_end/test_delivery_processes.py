@@ -17,8 +17,9 @@ from bot.app import build_services
 from bot.config import load_settings
 from bot.wake import WakeSender
 from storage.db import Database
+from storage.domain import Actor
 from storage.models import OutboxRow, Ticket
-from storage.tickets import Actor, NewTicket
+from storage.tickets import NewTicket
 from tests.processes import BotProcess, bot_env
 from tests.slack_requests import SlackRequests
 from tests.waiting import wait_until

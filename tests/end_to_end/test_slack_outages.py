@@ -8,9 +8,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from storage.domain import Status, Visibility
+from storage.domain import Actor, Status, Visibility
 from storage.models import OutboxRow, Ticket, utcnow
-from storage.tickets import Actor
 from tests.conftest import ADMIN, REPORTER, TRIAGE, _harness
 from tests.handlers.kit import CARLOS, staff
 from tests.outbox_helpers import make_due

@@ -13,12 +13,12 @@ from bot.config import load_settings
 from exports.scope import ExportScope
 from exports.workbook import ExportJob, write_workbook
 from handlers.i18n import Translator
-from storage.domain import Status, Visibility
+from storage.domain import Actor, Status, Visibility
 from storage.models import Ticket
 from storage.people import People, Profile
 from storage.queries import TicketFilter
 from storage.roles import Roles
-from storage.tickets import Actor, NewTicket, TicketService
+from storage.tickets import NewTicket, TicketService
 from tests.exports.readback import read_back
 
 CATEGORIES = load_settings({}, dotenv=False).categories

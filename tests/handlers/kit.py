@@ -241,7 +241,8 @@ def staff(h) -> None:
 
 
 def filed(h, title: str = "VPN drops", category: str = "network", reporter: str = "U0REPORTER") -> int:
-    from storage.tickets import Actor, NewTicket
+    from storage.domain import Actor
+    from storage.tickets import NewTicket
 
     new = NewTicket(title=title, description="Since this morning", category=category, priority="high")
     return h.services.tickets.create(Actor(reporter), new)[0].id
@@ -249,7 +250,7 @@ def filed(h, title: str = "VPN drops", category: str = "network", reporter: str 
 
 def assigned(h, engineer: str = CARLOS, title: str = "VPN drops") -> int:
     """A filed ticket assigned by the admin, with its engineer card delivered."""
-    from storage.tickets import Actor
+    from storage.domain import Actor
 
     ticket_id = filed(h, title)
     h.services.tickets.assign(ticket_id, engineer, Actor("U0ADMIN"))

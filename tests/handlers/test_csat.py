@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from storage.tickets import Actor
+from storage.domain import Actor
 from tests.conftest import ADMIN, REPORTER
 from tests.handlers.kit import (
     CARLOS,

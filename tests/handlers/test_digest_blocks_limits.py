@@ -9,7 +9,7 @@ from slack_sdk.models.blocks import SectionBlock
 
 from handlers.blocks.digest import daily_digest_message, engineer_summary_message
 from handlers.i18n import Translator
-from storage.digests import DailyDigest, EngineerCount, EngineerSummary, Listed, TicketLine
+from storage.digest_payloads import DailyDigest, EngineerCount, EngineerSummary, Listed, TicketLine
 
 # Every digest test starts without scheduled runs, and so runs once per database backend.
 pytestmark = pytest.mark.usefixtures("_fresh_runs")

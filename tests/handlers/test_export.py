@@ -14,11 +14,11 @@ from sqlalchemy import select, update
 from handlers import ids
 from handlers.filters import filter_to_value
 from storage import outbox
-from storage.domain import Visibility
+from storage.domain import Actor, Visibility
 from storage.models import OutboxRow, utcnow
 from storage.people import Profile
 from storage.queries import TicketFilter
-from storage.tickets import Actor, NewTicket
+from storage.tickets import NewTicket
 from tests.conftest import ADMIN, REPORTER, _harness
 from tests.exports.readback import read_back
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import json
 
-from storage.domain import Status
-from storage.tickets import Actor
+from storage.domain import Actor, Status
 from tests.conftest import ADMIN, REPORTER, TRIAGE
 from tests.handlers.kit import (
     CARLOS,

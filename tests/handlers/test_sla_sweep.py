@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 
 from bot.app import sweep_sla
 from storage import email_plan
-from storage.domain import EventKind, Status
+from storage.domain import Actor, EventKind, Status
 from storage.models import OutboxRow, SlaAlert
-from storage.tickets import Actor, NewTicket
+from storage.tickets import NewTicket
 from tests.conftest import ADMIN
 from tests.handlers.kit import CARLOS, card_showing, card_where, events, poll, replies, staff
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 
-from storage.domain import Status, Visibility
-from storage.tickets import Actor
+from storage.domain import Actor, Status, Visibility
 from tests.conftest import ADMIN, REPORTER
 from tests.handlers.kit import CARLOS, JORGE, MARIA, assigned, card_where, element, filed, fresh_card, staff
 

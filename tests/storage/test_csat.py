@@ -7,11 +7,12 @@ from sqlalchemy import select
 
 from storage import email_plan, outbox
 from storage.dashboards import Dashboards
+from storage.domain import Actor
 from storage.errors import AlreadyAnswered, InvalidInput, InvalidTransition, NotAllowed, TicketNotFound
 from storage.models import OutboxRow, Ticket, TicketEvent
 from storage.people import People, Profile
 from storage.roles import Roles
-from storage.tickets import Actor, NewTicket, TicketService
+from storage.tickets import NewTicket, TicketService
 
 ADMIN, ANA = Actor("U0ADMIN", "admin"), Actor("U0REPORTER", "ana")
 CARLOS, MARIA, STRANGER = Actor("U0CARLOS", "carlos"), Actor("U0MARIA", "maria"), Actor("U0JORGE")

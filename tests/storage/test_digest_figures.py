@@ -10,14 +10,8 @@ from sqlalchemy import select
 from handlers.blocks.digest import daily_digest_message, engineer_summary_message
 from handlers.i18n import Translator
 from storage import sla
-from storage.digests import (
-    DailyDigest,
-    EngineerSummary,
-    Listed,
-    TicketLine,
-    daily_digest,
-    engineer_summary,
-)
+from storage.digest_payloads import DailyDigest, EngineerSummary, Listed, TicketLine
+from storage.digests import daily_digest, engineer_summary
 from storage.models import Ticket
 from tests.digest_data import CARLOS, MARIA, NOW, NUMBER, ZONE, seed
 

@@ -7,10 +7,11 @@ from datetime import datetime, timezone
 import pytest
 
 from handlers.filters import FilterError, parse_filter
+from storage.domain import Actor
 from storage.people import People, Profile
 from storage.queries import QUEUE, TicketFilter, count, search, stream
 from storage.roles import Roles
-from storage.tickets import Actor, NewTicket, TicketService
+from storage.tickets import NewTicket, TicketService
 
 
 @pytest.fixture

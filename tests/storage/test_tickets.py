@@ -9,12 +9,12 @@ from sqlalchemy import event, func, select
 
 from storage import outbox
 from storage.db import once_committed
-from storage.domain import TRANSITIONS, Status, Visibility, parse_number
+from storage.domain import TRANSITIONS, Actor, Status, Visibility, parse_number
 from storage.errors import InvalidInput, InvalidTransition, NotAllowed, StaleTicket, TicketNotFound
 from storage.models import OutboxRow, Ticket, TicketEvent, User
 from storage.people import People, Profile
 from storage.roles import Roles
-from storage.tickets import Actor, NewTicket, TicketService
+from storage.tickets import NewTicket, TicketService
 
 ADMIN = Actor("U0ADMIN", "admin")
 ANA = Actor("U0REPORTER", "ana")

@@ -7,12 +7,12 @@ import pytest
 from sqlalchemy import func, select
 
 from storage import outbox
-from storage.domain import Status, Visibility
+from storage.domain import Actor, Status, Visibility
 from storage.errors import InvalidTransition, NotAllowed, StaleTicket, TicketNotFound
 from storage.models import OutboxRow, TicketEvent
 from storage.people import People, Profile
 from storage.roles import Roles
-from storage.tickets import Actor, NewTicket, TicketService
+from storage.tickets import NewTicket, TicketService
 
 ADMIN, ANA, CARLOS, MARIA = Actor("U0ADMIN"), Actor("U0ANA"), Actor("U0CARLOS"), Actor("U0MARIA")
 

@@ -13,8 +13,9 @@ import pytest
 
 from bot.app import Runtime, build
 from storage.db import Database
+from storage.domain import Actor
 from storage.people import People, Profile
-from storage.tickets import Actor, NewTicket
+from storage.tickets import NewTicket
 from tests.fakes.smtp import FakeSMTP
 
 ADMIN = Actor("U0ADMIN", "admin")
