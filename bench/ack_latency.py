@@ -12,10 +12,11 @@ request and wait for the answer on a keep-alive connection. Samples of the first
 are dropped. Work the real app leaves for later (lazy views.open, outbox deliveries) is waited for
 after the cell, so it never spills into the next one; how long that took is printed.
 
-`/ticket help`, `/ticket` and the Home button are also sent to a third app, the floor: the bare
-app with `--floor`, which answers help with ticketbot's help message and acks then calls
-`views.open` with ticketbot's modal, and does nothing else. The issue's yardstick is the bare app;
-the floor shows how much of the gap is the work these requests cannot do without.
+Every kind is also sent to a third app, the floor: the bare app with `--floor`, which answers
+help with ticketbot's help message, acks then calls `views.open` with ticketbot's modal, and files
+a submitted ticket durably before acking (ticket, history row, two outbox rows, one transaction,
+on a PostgreSQL database of its own migrated as ticketbot's is), and does nothing else. The issue's
+yardstick for help and the modals is the bare app; the filing's is the floor (p99 <= 1.5x).
 """
 
 from __future__ import annotations
@@ -26,42 +27,19 @@ import re
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from contextlib import ExitStack
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import support
-from bench.loadgen import UNIQUE, Clients, Job, Kind, Result
+from bench.ack_report import SUBMISSION, Cell, report
+from bench.loadgen import UNIQUE, Clients, Job, Kind
 
 USERS = [f"U0BENCH{i:03d}" for i in range(64)]
 CONCURRENCY = (1, 8, 32)
-TARGET_RATIO, TARGET_SUBMIT_8, TARGET_32 = 1.5, 0.025, 0.100
 MODAL_KINDS = {"/ticket (modal)", "button home_new_ticket"}
-FLOOR_KINDS = {"/ticket help", *MODAL_KINDS}  # the kinds the floor app does the real work of
-
-
-@dataclass
-class Cell:
-    kind: str
-    app: str
-    clients: int
-    result: Result
-    seconds: float
-    cpu: str
-    drain: float | None = None
-    cpu_per_request: str = ""  # "app+postgres" CPU ms per request, deferred work included
-
-    @property
-    def sorted(self) -> list[float]:
-        return sorted(self.result.latencies)
-
-    def p(self, q: float) -> float:
-        return support.percentile(self.sorted, q)
-
-    @property
-    def rps(self) -> float:
-        return len(self.result.latencies) / self.seconds
+FLOOR_KINDS = {"/ticket help", *MODAL_KINDS, SUBMISSION}  # the floor app does the real work of each
 
 
 def kinds(response_url: str) -> dict[str, Kind]:
@@ -76,7 +54,7 @@ def kinds(response_url: str) -> dict[str, Kind]:
         "button home_new_ticket": Kind(
             "button", form, tuple(support.click_body("home_new_ticket", u) for u in USERS)
         ),
-        "view submission": Kind(
+        SUBMISSION: Kind(
             "submission",
             form,
             tuple(
@@ -147,7 +125,13 @@ def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="bench-ack-"))
     servers: list[support.Server] = []
     try:
-        with support.postgres_database(f"ticketbot_bench_ack_{os.getpid()}") as url:
+        with ExitStack() as databases:
+            url = databases.enter_context(support.postgres_database(f"ticketbot_bench_ack_{os.getpid()}"))
+            # The floor files into a database of its own, or ticketbot's delivery processes
+            # would deliver its outbox rows, during the floor's cells and the drain of ticketbot's.
+            name = f"ticketbot_bench_ack_floor_{os.getpid()}"
+            floor_url = databases.enter_context(support.postgres_database(name))
+            migrate(floor_url)
             env = {
                 "SLACK_BOT_TOKEN": "xoxb-bench",
                 "SLACK_SIGNING_SECRET": support.SECRET,
@@ -170,7 +154,8 @@ def main() -> int:
             floor = None
             servers = [real, bare]
             if FLOOR_KINDS & request_kinds.keys():
-                floor = support.Server("floor", [bare_app, *workers, "--floor"], env, workdir)
+                floor_env = env | {"DATABASE_URL": floor_url}
+                floor = support.Server("floor", [bare_app, *workers, "--floor"], floor_env, workdir)
                 servers.append(floor)
             for server in servers:
                 server.wait_ready()
@@ -179,10 +164,21 @@ def main() -> int:
             prime = 30 if args.quick else 200
             apps = (real, bare, floor)
             cells = run_cells(
-                clients, fake, apps, url, request_kinds, concurrency, seconds, warmup, prime, args
+                clients,
+                fake,
+                apps,
+                (url, floor_url),
+                request_kinds,
+                concurrency,
+                seconds,
+                warmup,
+                prime,
+                args,
             )
             logs = {s.name: s.stop() for s in servers}
             servers = []
+            if SUBMISSION in request_kinds:
+                print(f"\nfloor database: {floor_rows(floor_url)}")
     finally:
         for server in servers:
             server.stop()
@@ -190,6 +186,29 @@ def main() -> int:
         fake.stop()
     report(cells, concurrency, logs, fake.violations, workdir)
     return 0
+
+
+def migrate(url: str) -> None:
+    """The schema ticketbot's own database gets (`ticketbot serve` migrates that one at start)."""
+    from sqlalchemy import create_engine
+
+    from storage.migrate import upgrade
+
+    engine = create_engine(url)
+    upgrade(engine)
+    engine.dispose()
+
+
+def floor_rows(url: str) -> str:
+    """What the floor filed: N tickets should have N history rows and 2N outbox rows."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        tables = ("tickets", "ticket_events", "outbox")
+        counts = [conn.scalar(text(f"SELECT count(*) FROM {t}")) for t in tables]  # noqa: S608 (fixed names)
+    engine.dispose()
+    return "{} tickets, {} history rows, {} outbox rows".format(*counts)
 
 
 def same_help(real: support.Server, floor: support.Server, response_url: str) -> None:
@@ -208,10 +227,12 @@ def same_help(real: support.Server, floor: support.Server, response_url: str) ->
 
 
 def run_cells(
-    clients, fake, apps, url, request_kinds, concurrency, seconds, warmup, prime, args
+    clients, fake, apps, urls, request_kinds, concurrency, seconds, warmup, prime, args
 ) -> list[Cell]:
-    """Every cell, the apps back to back; `apps` is (ticketbot, bare, floor or None)."""
+    """Every cell, the apps back to back; `apps` is (ticketbot, bare, floor or None), `urls` the
+    databases of ticketbot and of the floor."""
     real, bare, floor = apps
+    url, floor_url = urls
     pause_delivery = args.pause_delivery
     from sqlalchemy import create_engine, text
 
@@ -245,7 +266,7 @@ def run_cells(
     for n in concurrency:
         for label, kind in request_kinds.items():
             servers = [(real, url), (bare, "sqlite:")] + (
-                [(floor, "sqlite:")] if label in FLOOR_KINDS else []
+                [(floor, floor_url)] if label in FLOOR_KINDS else []
             )
             for server, database in servers:
                 number += 1
@@ -271,7 +292,7 @@ def run_cells(
                         # Each request opens a modal from a lazy listener: wait until all are open.
                         opened = lambda sent=result.sent: len(fake.calls("views.open")) >= sent  # noqa: E731
                         cell.drain = wait_for(opened, 300, "views.open")
-                    elif server is real and label == "view submission":
+                    elif server is real and label == SUBMISSION:
                         cell.drain = wait_for(outbox_empty, 300, "outbox delivered")
                 cell.cpu_per_request = total.per(result.sent)  # the deferred work included
                 cells.append(cell)
@@ -280,83 +301,14 @@ def run_cells(
                     f"{n:>2} clients {label:<24} {server.name:<10} n={len(result.latencies):>6} "
                     f"p50={support.ms(cell.p(0.5)):>6} p99={support.ms(cell.p(0.99)):>6} ms "
                     f"{cell.rps:7.0f}/s err={result.errors}{drained}\n    {cell.cpu}; "
-                    f"CPU ms per request (app+postgres) {cell.cpu_per_request}",
+                    f"CPU ms per request (app+postgres) {cell.cpu_per_request}; "
+                    f"load average {os.getloadavg()[0]:.1f}",  # the machine is often shared
                     flush=True,
                 )
                 if result.first_error:
                     print(f"    first error: {result.first_error}", flush=True)
     engine.dispose()
     return cells
-
-
-def report(
-    cells: list[Cell], concurrency: list[int], logs: dict[str, str], violations: list[str], workdir: Path
-) -> None:
-    by = {(c.kind, c.app, c.clients): c for c in cells}
-    labels = list(dict.fromkeys(c.kind for c in cells))
-    print("\n## Results (latency in ms; ratio = ticketbot / bare Bolt, ratio to floor = ticketbot / floor)\n")
-    rows = []
-
-    def ratio_row(n: int, label: str, name: str, real: Cell, base: Cell) -> list[str]:
-        ratios = [f"{real.p(q) / base.p(q):.2f}x" for q in (0.5, 0.95, 0.99)]
-        return [str(n), label, name, "", *ratios, f"{real.rps / base.rps:.2f}x", "", ""]
-
-    for n in concurrency:
-        for label in labels:
-            real, bare = by[(label, "ticketbot", n)], by[(label, "bare-bolt", n)]
-            floor = by.get((label, "floor", n))
-            for cell in (real, bare) if floor is None else (real, bare, floor):
-                rows.append(
-                    [
-                        str(n),
-                        label,
-                        cell.app,
-                        str(len(cell.result.latencies)),
-                        support.ms(cell.p(0.5)),
-                        support.ms(cell.p(0.95)),
-                        support.ms(cell.p(0.99)),
-                        f"{cell.rps:.0f}",
-                        cell.cpu_per_request,
-                        str(cell.result.errors),
-                    ]
-                )
-            rows.append(ratio_row(n, label, "ratio", real, bare))
-            if floor is not None:
-                rows.append(ratio_row(n, label, "ratio to floor", real, floor))
-    headers = ["clients", "request", "app", "n", "p50", "p95", "p99", "req/s", "CPU ms/req", "errors"]
-    print(support.table(headers, rows))
-    print("\nCPU ms/req: CPU of the app workers + PostgreSQL backends per request sent, work deferred")
-    print("to lazy listeners and the outbox included (measured over the cell and its drain).")
-
-    print("\n## Targets\n")
-    checks = []
-    for n in concurrency:
-        for label in ("/ticket help", "/ticket (modal)", "button home_new_ticket"):
-            if label not in labels:
-                continue
-            real, bare = by[(label, "ticketbot", n)], by[(label, "bare-bolt", n)]
-            ratio = real.p(0.99) / bare.p(0.99)
-            check = f"{label} at {n} clients: p99 {ratio:.2f}x bare (<= {TARGET_RATIO}x)"
-            if (floor := by.get((label, "floor", n))) is not None:
-                check += f"; {real.p(0.99) / floor.p(0.99):.2f}x the floor"
-            checks.append((check, ratio <= TARGET_RATIO))
-    if 8 in concurrency and "view submission" in labels:
-        p99 = by[("view submission", "ticketbot", 8)].p(0.99)
-        checks.append(
-            (f"view submission at 8 clients: p99 {support.ms(p99)} ms (< 25 ms)", p99 < TARGET_SUBMIT_8)
-        )
-    if 32 in concurrency:
-        for label in labels:
-            p99 = by[(label, "ticketbot", 32)].p(0.99)
-            checks.append((f"{label} at 32 clients: p99 {support.ms(p99)} ms (< 100 ms)", p99 < TARGET_32))
-    for text_, ok in checks:
-        print(f"- {'PASS' if ok else 'MISS'} {text_}")
-    errors = sum(c.result.errors for c in cells)
-    tracebacks = {name: support.traceback_count(log) for name, log in logs.items()}
-    print(
-        f"\nrequest errors: {errors}; tracebacks in server logs: {tracebacks}; "
-        f"fake Slack Block Kit violations: {len(violations)}; logs in {workdir}"
-    )
 
 
 if __name__ == "__main__":

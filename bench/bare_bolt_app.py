@@ -9,9 +9,13 @@ benchmark can wait for it the same way.
 with ticketbot's own content built once at start-up (in English). `/ticket help` is answered in the
 ack with ticketbot's help message (the same blocks); `/ticket` with no text and the Home button
 `home_new_ticket` are acked, then `views.open` is called with ticketbot's filing modal on a thread
-pool, over ticketbot's keep-alive Slack client. Everything else is only acked.
+pool, over ticketbot's keep-alive Slack client. The filing modal's submission (`ticket_new`) does
+the durable work of filing before its ack, on the PostgreSQL database at DATABASE_URL (migrated by
+storage/migrations): one transaction inserting a ticket row, its history row and two outbox rows,
+committed, in plain SQL (see `durable_filing`). Everything else is only acked.
 
-    SLACK_SIGNING_SECRET=… SLACK_API_URL=… python bench/bare_bolt_app.py --port 3001 [--workers 2 --threads 8]
+    SLACK_SIGNING_SECRET=… SLACK_API_URL=… [DATABASE_URL=…] python bench/bare_bolt_app.py [--floor]
+        [--port 3001 --workers 2 --threads 8]
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ def bare_wsgi_app(floor: bool = False) -> Callable:
         app.command(re.compile(".*"), matchers=[lambda body: body.get("text") == "help"])(answers_help)
         app.command(re.compile(".*"), matchers=[lambda body: not body.get("text")])(opens)
         app.action("home_new_ticket")(opens)
+        app.view("ticket_new")(durable_filing(os.environ["DATABASE_URL"]))
     app.command(re.compile(".*"))(just_ack)
     app.action(re.compile(".*"))(just_ack)
     app.view(re.compile(".*"))(just_ack)
@@ -102,6 +107,69 @@ def modal_opener() -> Callable:
         )
 
     return ack_then_open
+
+
+def durable_filing(database_url: str) -> Callable:
+    """A listener that files the submitted ticket, committed, then acks (the modal closes).
+
+    The least a durable filing writes, with the real schema: the ticket (the columns NOT NULL
+    requires, and the view id as its request key, which makes Slack's retries harmless), its
+    `created` history row and the two outbox rows of ticketbot's filing (triage card, reporter's
+    DM), in one transaction committed before the ack. No validation, no ORM, no ticket service:
+    three INSERTs as ticketbot's filing writes them (the outbox rows in one multi-row INSERT),
+    plus the reporter's users row the foreign keys need, once per person and process as
+    ticketbot does. Nobody delivers these outbox rows: the floor has a database of its own."""
+    import json
+    from datetime import datetime, timezone
+
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url, pool_size=10, max_overflow=20)  # storage.db's pool
+    user = text(
+        "INSERT INTO users (slack_id, name, real_name) VALUES (:id, :name, '') ON CONFLICT DO NOTHING"
+    )
+    ticket = text(
+        "INSERT INTO tickets (reporter_id, title, description, category, priority, status, version,"
+        " created_at, updated_at, request_key) VALUES (:reporter, :title, :description, :category,"
+        " :priority, 'open', 1, :now, :now, :key) RETURNING id"
+    )
+    history = text(
+        "INSERT INTO ticket_events (ticket_id, actor_id, created_at, kind, new_value, visibility)"
+        " VALUES (:ticket, :actor, :now, 'created', 'open', 'public')"
+    )
+    outbox = text(
+        "INSERT INTO outbox (kind, payload, stream, state, attempts, created_at, next_attempt_at) VALUES"
+        " ('slack.triage_card', :payload, :triage, 'pending', 0, :now, :now),"
+        " ('slack.reporter_card', :payload, :reporter, 'pending', 0, :now, :now)"
+    )
+    known_users: set[str] = set()
+
+    def file_then_ack(ack, body, view) -> None:
+        state = {block: next(iter(field.values())) for block, field in view["state"]["values"].items()}
+        reporter = body["user"]["id"]
+        now = datetime.now(timezone.utc)
+        with engine.begin() as conn:
+            if reporter not in known_users:
+                conn.execute(user, {"id": reporter, "name": body["user"].get("username", "")})
+            number = conn.execute(
+                ticket,
+                {
+                    "reporter": reporter,
+                    "title": state["title"]["value"],
+                    "description": state["description"]["value"],
+                    "category": state["category"]["selected_option"]["value"],
+                    "priority": state["priority"]["selected_option"]["value"],
+                    "now": now,
+                    "key": view["id"],
+                },
+            ).scalar_one()
+            conn.execute(history, {"ticket": number, "actor": reporter, "now": now})
+            streams = {"triage": f"triage:{number}", "reporter": f"reporter:{number}"}
+            conn.execute(outbox, {"payload": json.dumps({"ticket_id": number}), "now": now, **streams})
+        known_users.add(reporter)  # committed: the next filing of theirs skips the upsert
+        ack()
+
+    return file_then_ack
 
 
 def _log_failure(future) -> None:
