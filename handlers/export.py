@@ -45,7 +45,7 @@ def register(app: App, services: Services, router: Router) -> None:
                 word,
                 flt,
                 channel_id=invocation.channel_id,
-                response_url=invocation.command.get("response_url"),
+                response_url=string(invocation.command.get("response_url")) or None,
             )
         except FilterError as error:
             ack(text=tr(error.key, word=error.word), response_type="ephemeral")
