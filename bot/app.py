@@ -25,6 +25,7 @@ from bot.slack_delivery import SlackDelivery
 from bot.slack_http import KeepAliveWebClient
 from exports.service import ExportService
 from handlers.i18n import Translator
+from handlers.malformed import MalformedPayloads
 from handlers.services import Services
 from handlers.surfaces import register_all
 from storage import outbox, sla_sweep
@@ -184,6 +185,8 @@ def build(settings: Settings, db: Database | None = None) -> Runtime:
         process_before_response=True,
         token_verification_enabled=False,  # `ticketbot run` checks the token itself, with a clear message
         raise_error_for_unhandled_request=False,
+        # Signed payloads Bolt itself cannot read get a 400, not a 500 (handlers/malformed.py).
+        before_authorize=MalformedPayloads(),
     )
     share_client(app)
     register_all(app, services)

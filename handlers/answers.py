@@ -14,7 +14,7 @@ from handlers import ids
 from handlers.blocks.detail import state_line
 from handlers.blocks.work_modals import notice_view
 from handlers.edge import error_text, field_errors
-from handlers.payload import actor_of, parse_metadata, state_values
+from handlers.payload import actor_of, obj, parse_metadata, state_values, trigger_of
 from handlers.refs import TicketRef
 from handlers.services import Services
 from storage.domain import Actor, format_number
@@ -34,14 +34,14 @@ def tell(
     client: WebClient, services: Services, body: dict, text: str, blocks: list[Block] | None = None
 ) -> None:
     """Only the clicker sees it: an ephemeral message beside the card, or a modal over the Home tab."""
-    container = body.get("container") or {}
+    container = obj(body.get("container"))
     user = actor_of(body).user_id
     if container.get("type") == "message":
-        channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
+        channel = container.get("channel_id") or obj(body.get("channel")).get("id")
         shown = blocks or [SectionBlock(text=MarkdownTextObject(text=text))]
         client.chat_postEphemeral(channel=channel, user=user, text=text, blocks=[b.to_dict() for b in shown])
-    else:
-        client.views_open(trigger_id=body["trigger_id"], view=notice_view(services.tr, text, blocks))
+    elif trigger_of(body):
+        client.views_open(trigger_id=trigger_of(body), view=notice_view(services.tr, text, blocks))
 
 
 def refusal(services: Services, error: TicketError, ticket_id: int, viewer: str) -> tuple[str, list[Block]]:

@@ -13,6 +13,7 @@ from handlers.after_ack import NOTHING_FOLLOWS
 from handlers.blocks.listing import MINE_LIMIT, help_message, mine_message
 from handlers.blocks.ticket_form import new_ticket_view
 from handlers.edge import acks_safely, logs_failures
+from handlers.payload import trigger_of
 from handlers.router import Invocation, Router
 from handlers.services import Services
 
@@ -55,7 +56,8 @@ def register(app: App, services: Services, router: Router) -> None:
             view = blank_form
             if invocation.rest:
                 view = new_ticket_view(tr, services.workspace.categories, title=invocation.rest)
-            client.views_open(trigger_id=command["trigger_id"], view=view)
+            if trigger_of(command):
+                client.views_open(trigger_id=trigger_of(command), view=view)
         elif found.later is not None:
             found.later(invocation, client=client, respond=respond)
 

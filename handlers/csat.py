@@ -22,7 +22,7 @@ from handlers import ids
 from handlers.answers import answer_refusal, card_modal_submission, refusal, tell
 from handlers.blocks.csat import parse_rating, rate_view, reopen_view
 from handlers.edge import ack_only, logs_failures
-from handlers.payload import actor_of, field_value, modal_metadata
+from handlers.payload import actor_of, field_value, modal_metadata, selected_value, trigger_of
 from handlers.refs import TicketRef, clicked_ref
 from handlers.services import Services
 from storage.domain import Actor, format_number
@@ -71,7 +71,7 @@ def register(app: App, services: Services) -> None:
 
     @logs_failures
     def rate_from_card(body, action, client):
-        parsed = parse_rating((action.get("selected_option") or {}).get("value"))
+        parsed = parse_rating(selected_value(action))
         if parsed is None:
             log.warning("CSAT rating we never offered: %r", action.get("selected_option"))
             return
@@ -87,16 +87,14 @@ def register(app: App, services: Services) -> None:
         @logs_failures
         def open_modal(body, action, client):
             ref = clicked_ref(action)
-            if ref is None:
+            if ref is None or not trigger_of(body):
                 return
             try:
                 ticket = tickets.preview_feedback(ref.ticket_id, actor_of(body), rating=rating)
             except TicketError as error:
                 refuse(client, body, error, ref.ticket_id)
                 return
-            client.views_open(
-                trigger_id=body["trigger_id"], view=build(tr, ticket, modal_metadata(ref, body))
-            )
+            client.views_open(trigger_id=trigger_of(body), view=build(tr, ticket, modal_metadata(ref, body)))
 
         return open_modal
 

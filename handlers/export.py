@@ -17,6 +17,7 @@ from exports.service import MINE, SCOPE_WORDS, ExportRefused, ExportRequest, sco
 from handlers import ids
 from handlers.edge import acks_safely, logs_failures
 from handlers.filters import FilterError, filter_from_value, parse_filter
+from handlers.payload import actor_of, string
 from handlers.router import Invocation, Router
 from handlers.services import Services
 
@@ -44,7 +45,7 @@ def register(app: App, services: Services, router: Router) -> None:
                 word,
                 flt,
                 channel_id=invocation.channel_id,
-                response_url=invocation.command.get("response_url"),
+                response_url=string(invocation.command.get("response_url")) or None,
             )
         except FilterError as error:
             ack(text=tr(error.key, word=error.word), response_type="ephemeral")
@@ -57,13 +58,16 @@ def register(app: App, services: Services, router: Router) -> None:
     router.add(("export", "exportar"), answer)
 
     @acks_safely(tr)
-    def ack_export_click(ack, body, context):
+    def ack_export_click(ack, body, action, context):
         ack()
+        clicker = actor_of(body).user_id
+        if not clicker:
+            return  # no one to export for, or to tell
         # Only the filter comes from the button; whose tickets comes from who clicked.
-        flt, word = filter_from_value(body["actions"][0].get("value") or "")
+        flt, word = filter_from_value(string(action.get("value")))
         word = SCOPE_WORDS.get(word, MINE)
         try:
-            context[NOTICE] = preparing(exports.request(body["user"]["id"], word, flt), in_channel=False)
+            context[NOTICE] = preparing(exports.request(clicker, word, flt), in_channel=False)
         except ExportRefused as refused:
             context[NOTICE] = tr(refused.code)
         except Exception:
@@ -73,6 +77,6 @@ def register(app: App, services: Services, router: Router) -> None:
     @logs_failures
     def tell_clicker(body, client, context):
         if context.get(NOTICE):
-            client.chat_postMessage(channel=body["user"]["id"], text=context[NOTICE])
+            client.chat_postMessage(channel=actor_of(body).user_id, text=context[NOTICE])
 
     app.action(ids.EXPORT_EXCEL)(services.after_ack.listener(ack_export_click, tell_clicker))

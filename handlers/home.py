@@ -11,12 +11,12 @@ from handlers.blocks.ticket_form import new_ticket_view
 from handlers.edge import ack_only, logs_failures
 from handlers.home_state import TEXT_MAX, HomeState
 from handlers.home_tabs import HomeTabs
-from handlers.payload import actor_of
+from handlers.payload import actor_of, selected_value, string, trigger_of
 from handlers.services import Services
 
 
 def _selected(action: dict) -> str:
-    value = (action.get("selected_option") or {}).get("value", "")
+    value = selected_value(action)
     return "" if value == "all" else value
 
 
@@ -24,7 +24,7 @@ def _selected(action: dict) -> str:
 CHANGES: dict[str, Callable[[HomeState, dict], HomeState]] = {
     ids.HOME_STATUS: lambda s, a: s.but(status=_selected(a), page=0),
     ids.HOME_PRIORITY: lambda s, a: s.but(priority=_selected(a), page=0),
-    ids.HOME_SEARCH: lambda s, a: s.but(text=(a.get("value") or "").strip()[:TEXT_MAX], page=0),
+    ids.HOME_SEARCH: lambda s, a: s.but(text=string(a.get("value")).strip()[:TEXT_MAX], page=0),
     ids.HOME_CLEAR: lambda s, a: HomeState(),
     ids.HOME_PREVIOUS: lambda s, a: s.but(page=max(0, s.page - 1)),
     ids.HOME_NEXT: lambda s, a: s.but(page=s.page + 1),
@@ -36,9 +36,10 @@ def register(app: App, services: Services, homes: HomeTabs) -> None:
 
     @logs_failures
     def publish_home(event, client):
-        if event.get("tab", "home") != "home":
+        user = string(event.get("user"))
+        if event.get("tab", "home") != "home" or not user:
             return
-        homes.publish(client, event["user"])  # by role: admin, engineer or reporter
+        homes.publish(client, user)  # by role: admin, engineer or reporter
 
     app.event("app_home_opened")(services.after_ack.listener(ack_only, publish_home))
 
@@ -46,7 +47,8 @@ def register(app: App, services: Services, homes: HomeTabs) -> None:
 
     @logs_failures
     def open_modal(body, client):
-        client.views_open(trigger_id=body["trigger_id"], view=blank_form)
+        if trigger_of(body):
+            client.views_open(trigger_id=trigger_of(body), view=blank_form)
 
     app.action(ids.HOME_NEW_TICKET)(services.after_ack.listener(ack_only, open_modal))
 

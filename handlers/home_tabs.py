@@ -15,7 +15,7 @@ from handlers.blocks.reporter_home import HOME_TICKETS, reporter_home
 from handlers.blocks.staff_home import PAGE_SIZE, admin_home, engineer_home
 from handlers.filters import filter_to_value
 from handlers.home_state import HomeState
-from handlers.payload import actor_of, from_home
+from handlers.payload import actor_of, from_home, obj
 from handlers.services import Services
 from storage.charts import ADMIN_HOME, engineer_home_key, stored
 from storage.domain import NOT_CLOSED_STATUSES
@@ -34,7 +34,7 @@ class HomeTabs:
     def republish_after(self, client: WebClient, body: dict) -> None:
         """After a click on someone's Home tab changed a ticket: draw their tab again, same filter."""
         if from_home(body):
-            state = HomeState.from_metadata(body["view"].get("private_metadata"))
+            state = HomeState.from_metadata(obj(body.get("view")).get("private_metadata"))
             self.publish(client, actor_of(body).user_id, state)
 
     def render(self, user_id: str, state: HomeState) -> View:

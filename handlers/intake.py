@@ -23,7 +23,7 @@ from handlers.directory import UnknownUser, lookup
 from handlers.edge import ack_only, logs_failures
 from handlers.message_text import clip_words, first_line, mentioned_users, plain_text
 from handlers.new_ticket import ack_filing, parse_new_ticket
-from handlers.payload import actor_of
+from handlers.payload import actor_of, obj, string, trigger_of
 from handlers.services import Services
 from storage.domain import DESCRIPTION_MAX, TITLE_MAX, Actor, Priority
 from storage.tickets import NewTicket
@@ -84,7 +84,7 @@ def parse_source(metadata: str) -> dict[str, str]:
     """The source of a submitted modal, each value checked; {} if it is not one we wrote."""
     try:
         source = json.loads(metadata or "{}")
-    except ValueError:
+    except (ValueError, TypeError):  # TypeError: metadata that is not even a string
         return {}
     if not isinstance(source, dict):
         return {}
@@ -110,9 +110,9 @@ def register(app: App, services: Services) -> None:
 
     @logs_failures
     def open_form(body, client, context):
-        message = body.get("message") or {}
-        channel = (body.get("channel") or {}).get("id") or ""
-        text = message.get("text") if isinstance(message.get("text"), str) else ""
+        message = obj(body.get("message"))
+        channel = string(obj(body.get("channel")).get("id"))
+        text = string(message.get("text"))
         title, description = ticket_fields(services, client, text, SHORTCUT_LOOKUPS)
         author = message_author(message, context.get("bot_user_id"))
         view = new_ticket_view(
@@ -123,7 +123,8 @@ def register(app: App, services: Services) -> None:
             callback_id=ids.MESSAGE_TICKET_VIEW,
             private_metadata=source_metadata(channel, message, author),
         )
-        client.views_open(trigger_id=body["trigger_id"], view=view)
+        if trigger_of(body):
+            client.views_open(trigger_id=trigger_of(body), view=view)
 
     # The modal opens right after the ack, first thing.
     app.shortcut(ids.MESSAGE_SHORTCUT)(services.after_ack.listener(ack_only, open_form))
@@ -148,14 +149,14 @@ def register(app: App, services: Services) -> None:
 
     @logs_failures
     def file_from_reaction(event, client, context):
-        item = event.get("item") or {}
-        channel, ts = item.get("channel"), item.get("ts")
+        item = obj(event.get("item"))
+        channel, ts = string(item.get("channel")), string(item.get("ts"))
         if (
             event.get("reaction") != ids.INTAKE_REACTION
             or item.get("type") != "message"
             or channel not in workspace.intake_channels
-            or not (isinstance(ts, str) and TS.match(ts))
-            or not USER_ID.match(event.get("user") or "")
+            or not TS.match(ts)
+            or not USER_ID.match(string(event.get("user")))
         ):
             return
         bot_user_id = context.get("bot_user_id")

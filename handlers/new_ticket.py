@@ -9,7 +9,7 @@ from collections.abc import Callable
 from handlers import ids
 from handlers.edge import field_errors
 from handlers.i18n import Translator
-from handlers.payload import field_value, state_values
+from handlers.payload import field_value, state_values, string
 from storage.errors import InvalidInput
 from storage.tickets import NewTicket
 
@@ -24,7 +24,7 @@ def parse_new_ticket(view: dict) -> NewTicket:
         category=field_value(state, ids.CATEGORY_BLOCK, ids.CATEGORY_ACTION),
         priority=field_value(state, ids.PRIORITY_BLOCK, ids.PRIORITY_ACTION),
         # A view id is unique per opened modal: the same submission twice files one ticket.
-        request_key=view.get("id") or None,
+        request_key=string(view.get("id")) or None,
     )
 
 

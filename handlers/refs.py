@@ -28,7 +28,9 @@ def ref_of(ticket: Ticket) -> TicketRef:
 
 def parse_ref(value: str | None) -> TicketRef | None:
     """`"42:7"` → TicketRef(42, 7); anything else (a forged or truncated value) → None."""
-    ticket_id, _, version = (value or "").partition(":")
+    if not isinstance(value, str):
+        return None
+    ticket_id, _, version = value.partition(":")
     if not (ticket_id.isdigit() and version.isdigit()) or len(ticket_id) > 12 or len(version) > 9:
         return None
     return TicketRef(int(ticket_id), int(version))
@@ -49,7 +51,9 @@ def assign_value(ticket: Ticket, engineer_id: str) -> str:
 
 
 def parse_assign(value: str | None) -> tuple[TicketRef, str] | None:
-    head, _, engineer_id = (value or "").rpartition(":")
+    if not isinstance(value, str):
+        return None
+    head, _, engineer_id = value.rpartition(":")
     ref = parse_ref(head)
     if ref is None or not engineer_id.isalnum() or len(engineer_id) > 32:
         return None

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from handlers.payload import string
 from handlers.text import fold
 
 
@@ -50,15 +51,15 @@ class Router:
         self.patterns.append((matches, Subcommand(answer, later)))
 
     def route(self, command: dict) -> tuple[Subcommand | None, Invocation]:
-        text = (command.get("text") or "").strip()
+        text = string(command.get("text")).strip()
         word, _, rest = text.partition(" ")
         found = self.subcommands.get(fold(word)) if word else None
         if found is None and text:
             found = next((sub for matches, sub in self.patterns if matches(text)), None)
             rest = text
         invocation = Invocation(
-            user_id=command.get("user_id", ""),
-            channel_id=command.get("channel_id", ""),
+            user_id=string(command.get("user_id")),
+            channel_id=string(command.get("channel_id")),
             rest=rest.strip() if found else text,
             command=command,
         )

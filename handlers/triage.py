@@ -8,7 +8,7 @@ from handlers import ids
 from handlers.answers import answer_refusal, tell
 from handlers.edge import ack_only, logs_failures
 from handlers.home_tabs import HomeTabs
-from handlers.payload import actor_of
+from handlers.payload import actor_of, selected_value
 from handlers.refs import parse_assign
 from handlers.services import Services
 from storage.errors import NotAllowed, TicketError
@@ -19,7 +19,7 @@ def register(app: App, services: Services, homes: HomeTabs) -> None:
 
     @logs_failures
     def assign(body, action, client):
-        parsed = parse_assign((action.get("selected_option") or {}).get("value"))
+        parsed = parse_assign(selected_value(action))
         if parsed is None:
             return
         ref, engineer_id = parsed

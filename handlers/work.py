@@ -17,7 +17,7 @@ from handlers.blocks.work_modals import close_view, hold_view, note_view
 from handlers.edge import ack_only, logs_failures
 from handlers.home_state import HomeState
 from handlers.home_tabs import HomeTabs
-from handlers.payload import actor_of, field_value, modal_metadata, parse_metadata
+from handlers.payload import actor_of, field_value, modal_metadata, parse_metadata, trigger_of
 from handlers.refs import clicked_ref
 from handlers.services import Services
 from storage.domain import Status, Visibility
@@ -69,7 +69,7 @@ def register(app: App, services: Services, homes: HomeTabs) -> None:
     @logs_failures
     def open_modal(body, action, client):
         ref = clicked_ref(action)
-        if ref is None:
+        if ref is None or not trigger_of(body):
             return
         target, build = MODALS[action["action_id"]]
         version = ref.version if target is not None else None  # a note never conflicts
@@ -80,7 +80,7 @@ def register(app: App, services: Services, homes: HomeTabs) -> None:
             homes.republish_after(client, body)
             return
         metadata = modal_metadata(ref, body)
-        client.views_open(trigger_id=body["trigger_id"], view=build(tr, ticket, metadata))
+        client.views_open(trigger_id=trigger_of(body), view=build(tr, ticket, metadata))
 
     for action_id in MODALS:
         app.action(action_id)(services.after_ack.listener(ack_only, open_modal))

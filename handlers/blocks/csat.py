@@ -45,7 +45,9 @@ def rating_value(ticket: Ticket, rating: int) -> str:
 
 def parse_rating(value: str | None) -> tuple[TicketRef, int] | None:
     """`"42:7:4"` → (TicketRef(42, 7), 4); anything else → None."""
-    head, _, rating = (value or "").rpartition(":")
+    if not isinstance(value, str):
+        return None
+    head, _, rating = value.rpartition(":")
     ref = parse_ref(head)
     if ref is None or not rating.isdigit() or int(rating) not in CSAT_RATINGS:
         return None
