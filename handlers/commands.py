@@ -56,7 +56,9 @@ def register(app: App, services: Services, router: Router) -> None:
             if invocation.rest:
                 view = new_ticket_view(tr, services.workspace.categories, title=invocation.rest)
             client.views_open(trigger_id=command["trigger_id"], view=view)
-        elif found.later is not None:
-            found.later(invocation, client=client, respond=respond)
+        elif found.later is not None:  # no modal: it may wait out a 429 on the general pool
+            services.after_ack.may_sleep(
+                functools.partial(found.later, invocation), client=client, respond=respond
+            )
 
-    app.command(ids.COMMAND)(services.after_ack.listener(answer, later))
+    app.command(ids.COMMAND)(services.after_ack.listener(answer, later, trigger_bound=True))
