@@ -40,6 +40,13 @@ class Views:
         with self._cond:
             self._triggers[trigger_id] = time.monotonic()
 
+    # ---- inspection
+    def home(self, user_id: str) -> Json | None:
+        """The Home tab `user_id` sees now (the last view published for them, with its hash)."""
+        with self._cond:
+            found = self._views.get(self._homes.get(user_id, ""))
+            return dict(found) if found is not None else None
+
     # ---- Web API methods
     def _api_views_open(self, params: dict[str, Any]) -> Json:
         return self._expired(params) or self._view_reply(params)
