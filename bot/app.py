@@ -9,11 +9,6 @@ from datetime import timedelta
 from apscheduler.schedulers.background import BackgroundScheduler
 from slack_bolt import App
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-    ServerErrorRetryHandler,
-)
 
 from bot.charts.delivery import ChartDelivery
 from bot.config import Settings
@@ -23,6 +18,7 @@ from bot.email.delivery import EmailDelivery
 from bot.export_delivery import ExportDelivery
 from bot.slack_delivery import SlackDelivery
 from bot.slack_http import KeepAliveWebClient
+from bot.slack_retries import listener_retries
 from exports.service import ExportService
 from handlers.i18n import Translator
 from handlers.malformed import MalformedPayloads
@@ -57,20 +53,15 @@ EXPORT_UPLOAD_TIMEOUT = 300  # seconds for a Web API call or the upload of a lar
 
 
 def web_client(settings: Settings, *, retries: bool) -> KeepAliveWebClient:
-    """Listeners retry a 429, a 5xx or a dropped connection on the spot (a modal must open within
-    Slack's 3 s; a `views.open` that did reach Slack cannot open twice: a trigger is single-use);
-    the dispatcher leaves all that to the outbox's backoff (a sleeping retry there would hold up
-    every other row)."""
-    handlers = [
-        RateLimitErrorRetryHandler(max_retry_count=2),
-        ServerErrorRetryHandler(max_retry_count=2),
-        ConnectionErrorRetryHandler(max_retry_count=1),
-    ]
+    """Listeners retry a 429, a 5xx or a dropped connection on the spot, except that a call spending
+    a trigger_id never sleeps first (bot/slack_retries.py; a `views.open` that did reach Slack cannot
+    open twice: a trigger is single-use); the dispatcher leaves all that to the outbox's backoff (a
+    sleeping retry there would hold up every other row)."""
     return KeepAliveWebClient(
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url,
         timeout=10,
-        retry_handlers=handlers if retries else [],
+        retry_handlers=listener_retries() if retries else [],
     )
 
 

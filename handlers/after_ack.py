@@ -8,6 +8,13 @@ a lazy function for the modal), and it is CPU the web worker takes from the next
 ack listener and its follow-ups are one Bolt listener: the follow-ups get the same arguments
 (the ack listener may leave them a note in `context`) and start once the ack listener returned,
 while the answer goes back to Slack — as lazy listeners do with `process_before_response`.
+
+Two pools. A follow-up that spends the request's `trigger_id` (a modal) is `trigger_bound`: it
+runs on a pool of its own, since a trigger lives 3 seconds and the general pool's threads may all
+be asleep in a 429's `Retry-After` (publishing Home tabs while Slack rate-limits `views.publish`).
+A trigger-bound follow-up itself must not sleep: whatever it does besides opening its modal with a
+Web API call (redraw a Home tab, post an ephemeral, look people up) it hands on with `may_sleep`,
+to the general pool.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 log = logging.getLogger("ticketbot.handlers")
 
 WORKERS = 10  # as Bolt's own listener executor
+TRIGGER_WORKERS = 4  # modals only: a views.open takes milliseconds and never waits out a 429
 # An ack listener returns this when it answered everything itself (`/ticket help`): its follow-ups
 # are not started, which spares the pool a task and the web worker a thread switch per request.
 NOTHING_FOLLOWS = object()
@@ -31,13 +39,17 @@ def _names(function: Callable) -> list[str]:
 
 
 class AfterAck:
-    def __init__(self, workers: int = WORKERS) -> None:
+    def __init__(self, workers: int = WORKERS, trigger_workers: int = TRIGGER_WORKERS) -> None:
         self._pool = ThreadPoolExecutor(workers, thread_name_prefix="after-ack")
+        self._modals = ThreadPoolExecutor(trigger_workers, thread_name_prefix="after-ack-modal")
         self._stopped = threading.Event()
+        self._local = threading.local()  # .trigger_bound: this thread runs trigger-bound work
 
-    def listener(self, ack_listener: Callable, *then: Callable) -> Callable:
-        """One Bolt listener: `ack_listener(...)`, then each of `then` on the pool. Each is given
-        the arguments it names, as Bolt would give them (ack, body, client, context, …)."""
+    def listener(self, ack_listener: Callable, *then: Callable, trigger_bound: bool = False) -> Callable:
+        """One Bolt listener: `ack_listener(...)`, then each of `then` on a pool (the modals' one if
+        `trigger_bound`). Each is given the arguments it names, as Bolt would give them (ack, body,
+        client, context, …)."""
+        pool = self._modals if trigger_bound else self._pool
         ack_names = _names(ack_listener)
         later = [(function, _names(function)) for function in then]
         names = list(dict.fromkeys(ack_names + [name for _, fn_names in later for name in fn_names]))
@@ -48,7 +60,7 @@ class AfterAck:
             if returned is NOTHING_FOLLOWS:
                 return None
             for function, fn_names in later:
-                self.submit(function, **{name: kwargs[name] for name in fn_names})
+                self._start(pool, function, {name: kwargs[name] for name in fn_names}, trigger_bound)
             return returned
 
         # Bolt reads a listener's parameter names to know what to pass: all that any part needs.
@@ -58,15 +70,27 @@ class AfterAck:
         return listener
 
     def submit(self, function: Callable, **kwargs) -> None:
+        """Run `function(**kwargs)` on the general pool (where a retry may sleep)."""
+        self._start(self._pool, function, kwargs, False)
+
+    def may_sleep(self, function: Callable, **kwargs) -> None:
+        """Web API work that may wait out a 429: handed to the general pool from trigger-bound
+        work, run right here anywhere else (the general pool's threads may sleep)."""
+        if getattr(self._local, "trigger_bound", False):
+            self.submit(function, **kwargs)
+        else:
+            function(**kwargs)
+
+    def _start(self, pool: ThreadPoolExecutor, function: Callable, kwargs: dict, trigger_bound: bool) -> None:
         try:
             if self._stopped.is_set():
                 raise RuntimeError("stopping")
-            self._pool.submit(self._run, function, kwargs)
+            pool.submit(self._run, function, kwargs, trigger_bound)
         except RuntimeError:  # stopping, or stopped between the check and the submit
             log.warning("stopping: %s is not started", getattr(function, "__name__", function))
 
-    @staticmethod
-    def _run(function: Callable, kwargs: dict) -> None:
+    def _run(self, function: Callable, kwargs: dict, trigger_bound: bool) -> None:
+        self._local.trigger_bound = trigger_bound
         try:
             function(**kwargs)
         except Exception:
@@ -74,5 +98,7 @@ class AfterAck:
 
     def stop(self) -> None:
         """Let the work already started finish (a modal on its way opens); start no more."""
+        # The modals first: what they hand to the general pool (a Home tab to redraw) still starts.
+        self._modals.shutdown(wait=True)
         self._stopped.set()
         self._pool.shutdown(wait=True)

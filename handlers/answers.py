@@ -39,7 +39,9 @@ def tell(
     if container.get("type") == "message":
         channel = container.get("channel_id") or obj(body.get("channel")).get("id")
         shown = blocks or [SectionBlock(text=MarkdownTextObject(text=text))]
-        client.chat_postEphemeral(channel=channel, user=user, text=text, blocks=[b.to_dict() for b in shown])
+        blocks_ = [b.to_dict() for b in shown]
+        post = client.chat_postEphemeral  # unlike a modal, it can wait out a 429: not on a trigger's time
+        services.after_ack.may_sleep(post, channel=channel, user=user, text=text, blocks=blocks_)
     elif trigger_of(body):
         client.views_open(trigger_id=trigger_of(body), view=notice_view(services.tr, text, blocks))
 

@@ -58,7 +58,9 @@ def register(app: App, services: Services, router: Router) -> None:
                 view = new_ticket_view(tr, services.workspace.categories, title=invocation.rest)
             if trigger_of(command):
                 client.views_open(trigger_id=trigger_of(command), view=view)
-        elif found.later is not None:
-            found.later(invocation, client=client, respond=respond)
+        elif found.later is not None:  # no modal: it may wait out a 429 on the general pool
+            services.after_ack.may_sleep(
+                functools.partial(found.later, invocation), client=client, respond=respond
+            )
 
-    app.command(ids.COMMAND)(services.after_ack.listener(answer, later))
+    app.command(ids.COMMAND)(services.after_ack.listener(answer, later, trigger_bound=True))

@@ -98,8 +98,9 @@ def register(app: App, services: Services) -> None:
 
         return open_modal
 
-    app.action(ids.CSAT_NO)(services.after_ack.listener(ack_only, opener(reopen_view, rating=False)))
-    app.action(ids.CSAT_RATE)(services.after_ack.listener(ack_only, opener(rate_view, rating=True)))
+    for action_id, build, rating in ((ids.CSAT_NO, reopen_view, False), (ids.CSAT_RATE, rate_view, True)):
+        listener = services.after_ack.listener(ack_only, opener(build, rating=rating), trigger_bound=True)
+        app.action(action_id)(listener)
 
     def submitted(change):
         refresh_on = (StaleTicket, InvalidTransition, AlreadyAnswered)

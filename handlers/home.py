@@ -50,7 +50,7 @@ def register(app: App, services: Services, homes: HomeTabs) -> None:
         if trigger_of(body):
             client.views_open(trigger_id=trigger_of(body), view=blank_form)
 
-    app.action(ids.HOME_NEW_TICKET)(services.after_ack.listener(ack_only, open_modal))
+    app.action(ids.HOME_NEW_TICKET)(services.after_ack.listener(ack_only, open_modal, trigger_bound=True))
 
     # -- filters and paging ----------------------------------------------------------------------
 
@@ -58,7 +58,8 @@ def register(app: App, services: Services, homes: HomeTabs) -> None:
     def redraw(body, action, client):
         state = HomeState.from_metadata((body.get("view") or {}).get("private_metadata"))
         # The state is validated on the way in; whose tickets is decided again from who clicked.
-        homes.publish(client, actor_of(body).user_id, CHANGES[action["action_id"]](state, action))
+        user_id, changed = actor_of(body).user_id, CHANGES[action["action_id"]](state, action)
+        homes.publish(client, user_id, changed, replacing=body.get("view"))
 
     for action_id in CHANGES:
         app.action(action_id)(services.after_ack.listener(ack_only, redraw))

@@ -6,7 +6,10 @@ reads: counters, one page, a count.
 
 from __future__ import annotations
 
+import logging
+
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 
 from handlers.blocks.charts import home_chart_blocks
@@ -15,12 +18,14 @@ from handlers.blocks.reporter_home import HOME_TICKETS, reporter_home
 from handlers.blocks.staff_home import PAGE_SIZE, admin_home, engineer_home
 from handlers.filters import filter_to_value
 from handlers.home_state import HomeState
-from handlers.payload import actor_of, from_home, obj
+from handlers.payload import actor_of, from_home, obj, string
 from handlers.services import Services
 from storage.charts import ADMIN_HOME, engineer_home_key, stored
 from storage.domain import NOT_CLOSED_STATUSES
 from storage.queries import NEWEST, QUEUE, TicketFilter
 from storage.roles import ADMIN, ENGINEER
+
+log = logging.getLogger("ticketbot.handlers")
 
 
 class HomeTabs:
@@ -28,14 +33,26 @@ class HomeTabs:
         self.services = services
         self.board = services.dashboards
 
-    def publish(self, client: WebClient, user_id: str, state: HomeState | None = None) -> None:
-        client.views_publish(user_id=user_id, view=self.render(user_id, state or HomeState()))
+    def publish(
+        self, client: WebClient, user_id: str, state: HomeState | None = None, replacing: dict | None = None
+    ) -> None:
+        """`replacing`: the view a click came from. Its `hash` makes Slack refuse this publish if
+        another one replaced that view meanwhile (two quick clicks): the newer tab stays."""
+        view = self.render(user_id, state or HomeState())
+        hash_ = string((replacing or {}).get("hash"))
+        try:
+            client.views_publish(user_id=user_id, view=view, **({"hash": hash_} if hash_ else {}))
+        except SlackApiError as error:
+            if error.response.get("error") != "hash_conflict":
+                raise
+            log.debug("the Home tab of %s was redrawn meanwhile: this older draw is dropped", user_id)
 
     def republish_after(self, client: WebClient, body: dict) -> None:
         """After a click on someone's Home tab changed a ticket: draw their tab again, same filter."""
         if from_home(body):
-            state = HomeState.from_metadata(obj(body.get("view")).get("private_metadata"))
-            self.publish(client, actor_of(body).user_id, state)
+            view = obj(body.get("view"))
+            state = HomeState.from_metadata(view.get("private_metadata"))
+            self.publish(client, actor_of(body).user_id, state, replacing=view)
 
     def render(self, user_id: str, state: HomeState) -> View:
         role = self.board.role(user_id)

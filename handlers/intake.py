@@ -19,6 +19,7 @@ from slack_sdk.errors import SlackApiError
 
 from handlers import ids
 from handlers.blocks.ticket_form import new_ticket_view
+from handlers.blocks.work_modals import notice_view
 from handlers.directory import UnknownUser, lookup
 from handlers.edge import ack_only, logs_failures
 from handlers.message_text import clip_words, first_line, mentioned_users, plain_text
@@ -33,7 +34,7 @@ log = logging.getLogger("ticketbot.handlers")
 CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,30}$")
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,30}$")
 TS = re.compile(r"^\d{1,12}\.\d{1,9}$")
-SHORTCUT_LOOKUPS = 3  # users.info calls before views.open: its trigger_id lives 3 seconds
+SHORTCUT_LOOKUPS = 3  # users.info calls before the form is drawn (the user waits on them)
 REACTION_LOOKUPS = 10
 DEFAULT_CATEGORY = "other"
 
@@ -49,7 +50,8 @@ def message_author(message: dict, bot_user_id: str | None) -> str | None:
 
 
 def ticket_fields(services: Services, client: WebClient, text: str, lookups: int) -> tuple[str, str]:
-    """(title, description) of a message: plain text, the title its first line clipped on a word."""
+    """(title, description) of a message: plain text, the title its first line clipped on a word.
+    Mentions are named from the users table, else by users.info (at most `lookups` of them)."""
     known: dict[str, str | None] = {}
     for user_id in mentioned_users(text)[:lookups]:
         known[user_id] = _name(services, client, user_id)
@@ -59,11 +61,20 @@ def ticket_fields(services: Services, client: WebClient, text: str, lookups: int
     return title, description
 
 
+def must_look_up(services: Services, text: str, lookups: int) -> bool:
+    """Whether naming the message's mentions needs users.info (someone not in the users table)."""
+    return any(_stored_name(services, user_id) is None for user_id in mentioned_users(text)[:lookups])
+
+
+def _stored_name(services: Services, user_id: str) -> str | None:
+    user = services.people.user(user_id)
+    return (user.real_name or user.name or None) if user is not None else None
+
+
 def _name(services: Services, client: WebClient, user_id: str) -> str | None:
     """A mentioned person's name: from the users table, else users.info (remembered)."""
-    user = services.people.user(user_id)
-    if user is not None and (user.real_name or user.name):
-        return user.real_name or user.name
+    if (stored := _stored_name(services, user_id)) is not None:
+        return stored
     try:
         profile = lookup(client, user_id)
     except (UnknownUser, SlackApiError, OSError):
@@ -113,21 +124,37 @@ def register(app: App, services: Services) -> None:
         message = obj(body.get("message"))
         channel = string(obj(body.get("channel")).get("id"))
         text = string(message.get("text"))
-        title, description = ticket_fields(services, client, text, SHORTCUT_LOOKUPS)
-        author = message_author(message, context.get("bot_user_id"))
-        view = new_ticket_view(
-            tr,
-            workspace.categories,
-            title=title,
-            description=description,
-            callback_id=ids.MESSAGE_TICKET_VIEW,
-            private_metadata=source_metadata(channel, message, author),
-        )
-        if trigger_of(body):
-            client.views_open(trigger_id=trigger_of(body), view=view)
+        metadata = source_metadata(channel, message, message_author(message, context.get("bot_user_id")))
+        trigger = trigger_of(body)
+        if not trigger:
+            return
 
-    # The modal opens right after the ack, first thing.
-    app.shortcut(ids.MESSAGE_SHORTCUT)(services.after_ack.listener(ack_only, open_form))
+        def form() -> dict:
+            title, description = ticket_fields(services, client, text, SHORTCUT_LOOKUPS)
+            return new_ticket_view(
+                tr,
+                workspace.categories,
+                title=title,
+                description=description,
+                callback_id=ids.MESSAGE_TICKET_VIEW,
+                private_metadata=metadata,
+            ).to_dict()
+
+        if not must_look_up(services, text, SHORTCUT_LOOKUPS):
+            client.views_open(trigger_id=trigger, view=form())
+            return
+        # users.info before views.open would spend the trigger's 3 s (and may wait out a 429):
+        # the modal opens now, saying it reads the message, and becomes the form once names are known.
+        opened = client.views_open(trigger_id=trigger, view=notice_view(tr, tr("intake.reading")))
+
+        @logs_failures
+        def fill_in(view_id: str) -> None:
+            client.views_update(view_id=view_id, view=form())
+
+        services.after_ack.may_sleep(fill_in, view_id=opened["view"]["id"])
+
+    # The modal opens right after the ack, first thing, on the pool kept for trigger-bound work.
+    app.shortcut(ids.MESSAGE_SHORTCUT)(services.after_ack.listener(ack_only, open_form, trigger_bound=True))
 
     def file_from_message(ack, body, view):
         submitter = actor_of(body)

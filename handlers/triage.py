@@ -31,6 +31,7 @@ def register(app: App, services: Services, homes: HomeTabs) -> None:
         except TicketError as error:
             answer_refusal(services, client, body, error, ref.ticket_id)
         # The triage card and the DMs are redrawn by the outbox; a Home tab is ours to redraw.
-        homes.republish_after(client, body)
+        services.after_ack.may_sleep(homes.republish_after, client=client, body=body)
 
-    app.action(ids.ASSIGN)(services.after_ack.listener(ack_only, assign))
+    # Trigger-bound: a refusal on an admin's Home tab is told in a modal.
+    app.action(ids.ASSIGN)(services.after_ack.listener(ack_only, assign, trigger_bound=True))

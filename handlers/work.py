@@ -3,6 +3,8 @@
 Buttons ack at once; the change runs right after the ack (handlers/after_ack.py) and its effects
 leave through the outbox (cards redrawn in place, thread replies). Buttons that need words first
 open a modal — first thing after the ack and a quick read, since the trigger_id lives 3 seconds.
+Those follow-ups, and the ones whose refusal opens a notice over a Home tab, are trigger-bound
+(handlers/after_ack.py): they hand the Home tab's redraw to the general pool.
 """
 
 from __future__ import annotations
@@ -47,9 +49,9 @@ def register(app: App, services: Services, homes: HomeTabs) -> None:
             )
         except TicketError as error:
             answer_refusal(services, client, body, error, ref.ticket_id)
-        homes.republish_after(client, body)
+        services.after_ack.may_sleep(homes.republish_after, client=client, body=body)
 
-    app.action(ids.WORK_START)(services.after_ack.listener(ack_only, start_work))
+    app.action(ids.WORK_START)(services.after_ack.listener(ack_only, start_work, trigger_bound=True))
 
     @logs_failures
     def reopen(body, action, client):
@@ -77,13 +79,13 @@ def register(app: App, services: Services, homes: HomeTabs) -> None:
             ticket: Ticket = tickets.preview_change(ref.ticket_id, target, actor_of(body), version)
         except TicketError as error:
             answer_refusal(services, client, body, error, ref.ticket_id)
-            homes.republish_after(client, body)
+            services.after_ack.may_sleep(homes.republish_after, client=client, body=body)
             return
         metadata = modal_metadata(ref, body)
         client.views_open(trigger_id=trigger_of(body), view=build(tr, ticket, metadata))
 
     for action_id in MODALS:
-        app.action(action_id)(services.after_ack.listener(ack_only, open_modal))
+        app.action(action_id)(services.after_ack.listener(ack_only, open_modal, trigger_bound=True))
 
     @logs_failures
     def redraw_home(body, view, client):

@@ -179,7 +179,9 @@ def _harness(settings, db: Database, fake_slack: FakeSlack) -> Iterator[Harness]
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{server.server_port}"
-    slack = SlackRequests(f"{base}/slack/events", SIGNING_SECRET, fake_slack.response_url("command"))
+    slack = SlackRequests(
+        f"{base}/slack/events", SIGNING_SECRET, fake_slack.response_url("command"), fake_slack.issue_trigger
+    )
     try:
         yield Harness(runtime, fake_slack, slack, base)
     finally:

@@ -10,6 +10,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,10 +37,23 @@ class Answer:
 
 
 class SlackRequests:
-    def __init__(self, url: str, signing_secret: str, response_url: str = "") -> None:
+    def __init__(
+        self,
+        url: str,
+        signing_secret: str,
+        response_url: str = "",
+        issued: Callable[[str], None] | None = None,
+    ) -> None:
+        """`issued(trigger_id)` is told of each trigger_id sent, as it is sent (the fake Slack's
+        `issue_trigger`: it refuses a modal opened on a trigger older than 3 s)."""
         self.url = url
         self.secret = signing_secret
         self.response_url = response_url
+        self.issued = issued
+
+    def _issue(self, trigger_id: Any) -> None:
+        if self.issued is not None and isinstance(trigger_id, str):
+            self.issued(trigger_id)
 
     def post(
         self,
@@ -76,9 +90,11 @@ class SlackRequests:
         form = payload("slash_command") | {"text": text, "user_id": user, "user_name": user_name}
         form["response_url"] = self.response_url or form["response_url"]
         form.update(fields)
+        self._issue(form.get("trigger_id"))
         return self.post(urllib.parse.urlencode(form).encode(), "application/x-www-form-urlencoded")
 
     def interaction(self, body: dict[str, Any], **kwargs: Any) -> Answer:
+        self._issue(body.get("trigger_id"))
         data = urllib.parse.urlencode({"payload": json.dumps(body)}).encode()
         return self.post(data, "application/x-www-form-urlencoded", **kwargs)
 

@@ -11,6 +11,11 @@ MESSAGES = {
     "intake.from_message": (":speech_balloon: From a message", ":speech_balloon: Desde un mensaje"),
     # A message with no words (only a file, or blocks): what the ticket says instead
     "intake.untitled": ("Ticket from a Slack message", "Ticket desde un mensaje de Slack"),
+    # The shortcut's modal while the people the message mentions are looked up (a moment)
+    "intake.reading": (
+        ":hourglass_flowing_sand: Reading the message…",
+        ":hourglass_flowing_sand: Leyendo el mensaje…",
+    ),
     "intake.no_text": (
         "The message had no text; see the link to it.",
         "El mensaje no tenía texto; mira el enlace al mensaje.",

@@ -32,6 +32,7 @@ from tests.fakes.slack_faults import Faults
 from tests.fakes.slack_methods import APP_ID, BOT_ID, BOT_USER_ID, TEAM_ID, Json, WebApiMethods
 from tests.fakes.slack_parsing import decode_json_fields
 from tests.fakes.slack_server import Handler, Reply
+from tests.fakes.slack_views import Views
 
 # Names tests and benches import from here, wherever they now live.
 __all__ = [
@@ -60,10 +61,11 @@ class Call:
     status: int = 200
 
 
-class FakeSlack(Faults, WebApiMethods):
+class FakeSlack(Faults, Views, WebApiMethods):
     """In-process Slack Web API. Use as ``with FakeSlack() as fake:`` or start()/stop().
     Fault injection (``fail``, ``rate_limit``, ``hold``...) comes from :class:`Faults`; the
-    workspace and its Web API methods (``add_user``, ``message``...) from :class:`WebApiMethods`."""
+    workspace and its Web API methods (``add_user``, ``message``...) from :class:`WebApiMethods`;
+    views and the triggers they need (``issue_trigger``) from :class:`Views`."""
 
     def __init__(self, tls: ssl.SSLContext | None = None) -> None:
         """`tls`: serve HTTPS with this server context (slack.com is HTTPS only)."""
@@ -92,6 +94,7 @@ class FakeSlack(Faults, WebApiMethods):
         self.violations: list[str] = []
         self._init_faults()
         self._init_workspace()
+        self._init_views()
 
     # ---- lifecycle
     def start(self) -> FakeSlack:

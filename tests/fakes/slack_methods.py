@@ -1,7 +1,7 @@
 """The Web API methods the fake Slack implements, and the workspace they act on.
 
-A mixin of :class:`tests.fakes.slack_api.FakeSlack`: users, messages, views and uploaded
-files live here, and each method is ``_api_<method, dots as underscores>(params)``
+A mixin of :class:`tests.fakes.slack_api.FakeSlack`: users, messages and uploaded files live
+here (views in tests/fakes/slack_views.py), and each method is ``_api_<method, dots as underscores>(params)``
 returning the body without "ok" (``_endpoint_*`` for upload URLs and response_urls).
 The dispatch calls them under the fake's lock, so they never lock themselves.
 """
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import itertools
 import threading
-import time
 import zoneinfo
 from datetime import datetime
 from typing import Any
@@ -29,7 +28,6 @@ class WebApiMethods:
     def _init_workspace(self) -> None:
         self._users: dict[str, Json] = {}
         self._messages: dict[tuple[str, str], Json] = {}
-        self._views: dict[str, Json] = {}
         self._files: dict[str, Json] = {}
         self.deleted_files: list[str] = []  # files.delete calls that found their file
         self._seq = itertools.count(1)
@@ -141,35 +139,6 @@ class WebApiMethods:
             "channel": channel,
             "permalink": f"https://test.slack.com/archives/{channel}/p{ts.replace('.', '')}",
         }
-
-    def _view_reply(self, params: dict[str, Any]) -> Json:
-        """views.open/push/update/publish. Unknown view ids are accepted (tests fabricate
-        interaction payloads), but a stale ``hash`` on a known view is a ``hash_conflict``."""
-        external_id = params.get("external_id")
-        by_external = [
-            v["id"] for v in self._views.values() if external_id and v.get("external_id") == external_id
-        ]
-        view_id = params.get("view_id") or (by_external[0] if by_external else self._new_id("V"))
-        known = self._views.get(view_id)
-        if known and params.get("hash") and params["hash"] != known["hash"]:
-            return {"ok": False, "error": "hash_conflict"}
-        view = {
-            "private_metadata": "",
-            "callback_id": "",
-            **params["view"],
-            "id": view_id,
-            "team_id": TEAM_ID,
-        }
-        view.update(
-            app_id=APP_ID,
-            bot_id=BOT_ID,
-            state={"values": {}},
-            hash=f"{int(time.time())}.{next(self._seq):08x}",
-        )
-        self._views[view_id] = view
-        return {"view": view}
-
-    _api_views_open = _api_views_push = _api_views_update = _api_views_publish = _view_reply
 
     def _api_conversations_open(self, params: dict[str, Any]) -> Json:
         if params.get("channel"):

@@ -157,3 +157,32 @@ def test_wait_for_wakes_on_calls_and_times_out_readably(fake: FakeSlack, client:
     with pytest.raises(AssertionError, match=r"(?s)saw 0.*chat\.postMessage.*C7"):
         fake.wait_for("chat.postMessage", lambda c: c.params["channel"] == "C8", timeout=0.2)
     assert time.monotonic() - started < 2
+
+
+SECTION = {"type": "section", "text": {"type": "mrkdwn", "text": "Hello"}}
+MODAL = {"type": "modal", "title": {"type": "plain_text", "text": "New ticket"}, "blocks": [SECTION]}
+HOME = {"type": "home", "blocks": [SECTION]}
+
+
+def test_a_trigger_older_than_its_lifetime_opens_nothing(fake: FakeSlack, client: WebClient) -> None:
+    fake.issue_trigger("1.2.fresh")
+    assert client.views_open(trigger_id="1.2.fresh", view=MODAL)["ok"]  # well within 3 s
+    assert client.views_open(trigger_id="never.issued", view=MODAL)["ok"]  # a test's own call
+    fake.trigger_lifetime = 0.0  # every issued trigger is now too old (no waiting in a test)
+    fake.issue_trigger("1.2.stale")
+    for method in (client.views_open, client.views_push):
+        with pytest.raises(SlackApiError, match="expired_trigger_id"):
+            method(trigger_id="1.2.stale", view=MODAL)
+    fake.trigger_lifetime = None
+    assert client.views_push(trigger_id="1.2.stale", view=MODAL)["ok"]
+
+
+def test_a_home_tab_published_over_a_stale_hash_is_a_conflict(fake: FakeSlack, client: WebClient) -> None:
+    first = client.views_publish(user_id="U1", view=HOME)["view"]
+    second = client.views_publish(user_id="U1", view=HOME, hash=first["hash"])["view"]
+    assert second["id"] == first["id"] and second["hash"] != first["hash"]
+    with pytest.raises(SlackApiError, match="hash_conflict"):
+        client.views_publish(user_id="U1", view={**HOME, "private_metadata": "late"}, hash=first["hash"])
+    assert fake.home("U1")["hash"] == second["hash"]  # the newer tab stays
+    assert client.views_publish(user_id="U1", view=HOME, hash="1700000000.made-up")["ok"]
+    assert fake.home("U2") is None

@@ -69,11 +69,15 @@ def click_home(
     value: str | None = None,
     selected: str | None = None,
     typed: str | None = None,
+    view_hash: str | None = None,
 ) -> Answer:
-    """A click on the Home tab, whose view carries `metadata` as private_metadata."""
+    """A click on the Home tab, whose view carries `metadata` as private_metadata (and
+    `view_hash` as its hash, when given: the hash of the tab the person was looking at)."""
     body = payload("block_actions")
     body["user"] = _user(user)
     body["view"]["private_metadata"] = metadata
+    if view_hash is not None:
+        body["view"]["hash"] = view_hash
     if typed is not None:
         action = {"type": "plain_text_input", "action_id": action_id, "block_id": "s", "value": typed}
     elif selected is not None:

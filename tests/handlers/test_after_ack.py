@@ -7,6 +7,7 @@ import logging
 import threading
 
 from handlers.after_ack import NOTHING_FOLLOWS, AfterAck
+from handlers.edge import ack_only
 from tests.waiting import wait_until
 
 
@@ -91,3 +92,26 @@ def test_no_listener_uses_bolts_lazy_listeners(harness):
     """They deep-copy and re-dispatch each request; the app's own pool does the same job."""
     listeners = harness.runtime.app._listeners
     assert listeners and all(not listener.lazy_functions for listener in listeners)
+
+
+def test_trigger_bound_work_starts_while_the_general_pool_is_busy(harness):
+    """A modal's follow-up has a pool of its own; what it hands on (`may_sleep`) goes to the
+    general pool, while `may_sleep` elsewhere runs on the spot."""
+    after = AfterAck(workers=1, trigger_workers=1)
+    release, ran = threading.Event(), []
+    after.submit(release.wait, timeout=5)  # the general pool's one thread, asleep in a "429"
+
+    def modal(body):
+        ran.append(("modal", threading.current_thread().name))
+        after.may_sleep(lambda: ran.append(("handed on", threading.current_thread().name)))
+
+    harness.runtime.app.action("test_modal")(after.listener(ack_only, modal, trigger_bound=True))
+    assert harness.slack.click("test_modal").status == 200
+    wait_until(lambda: ran, what="the trigger-bound follow-up")
+    assert ran[0][1].startswith("after-ack-modal") and len(ran) == 1  # the handed-on part waits
+    release.set()
+    wait_until(lambda: len(ran) == 2, what="the handed-on part")
+    assert ran[1][0] == "handed on" and not ran[1][1].startswith("after-ack-modal")
+    after.may_sleep(lambda: ran.append(("here", threading.current_thread().name)))
+    assert ran[2] == ("here", threading.current_thread().name)
+    after.stop()

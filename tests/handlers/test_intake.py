@@ -58,11 +58,16 @@ def assert_nothing_live(h) -> None:
 
 
 def shortcut_modal(h, text: str = HOSTILE, **kwargs) -> dict:
+    """The filing form the shortcut shows: opened as is, or (when users.info must name someone)
+    opened as a note first and updated into the form."""
     answer = h.slack.message_shortcut(text, **kwargs)
     assert answer.status == 200 and not answer.body
     (call,) = h.fake.wait_for("views.open")
     assert call.params["trigger_id"] == "3333.4444.abcdef"
-    return call.params["view"]
+    if call.params["view"].get("callback_id") == "ticket_from_message":
+        return call.params["view"]
+    (update,) = h.fake.wait_for("views.update")
+    return update.params["view"]
 
 
 def submit_prefilled(h, view: dict, user: str = REPORTER, view_id: str = "V0FROMMSG"):
