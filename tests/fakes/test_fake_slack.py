@@ -157,3 +157,21 @@ def test_wait_for_wakes_on_calls_and_times_out_readably(fake: FakeSlack, client:
     with pytest.raises(AssertionError, match=r"(?s)saw 0.*chat\.postMessage.*C7"):
         fake.wait_for("chat.postMessage", lambda c: c.params["channel"] == "C8", timeout=0.2)
     assert time.monotonic() - started < 2
+
+
+def test_apps_connections_open_takes_only_the_app_level_token(fake_slack):
+    client = WebClient(base_url=fake_slack.base_url)
+    assert client.apps_connections_open(app_token="xapp-1")["url"].startswith("wss://")
+    for token, error in (("xoxb-bot", "not_allowed_token_type"), ("nonsense", "not_authed")):
+        try:
+            client.apps_connections_open(app_token=token)
+        except SlackApiError as refused:
+            assert refused.response["error"] == error
+        else:
+            raise AssertionError(f"{token} was accepted")
+    try:
+        WebClient(token="xapp-1", base_url=fake_slack.base_url).auth_test()
+    except SlackApiError as refused:
+        assert refused.response["error"] == "not_allowed_token_type"
+    else:
+        raise AssertionError("an app-level token was accepted for auth.test")
