@@ -104,15 +104,17 @@ class RecoveringSocketModeClient(SocketModeClient):
         self._session_thread.start()
 
     def _run_session(self, session: WebSocketApp) -> None:
-        session.run_forever(
-            ping_interval=self.timing.ping_interval,
-            ping_timeout=self.timing.ping_timeout,
-            http_proxy_host=self.http_proxy_host,
-            http_proxy_port=self.http_proxy_port,
-            http_proxy_auth=self.http_proxy_auth,
-            proxy_type=self.proxy_type,
-        )
-        self._ended(session)
+        try:
+            session.run_forever(
+                ping_interval=self.timing.ping_interval,
+                ping_timeout=self.timing.ping_timeout,
+                http_proxy_host=self.http_proxy_host,
+                http_proxy_port=self.http_proxy_port,
+                http_proxy_auth=self.http_proxy_auth,
+                proxy_type=self.proxy_type,
+            )
+        finally:
+            self._ended(session)  # counted and logged however it ended
 
     def _ended(self, session: WebSocketApp) -> None:
         if self._stopping.is_set() or self.current_session is not session:
@@ -149,6 +151,8 @@ class RecoveringSocketModeClient(SocketModeClient):
                 self._backoff.failures += 1
                 log.warning("Socket Mode: apps.connections.open failed: %s", _short(error))
                 return False
+            if self._stopping.is_set():
+                return False  # closed while we asked
             self.connect()
         return True
 
@@ -163,11 +167,14 @@ class RecoveringSocketModeClient(SocketModeClient):
 
     def _on_message(self, session: WebSocketApp, message: str) -> None:
         if '"disconnect"' not in message:
-            return
+            return  # the cheap test first: envelopes are many, disconnects rare
         try:
-            reason = json.loads(message).get("reason")
+            parsed = json.loads(message)
         except ValueError:
             return
+        if not isinstance(parsed, dict) or parsed.get("type") != "disconnect":
+            return
+        reason = parsed.get("reason")
         if reason == "link_disabled":
             log.warning(
                 "Socket Mode: Slack disabled this app's connection (link_disabled): "
