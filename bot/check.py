@@ -109,6 +109,30 @@ def check_slack(settings: Settings, state: dict) -> Iterator[Result]:
         yield _triage_membership(client, channel, what="intake channel")
 
 
+def check_socket_mode(settings: Settings, state: dict) -> Iterator[Result]:
+    """What `ticketbot run` asks first: a connection URL for the app token (no token: HTTP mode)."""
+    from slack_sdk import WebClient
+
+    if not settings.slack_app_token:
+        return
+    client = WebClient(base_url=settings.slack_api_url, timeout=10)
+    try:
+        client.apps_connections_open(app_token=settings.slack_app_token)
+    except SlackApiError as error:
+        reason = error.response.get("error")
+        yield Result(
+            "Socket Mode",
+            False,
+            f"apps.connections.open refused the app token: {reason}; SLACK_APP_TOKEN must be an "
+            "app-level token with connections:write, and Socket Mode on in the app's settings",
+        )
+        return
+    except OSError as error:
+        yield Result("Socket Mode", False, f"cannot reach {settings.slack_api_url}: {error}")
+        return
+    yield Result("Socket Mode", True, "apps.connections.open gives this app token a connection")
+
+
 def _triage_membership(client, channel: str, what: str = "triage channel") -> Result:
     try:
         info = client.conversations_info(channel=channel)["channel"]
@@ -135,7 +159,7 @@ def check_email(settings: Settings, state: dict) -> Iterator[Result]:
     yield Result("email", True, f"{sender.description} accepts us; emails come from {settings.mail_from}")
 
 
-CHECKS: list[Check] = [check_configuration, check_database, check_slack, check_email]
+CHECKS: list[Check] = [check_configuration, check_database, check_slack, check_socket_mode, check_email]
 
 
 def run_checks(settings: Settings, checks: list[Check] | None = None) -> list[Result]:

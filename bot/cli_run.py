@@ -95,7 +95,7 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
         if args.http:
             _serve_http(runtime, args.host, args.port or settings.port)
         else:
-            _serve_socket_mode(runtime, settings.slack_app_token)
+            _serve_socket_mode(runtime, settings)
     finally:
         runtime.stop()
     return 0
@@ -133,16 +133,28 @@ def cmd_deliver(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _serve_socket_mode(runtime, app_token: str) -> None:
-    """Socket Mode until SIGTERM or Ctrl-C; then close the connection and stop cleanly."""
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
+def _serve_socket_mode(runtime, settings: Settings) -> None:
+    """Socket Mode until SIGTERM or Ctrl-C, reconnecting whenever the connection fails (see
+    bot.socket_mode); then close the connection and stop cleanly."""
+    from slack_sdk.errors import SlackApiError, SlackClientError
 
-    handler = SocketModeHandler(runtime.app, app_token)
+    from bot.socket_mode import SocketModeHandler, Timing
+
+    timing = Timing.from_ping(settings.socket_ping_seconds, settings.socket_max_backoff_seconds)
+    handler = SocketModeHandler(runtime.app, settings.slack_app_token, timing)
     stopping = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stopping.set())
     log.info("Socket Mode: connecting")
-    handler.connect()
+    try:
+        handler.connect()
+    except SlackApiError as error:
+        handler.close()
+        reason = error.response.get("error")
+        raise CliError(f"Slack refused SLACK_APP_TOKEN (apps.connections.open): {reason}") from None
+    except (SlackClientError, OSError) as error:
+        handler.close()
+        raise CliError(f"cannot open a Socket Mode connection: {error}") from None
     stopping.wait()
     log.info("Socket Mode: closing")
     handler.close()

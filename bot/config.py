@@ -72,6 +72,8 @@ class Settings:
     digest_time: str | None = "08:00"  # daily digest to the triage channel, workspace time; None: off
     weekly_report_cron: str | None = "0 7 * * mon"  # crontab in the workspace's zone; None: off
     intake_channels: frozenset[str] = frozenset()  # where a :ticket: reaction files a ticket
+    socket_ping_seconds: int = 10  # Socket Mode: a ping this often; no pong in half of it: reconnect
+    socket_max_backoff_seconds: int = 30  # Socket Mode: the longest wait between reconnect attempts
 
     @property
     def category_keys(self) -> tuple[str, ...]:
@@ -171,6 +173,8 @@ def parse_settings(values: Mapping[str, str]) -> Settings:
     mail = mail_settings(env)
     zone = parse_timezone(get("TIMEZONE"))
     export_max_attempts = env.number("EXPORT_MAX_ATTEMPTS", 8, 1, 100)
+    socket_ping_seconds = env.number("SOCKET_MODE_PING_SECONDS", 10, 2, 300)
+    socket_max_backoff_seconds = env.number("SOCKET_MODE_MAX_BACKOFF_SECONDS", 30, 1, 600)
     return Settings(
         slack_bot_token=bot_token,
         slack_signing_secret=get("SLACK_SIGNING_SECRET"),
@@ -189,6 +193,8 @@ def parse_settings(values: Mapping[str, str]) -> Settings:
         **mail,
         timezone=zone,
         export_max_attempts=export_max_attempts,
+        socket_ping_seconds=socket_ping_seconds,
+        socket_max_backoff_seconds=socket_max_backoff_seconds,
         **proactive_settings(env, zone),
     )
 

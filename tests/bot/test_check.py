@@ -73,3 +73,28 @@ def test_intake_channels_the_bot_is_not_in_are_named(cli_env, monkeypatch, capsy
     out = capsys.readouterr().out
     assert "✔ intake channel: the bot is in #c0help" in out
     assert "✘ intake channel: the bot is not in #c0ops: /invite it there" in out
+
+
+def test_socket_mode_is_checked_with_the_app_token(cli_env, monkeypatch, capsys, fake_slack):
+    monkeypatch.setenv("TRIAGE_CHANNEL_ID", "C0TRIAGE")
+    monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-1-check")
+    assert main(["db", "upgrade"]) == 0
+    assert main(["check"]) == 0
+    assert "✔ Socket Mode: apps.connections.open gives this app token a connection" in capsys.readouterr().out
+    (call,) = fake_slack.calls("apps.connections.open")
+    assert call.headers["authorization"] == "Bearer xapp-1-check"  # the app token, not the bot's
+
+    fake_slack.fail("apps.connections.open", error="invalid_auth")
+    assert main(["check"]) == 1
+    out = capsys.readouterr().out
+    assert "✘ Socket Mode: apps.connections.open refused the app token: invalid_auth" in out
+    assert "connections:write" in out
+
+
+def test_http_mode_has_no_socket_mode_check(cli_env, monkeypatch, capsys, fake_slack):
+    monkeypatch.setenv("TRIAGE_CHANNEL_ID", "C0TRIAGE")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "s")
+    assert main(["db", "upgrade"]) == 0
+    assert main(["check"]) == 0
+    assert "Socket Mode" not in capsys.readouterr().out
+    assert fake_slack.calls("apps.connections.open") == []

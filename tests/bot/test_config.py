@@ -31,6 +31,8 @@ def test_defaults():
         ({"PORT": "70000"}, "PORT"),
         ({"SLACK_API_URL": "ftp://x"}, "SLACK_API_URL"),
         ({"TICKET_CATEGORIES": ",,"}, "TICKET_CATEGORIES"),
+        ({"SOCKET_MODE_PING_SECONDS": "1"}, "SOCKET_MODE_PING_SECONDS"),
+        ({"SOCKET_MODE_MAX_BACKOFF_SECONDS": "soon"}, "SOCKET_MODE_MAX_BACKOFF_SECONDS"),
     ],
 )
 def test_a_bad_setting_is_named_in_one_line(env, names):

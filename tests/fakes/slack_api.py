@@ -246,8 +246,11 @@ class FakeSlack(Faults, Views, WebApiMethods):
 
     def _answer(self, method: str, params: dict[str, Any], headers: dict[str, str], api: bool) -> Reply:
         token = headers.get("authorization", "").removeprefix("Bearer ") or str(params.get("token", ""))
-        if api and not token.startswith("xox"):
-            return 200, {"ok": False, "error": "not_authed"}, {}
+        # apps.connections.open takes the app-level token (xapp-) and only it; the rest, xox* tokens.
+        wanted = "xapp-" if method == "apps.connections.open" else "xox"
+        if api and not token.startswith(wanted):
+            wrong_kind = token.startswith(("xapp-", "xox"))
+            return 200, {"ok": False, "error": "not_allowed_token_type" if wrong_kind else "not_authed"}, {}
         fault = self._injected_fault(method, api)
         if fault is not None:
             return fault

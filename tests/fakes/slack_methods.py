@@ -33,6 +33,9 @@ class WebApiMethods:
         self._seq = itertools.count(1)
         self._ts_micros = 1_700_000_000_000_000
         self.not_member_channels: set[str] = set()
+        # Where apps.connections.open points: a tests.fakes.socket_mode server's `issue_url`, or
+        # by default a URL nothing listens at (enough for `ticketbot check`).
+        self.socket_mode_url = lambda: f"wss://wss.slack.test/link/?ticket={next(self._seq)}"
 
     # ---- test set-up
     def add_user(
@@ -97,6 +100,9 @@ class WebApiMethods:
     def _api_auth_test(self, params: dict[str, Any]) -> Json:
         ids = {"team_id": TEAM_ID, "user_id": BOT_USER_ID, "bot_id": BOT_ID}
         return {"url": "https://test.slack.com/", "team": "Test", "user": "ticketbot", **ids}
+
+    def _api_apps_connections_open(self, params: dict[str, Any]) -> Json:
+        return {"url": self.socket_mode_url()}  # the app-level token was checked by the dispatch
 
     def _api_bots_info(self, params: dict[str, Any]) -> Json:
         if params.get("bot") != BOT_ID:

@@ -186,3 +186,21 @@ def test_a_home_tab_published_over_a_stale_hash_is_a_conflict(fake: FakeSlack, c
     assert fake.home("U1")["hash"] == second["hash"]  # the newer tab stays
     assert client.views_publish(user_id="U1", view=HOME, hash="1700000000.made-up")["ok"]
     assert fake.home("U2") is None
+
+
+def test_apps_connections_open_takes_only_the_app_level_token(fake_slack):
+    client = WebClient(base_url=fake_slack.base_url)
+    assert client.apps_connections_open(app_token="xapp-1")["url"].startswith("wss://")
+    for token, error in (("xoxb-bot", "not_allowed_token_type"), ("nonsense", "not_authed")):
+        try:
+            client.apps_connections_open(app_token=token)
+        except SlackApiError as refused:
+            assert refused.response["error"] == error
+        else:
+            raise AssertionError(f"{token} was accepted")
+    try:
+        WebClient(token="xapp-1", base_url=fake_slack.base_url).auth_test()
+    except SlackApiError as refused:
+        assert refused.response["error"] == "not_allowed_token_type"
+    else:
+        raise AssertionError("an app-level token was accepted for auth.test")
