@@ -19,6 +19,7 @@ from bot.http import make_http_server
 from storage.db import Database
 from storage.migrate import upgrade
 from tests.fakes.slack_api import FakeSlack
+from tests.fakes.smtp import FakeSMTP
 from tests.slack_requests import SlackRequests
 
 # The digest data set's fixtures, for the digest tests that now sit in bot/, handlers/ and storage/.
@@ -113,6 +114,15 @@ def fake_slack() -> Iterator[FakeSlack]:
     yield fake
     fake.stop()
     assert fake.violations == [], "the app sent Slack something Slack would reject"
+
+
+@pytest.fixture
+def smtp() -> Iterator[FakeSMTP]:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 that keeps what it is sent."""
+    server = FakeSMTP()
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ from storage.models import OutboxRow, User
 from tests.conftest import REPORTER, TRIAGE, _harness
 from tests.digest_data import CARLOS, MARIA, NOW, NUMBER, ZONE, seed
 from tests.exports.readback import read_back
-from tests.fakes.smtp import FakeSMTP
 from tests.waiting import wait_until
 
 # Every digest test starts without scheduled runs, and so runs once per database backend.
@@ -124,14 +123,6 @@ def test_engineers_opt_in_and_only_they_get_a_morning_dm(dh):
 
 def test_help_lists_the_digest_command(dh):
     assert "/ticket digest on|off" in dh.slack.command("help").json()["text"]
-
-
-@pytest.fixture
-def smtp():
-    server = FakeSMTP()
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

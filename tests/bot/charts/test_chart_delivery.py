@@ -20,7 +20,6 @@ from handlers.home_tabs import HomeTabs
 from storage import charts, outbox
 from storage.models import Chart, OutboxRow, ScheduledRun, Ticket
 from tests.conftest import ADMIN, TRIAGE, _harness
-from tests.fakes.smtp import FakeSMTP
 from tests.waiting import wait_until
 
 
@@ -104,14 +103,6 @@ def test_an_engineer_home_without_a_chart_yet_says_so(harness):
     seed_month(harness.db, days=3)
     view = HomeTabs(harness.services).render(ENGINEERS[1], HomeState()).to_dict()
     assert "The chart appears here within a few minutes." in str(view["blocks"])
-
-
-@pytest.fixture
-def smtp():
-    server = FakeSMTP()
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

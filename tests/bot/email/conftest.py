@@ -28,14 +28,6 @@ CARLOS_MAIL, MARIA_MAIL = "carlos@example.com", "maria@example.com"
 
 
 @pytest.fixture
-def smtp() -> Iterator[FakeSMTP]:
-    server = FakeSMTP()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def mail_settings(settings, smtp: FakeSMTP):
     return replace(
         settings,
