@@ -17,7 +17,7 @@ from handlers.edge import error_text, field_errors
 from handlers.payload import actor_of, obj, parse_metadata, state_values, trigger_of
 from handlers.refs import TicketRef
 from handlers.services import Services
-from storage.domain import Actor, format_number
+from storage.domain import Actor, Status, format_number
 from storage.errors import (
     InvalidInput,
     InvalidTransition,
@@ -81,8 +81,14 @@ def answer_refusal(
         services.tickets.refresh_cards(ticket_id)
 
 
-# A card modal's change: (the ticket ref, who submitted, the view's state values).
-Change = Callable[[TicketRef, Actor, dict], None]
+def moved_on(services: Services, done: Status, moved: Status) -> str:
+    """What a click on a card that was not yet redrawn did: "Closed. (It was already in progress.)"."""
+    return f"{services.tr(f'work.done.{done.value}')} {services.tr(f'work.already.{moved.value}')}"
+
+
+# A card modal's change: (the ticket ref, who submitted, the view's state values) → what to
+# tell them in the modal once it is made, if anything (None closes it, as for any form).
+Change = Callable[[TicketRef, Actor, dict], str | None]
 # The words of a refusal inside the modal: (error, ticket id, viewer) → (text, extra blocks).
 Refuse = Callable[[TicketError, int, str], tuple[str, list]]
 
@@ -102,7 +108,7 @@ def card_modal_submission(
             return
         ref, actor = parsed[0], actor_of(body)
         try:
-            change(ref, actor, state_values(view))
+            told = change(ref, actor, state_values(view))
         except InvalidInput as error:
             ack(response_action="errors", errors=field_errors(tr, error.errors))
             return
@@ -116,6 +122,9 @@ def card_modal_submission(
             log.exception("modal %s failed", view.get("callback_id"))
             ack(response_action="errors", errors={ids.NOTE_BLOCK: tr("error.generic")})
             return
-        ack()
+        if told:
+            ack(response_action="update", view=notice_view(tr, told))
+        else:
+            ack()
 
     return on_submit

@@ -1,7 +1,8 @@
 """What a button or menu option carries: the ticket id AND the version its card showed.
 
-The version is how a click on an old card is told apart from a click on the current one
-(`StaleTicket`): two admins picking at once, a double click, a card drawn before a change.
+The version is how a click on an old card is told apart from a click on the current one; the
+service refuses it (`StaleTicket`) only when what happened since conflicts with it — two admins
+picking at once, someone else's status change, a double click (storage.card_history).
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from slack_bolt import App
 
 from handlers import ids
-from handlers.answers import answer_refusal, card_modal_submission, refusal
+from handlers.answers import answer_refusal, card_modal_submission, moved_on, refusal, tell
 from handlers.blocks.work_modals import close_view, hold_view, note_view
 from handlers.edge import ack_only, logs_failures
 from handlers.home_state import HomeState
@@ -44,11 +44,14 @@ def register(app: App, services: Services, homes: HomeTabs) -> None:
         if ref is None:
             return
         try:
-            tickets.change_status(
-                ref.ticket_id, Status.IN_PROGRESS, actor_of(body), expected_version=ref.version
+            done = tickets.change_from_card(
+                ref.ticket_id, Status.IN_PROGRESS, actor_of(body), None, ref.version
             )
         except TicketError as error:
             answer_refusal(services, client, body, error, ref.ticket_id)
+        else:
+            if done.moved:  # their card was not redrawn yet: say what it acted on
+                tell(client, services, body, moved_on(services, Status.IN_PROGRESS, done.moved))
         services.after_ack.may_sleep(homes.republish_after, client=client, body=body)
 
     app.action(ids.WORK_START)(services.after_ack.listener(ack_only, start_work, trigger_bound=True))
@@ -96,13 +99,14 @@ def register(app: App, services: Services, homes: HomeTabs) -> None:
     def words(state: dict) -> str:
         return field_value(state, ids.NOTE_BLOCK, ids.NOTE_ACTION)
 
-    def hold(ref, actor, state):
-        tickets.change_status(
-            ref.ticket_id, Status.ON_HOLD, actor, note=words(state), expected_version=ref.version
-        )
+    def move(target: Status):
+        """A modal opened from a card (maybe old by now) submits against the ticket as it is."""
 
-    def close(ref, actor, state):
-        tickets.close(ref.ticket_id, actor, words(state), expected_version=ref.version)
+        def submit(ref, actor, state) -> str | None:
+            done = tickets.change_from_card(ref.ticket_id, target, actor, words(state), ref.version)
+            return moved_on(services, target, done.moved) if done.moved else None
+
+        return submit
 
     def note(ref, actor, state):
         chosen = field_value(state, ids.VISIBILITY_BLOCK, ids.VISIBILITY_ACTION)
@@ -116,6 +120,6 @@ def register(app: App, services: Services, homes: HomeTabs) -> None:
     def submitted(change):
         return card_modal_submission(services, change, refuse, refresh_on=(StaleTicket, InvalidTransition))
 
-    app.view(ids.HOLD_VIEW)(services.after_ack.listener(submitted(hold), redraw_home))
-    app.view(ids.CLOSE_VIEW)(services.after_ack.listener(submitted(close), redraw_home))
+    app.view(ids.HOLD_VIEW)(services.after_ack.listener(submitted(move(Status.ON_HOLD)), redraw_home))
+    app.view(ids.CLOSE_VIEW)(services.after_ack.listener(submitted(move(Status.CLOSED)), redraw_home))
     app.view(ids.NOTE_VIEW)(services.after_ack.listener(submitted(note), redraw_home))

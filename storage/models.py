@@ -184,6 +184,9 @@ class TicketEvent(Base):
     new_value: Mapped[str | None] = mapped_column(String(64))
     note: Mapped[str | None] = mapped_column(Text)
     visibility: Mapped[str] = mapped_column(String(16), default="public")
+    # The ticket's version this change was made on (0006; None on older rows): the events since a
+    # card drawn at version v are those made on v or later (storage.card_history).
+    ticket_version: Mapped[int | None]
 
     actor: Mapped[User] = relationship(lazy="joined")
 

@@ -6,14 +6,15 @@ lifecycle, satisfaction); it sets the attributes annotated here and defines `is_
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 
+from sqlalchemy import Row
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from storage import notifications
+from storage import card_history, notifications
 from storage.db import Database
 from storage.domain import Actor, EventKind, Status, Visibility
 from storage.email_plan import MailPolicy
@@ -22,6 +23,10 @@ from storage.inserts import insert_row
 from storage.known_users import touch_user
 from storage.models import Ticket, TicketEvent
 from storage.sla import ServiceLevels
+
+# session.info: each changed ticket's version as loaded, the one its events are made on (an
+# autoflush mid-transaction may already have bumped `ticket.version` for a second event).
+_LOADED_VERSIONS = "loaded_ticket_versions"
 
 
 class TicketCore:
@@ -40,15 +45,24 @@ class TicketCore:
                 ticket = session.get(Ticket, ticket_id)
                 if ticket is None:
                     raise TicketNotFound(number=ticket_id)
+                session.info.setdefault(_LOADED_VERSIONS, {})[ticket.id] = ticket.version
                 yield session, ticket
         except StaleDataError as error:
             raise StaleTicket(number=ticket_id) from error
 
     @staticmethod
-    def _expect(ticket: Ticket, expected_version: int | None) -> None:
-        """The change was asked for on a card showing `expected_version`: refuse it if that is old."""
-        if expected_version is not None and ticket.version != expected_version:
+    def _since_card(
+        session: Session, ticket: Ticket, expected_version: int | None, actor: Actor, kinds: frozenset[str]
+    ) -> Sequence[Row] | None:
+        """The change was asked for on a card showing `expected_version`: None if that is current,
+        else the events since it — refused (`StaleTicket`) if someone else's change of `kinds`
+        is among them, or if they are unknown (storage.card_history)."""
+        if expected_version is None or ticket.version == expected_version:
+            return None
+        events = card_history.since(session, ticket, expected_version)
+        if events is None or card_history.conflicts(events, actor.user_id, kinds):
             raise StaleTicket(number=ticket.id)
+        return events
 
     def is_staff_on(self, ticket: Ticket, user_id: str) -> bool:
         """An admin, or the ticket's engineer: who may see internal notes and SLA state."""
@@ -106,6 +120,7 @@ class TicketCore:
             note=note,
             visibility=visibility.value,
             created_at=at or ticket.updated_at,
+            ticket_version=session.info.get(_LOADED_VERSIONS, {}).get(ticket.id, ticket.version),
         )
         insert_row(session, event)
         notifications.plan(session, ticket, event, self.mail, previous_card=previous_card)

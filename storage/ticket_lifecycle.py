@@ -11,9 +11,10 @@ from collections.abc import Callable
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from storage import notifications
+from storage import card_history, notifications
+from storage.card_history import CardChange
 from storage.domain import NOTE_MAX, SYSTEM_ACTOR, Actor, EventKind, Status, Visibility, can_transition
-from storage.errors import InvalidInput, InvalidTransition, NotAllowed, TicketNotFound
+from storage.errors import InvalidInput, InvalidTransition, NotAllowed, StaleTicket, TicketNotFound
 from storage.models import Engineer, SlaAlert, Ticket, TicketEvent
 from storage.ticket_core import TicketCore
 
@@ -25,11 +26,13 @@ class TicketLifecycle(TicketCore):
         if not self.is_admin(actor.user_id):
             raise NotAllowed()
         with self._changing(ticket_id) as (session, ticket):
-            self._expect(ticket, expected_version)
+            since = self._since_card(session, ticket, expected_version, actor, card_history.ASSIGN_CONFLICTS)
             engineer = session.get(Engineer, engineer_id)
             if engineer is None:
                 raise InvalidInput({"engineer": "error.not_an_engineer"})
             if ticket.status == Status.CLOSED.value:
+                if since is not None:  # closed under an old card: it shows what was, not this
+                    raise StaleTicket(number=ticket.id)
                 raise InvalidTransition(status=ticket.status)
             previous = ticket.engineer_id
             if previous == engineer_id:
@@ -62,6 +65,13 @@ class TicketLifecycle(TicketCore):
         expected_version: int | None = None,
     ) -> Ticket:
         """Move along the transition table. Closing needs a resolution note; reopening goes to Open."""
+        return self.change_from_card(ticket_id, target, actor, note, expected_version).ticket
+
+    def change_from_card(
+        self, ticket_id: int, target: Status, actor: Actor, note: str | None, card_version: int | None
+    ) -> CardChange:
+        """`change_status` asked for on a card drawn at `card_version`: also says whether the
+        ticket had moved on since (the clicker's own earlier click), so they can be told."""
         note = (note or "").strip() or None
         if note and len(note) > NOTE_MAX:
             raise InvalidInput({"note": "error.too_long"})
@@ -69,9 +79,9 @@ class TicketLifecycle(TicketCore):
             # A resolution to close; a reason to put on hold (it stops the SLA clock).
             raise InvalidInput({"note": "error.required"})
         with self._changing(ticket_id) as (session, ticket):
-            self._check_change(session, ticket, target, actor, expected_version)
+            moved = self._check_change(session, ticket, target, actor, card_version)
             self._move(session, ticket, target, actor, note)
-            return ticket
+            return CardChange(ticket, moved)
 
     def close(
         self, ticket_id: int, actor: Actor, resolution: str, expected_version: int | None = None
@@ -140,9 +150,11 @@ class TicketLifecycle(TicketCore):
         target: Status | None,
         actor: Actor,
         expected_version: int | None,
-    ) -> None:
-        """Who may (staff on it; its reporter only to reopen), then whether the card was current,
-        then whether the move is legal — in that order, so a stranger learns nothing."""
+    ) -> Status | None:
+        """Who may (staff on it; its reporter only to reopen), then whether the card conflicts
+        with what happened since (storage.card_history), then whether the move is legal — in that
+        order, so a stranger learns nothing. Returns the status the ticket had moved on to since
+        an old card, None if the card showed it."""
         current = ticket.status_enum
         # The reporter may ask to reopen; whether the ticket is closed is the transition table's call.
         allowed = self.is_staff_on(ticket, actor.user_id) or (
@@ -152,6 +164,11 @@ class TicketLifecycle(TicketCore):
             if not self._may_view(session, ticket, actor.user_id):
                 raise TicketNotFound(number=ticket.id)
             raise NotAllowed()
-        self._expect(ticket, expected_version)
+        since = self._since_card(session, ticket, expected_version, actor, card_history.STATUS_CONFLICTS)
         if target is not None and not can_transition(current, target):
+            if since is not None:  # e.g. a double click: the card asks for what it no longer shows
+                raise StaleTicket(number=ticket.id)
             raise InvalidTransition(status=current.value, target=target.value)
+        if since is None or card_history.shown_status(since, current) is current:
+            return None
+        return current

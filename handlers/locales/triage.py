@@ -32,6 +32,13 @@ MESSAGES = {
         "Only the engineer assigned to {number} or an admin can do that. Nothing was changed.",
         "Solo el ingeniero asignado a {number} o un administrador puede hacer eso. No se cambió nada.",
     ),
+    # A click on a card not yet redrawn after the clicker's own change: it acted, on this state.
+    "work.done.in_progress": ("In progress.", "En progreso."),
+    "work.done.on_hold": ("Put on hold.", "Puesto en espera."),
+    "work.done.closed": ("Closed.", "Cerrado."),
+    "work.already.open": ("(It was already open again.)", "(Ya estaba abierto de nuevo.)"),
+    "work.already.in_progress": ("(It was already in progress.)", "(Ya estaba en progreso.)"),
+    "work.already.on_hold": ("(It was already on hold.)", "(Ya estaba en espera.)"),
     "work.hold.title": ("Put on hold", "Poner en espera"),
     "work.hold.submit": ("Put on hold", "Poner en espera"),
     "work.hold.reason": ("Reason", "Motivo"),

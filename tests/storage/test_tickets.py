@@ -17,6 +17,7 @@ from storage.roles import Roles
 from storage.tickets import NewTicket, TicketService
 
 ADMIN = Actor("U0ADMIN", "admin")
+ADMIN2 = Actor("U0ADMIN2", "sam")
 ANA = Actor("U0REPORTER", "ana")
 CARLOS = Actor("U0CARLOS", "carlos")
 MARIA = Actor("U0MARIA", "maria")
@@ -28,7 +29,7 @@ def service(db) -> TicketService:
     people = People(db)
     people.add_engineer(Profile("U0CARLOS", "carlos", "Carlos Pérez"), "Redes y Servidores")
     people.add_engineer(Profile("U0MARIA", "maria", "María López"), "Hardware y Impresoras")
-    return TicketService(db, roles=Roles(db, {"U0ADMIN"}), categories=CATEGORIES)
+    return TicketService(db, roles=Roles(db, {"U0ADMIN", "U0ADMIN2"}), categories=CATEGORIES)
 
 
 def new(title="Printer jams", **kw) -> NewTicket:
@@ -245,8 +246,8 @@ def test_reassignment_tells_the_previous_engineer_in_their_thread(service, db):
 def test_stale_version_is_refused(service):
     ticket, _ = service.create(ANA, new())
     service.assign(ticket.id, "U0CARLOS", ADMIN, expected_version=1)
-    with pytest.raises(StaleTicket):
-        service.assign(ticket.id, "U0MARIA", ADMIN, expected_version=1)
+    with pytest.raises(StaleTicket):  # another admin, picking on the card drawn before that
+        service.assign(ticket.id, "U0MARIA", ADMIN2, expected_version=1)
 
 
 def test_two_admins_assigning_at_once_leave_one_consistent_result(service, db):
@@ -254,15 +255,16 @@ def test_two_admins_assigning_at_once_leave_one_consistent_result(service, db):
     barrier = threading.Barrier(2)
     results: list[str] = []
 
-    def assign(engineer: str) -> None:
+    def assign(engineer: str, admin: Actor) -> None:
         barrier.wait()
         try:
-            service.assign(ticket.id, engineer, ADMIN, expected_version=1)
+            service.assign(ticket.id, engineer, admin, expected_version=1)
             results.append(engineer)
         except StaleTicket:
             results.append("stale")
 
-    threads = [threading.Thread(target=assign, args=(e,)) for e in ("U0CARLOS", "U0MARIA")]
+    picks = (("U0CARLOS", ADMIN), ("U0MARIA", ADMIN2))
+    threads = [threading.Thread(target=assign, args=pick) for pick in picks]
     for t in threads:
         t.start()
     for t in threads:

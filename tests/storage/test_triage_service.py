@@ -62,7 +62,7 @@ def test_an_internal_note_redraws_staff_cards_only_a_public_one_everyone(service
 
 def test_permission_is_checked_before_staleness(service, ticket_id):
     old = service.get(ticket_id, "U0ADMIN").version
-    service.change_status(ticket_id, Status.IN_PROGRESS, CARLOS)
+    service.change_status(ticket_id, Status.IN_PROGRESS, ADMIN)  # someone else's move: a conflict
     with pytest.raises(TicketNotFound):  # a stranger learns nothing, not even "it changed"
         service.change_status(ticket_id, Status.ON_HOLD, Actor("U0STRANGER"), "Waiting", expected_version=old)
     with pytest.raises(NotAllowed):
