@@ -84,10 +84,6 @@ class People:
             cached = self._languages[user_id] = (now, chosen)
         return cached[1] or default
 
-    def language_override(self, user_id: str) -> str | None:
-        with self.db.read() as session:
-            return session.scalar(select(User.language_override).where(User.slack_id == user_id))
-
     def set_language(self, user_id: str, language: str | None, name: str = "") -> None:
         """`language`: one of LANGUAGES, or None to follow the Slack locale again (auto). Anyone
         may choose, known or not: the users row is made if it is missing."""
