@@ -216,7 +216,7 @@ class Digests:
 
     def deliver_summary(self, payload: dict[str, Any]) -> None:
         summary = EngineerSummary.from_dict(payload["summary"])
-        message = engineer_summary_message(self.services.tr, summary)
+        message = engineer_summary_message(self.services.tr_for(payload["user_id"]), summary)  # their DM
         # A user id as channel: Slack posts in the app's DM with them.
         slack_errors.call(self.client.chat_postMessage, channel=payload["user_id"], **message.as_kwargs())
 

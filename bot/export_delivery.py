@@ -67,9 +67,11 @@ class ExportDelivery:
         channel, moved = self._destination(payload)
         meta = self._workbook(payload, scope)
         if moved and payload.get("response_url") and not meta.get("told_moved"):
-            self._respond(payload["response_url"], self.services.tr("export.not_member"))
+            self._respond(
+                payload["response_url"], self.services.tr_for(payload["user_id"])("export.not_member")
+            )
             self._save_meta(payload, {**meta, "told_moved": True})
-        tr = self.services.tr
+        tr = self.services.tr  # the workbook and its comment may land in a channel: the workspace's
         generated_at = datetime.fromisoformat(meta["generated_at"])
         comment = tr(
             "export.comment",
@@ -157,7 +159,8 @@ class ExportDelivery:
         outbox.enqueue_alone(self.services.db, outbox.SLACK_EXPORT_FAILED, {**fields, "reason": reason[:500]})
 
     def export_failed(self, payload: dict[str, Any]) -> None:
-        tr, user_id = self.services.tr, payload["user_id"]
+        user_id = payload["user_id"]
+        tr = self.services.tr_for(user_id)  # a DM to the requester
         name = name_of(self.services.db, user_id)
         scope = scope_for(user_id, payload["scope"])
         text = tr(

@@ -16,6 +16,7 @@ from handlers.blocks.actions import card_actions
 from handlers.blocks.cards import Message, ticket_card
 from handlers.blocks.replies import event_reply
 from handlers.blocks.sla import sla_line
+from handlers.i18n import Translator
 from handlers.services import Services
 from handlers.text import mention
 from storage import outbox, read_ahead
@@ -26,7 +27,8 @@ from storage.read_ahead import NOTHING_AHEAD
 
 log = logging.getLogger("ticketbot.slack")
 
-CardRenderer = Callable[[Ticket, str], Message]
+# (ticket, audience, whose DM it is when not the audience's own: a former engineer) → the card
+CardRenderer = Callable[[Ticket, str, str | None], Message]
 
 # Rows whose payload names a ticket (and, for replies, an event) read ahead for a whole group.
 TICKET_KINDS = frozenset(
@@ -90,7 +92,7 @@ class SlackDelivery:
         destination = self._destination(ticket, audience)
         if destination is None:
             return  # e.g. the engineer was unassigned before the card left: nothing to show
-        message = self.render_card(ticket, audience)
+        message = self.render_card(ticket, audience, None)
         channel, ts = card_of(ticket, audience)
         if channel and ts:
             try:
@@ -107,6 +109,7 @@ class SlackDelivery:
             # and is nobody's now. Redraw it at once without buttons, from the ticket as it is.
             # (If that fails its buttons stay, and refuse: only the ticket's engineer may use them.)
             former = {"ticket_id": ticket.id, "channel": response["channel"], "ts": response["ts"]}
+            former["user"] = ticket.engineer_id  # whom it went to: the card speaks their language
             try:
                 self._redraw_former_card(former, fresh=True)
             except Exception:
@@ -118,7 +121,7 @@ class SlackDelivery:
         """The DM card of an engineer the ticket was taken from, redrawn without its buttons
         (`fresh`: from the ticket read now, not from what the group read ahead)."""
         ticket = self._ticket(payload["ticket_id"], fresh=fresh)
-        message = self.render_card(ticket, FORMER_ENGINEER)
+        message = self.render_card(ticket, FORMER_ENGINEER, payload.get("user"))
         try:
             call(self.client.chat_update, channel=payload["channel"], ts=payload["ts"], **message.as_kwargs())
         except Permanent as error:
@@ -137,10 +140,18 @@ class SlackDelivery:
             return ticket.reporter_id  # a user id as channel: Slack posts in the app's DM with them
         return ticket.engineer_id
 
-    def _plain_card(self, ticket: Ticket, audience: str) -> Message:
+    def _reader_tr(self, ticket: Ticket, audience: str, reader: str | None = None) -> Translator:
+        """A DM speaks its person's language; the triage channel the workspace's."""
+        if audience == REPORTER:
+            reader = ticket.reporter_id
+        elif audience == ENGINEER:
+            reader = ticket.engineer_id
+        return self.services.tr_for(reader) if audience != TRIAGE else self.services.tr
+
+    def _plain_card(self, ticket: Ticket, audience: str, reader: str | None = None) -> Message:
         """The card with what its audience may do: triage → engineer picker, the engineer's DM
         → status buttons and Add note, the reporter's DM → Reopen once closed."""
-        tr, workspace = self.services.tr, self.services.workspace
+        tr, workspace = self._reader_tr(ticket, audience, reader), self.services.workspace
         intro = None
         if audience == REPORTER:
             intro = tr("card.received", number=ticket.number)
@@ -172,12 +183,14 @@ class SlackDelivery:
                 raise Permanent(f"event {payload['event_id']} not found")
         if "thread_ts" in payload:  # the card of an engineer the ticket was taken from
             channel, thread_ts = payload["channel"], payload["thread_ts"]
-            message = event_reply(self.services.tr, event, to_previous_engineer=True)
+            tr = self._reader_tr(ticket, FORMER_ENGINEER, payload.get("user"))
+            message = event_reply(tr, event, to_previous_engineer=True)
         else:
             channel, thread_ts = card_of(ticket, audience)
             channel = channel or self._destination(ticket, audience)
             admins = self.services.roles.admins
-            message = event_reply(self.services.tr, event, ticket=ticket, admins=admins)
+            tr = self._reader_tr(ticket, audience)
+            message = event_reply(tr, event, ticket=ticket, admins=admins)
         if channel is None:
             return
         extra = {"reply_broadcast": True} if payload.get("broadcast") and thread_ts else {}

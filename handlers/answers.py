@@ -43,16 +43,16 @@ def tell(
         post = client.chat_postEphemeral  # unlike a modal, it can wait out a 429: not on a trigger's time
         services.after_ack.may_sleep(post, channel=channel, user=user, text=text, blocks=blocks_)
     elif trigger_of(body):
-        client.views_open(trigger_id=trigger_of(body), view=notice_view(services.tr, text, blocks))
+        client.views_open(trigger_id=trigger_of(body), view=notice_view(services.tr_for(user), text, blocks))
 
 
 def refusal(services: Services, error: TicketError, ticket_id: int, viewer: str) -> tuple[str, list[Block]]:
     """The words for a refused change, and where the ticket stands now when the viewer may know.
 
     Not allowed and not found read the same on a card: the person holds the card anyway, and
-    a forwarded card must not tell a stranger more than it already shows.
+    a forwarded card must not tell a stranger more than it already shows. In the viewer's language.
     """
-    tr = services.tr
+    tr = services.tr_for(viewer)
     if isinstance(error, (NotAllowed, TicketNotFound)):
         text = tr("work.refused", number=format_number(ticket_id))
         return text, [SectionBlock(text=MarkdownTextObject(text=text))]
@@ -98,15 +98,15 @@ def card_modal_submission(
 ) -> Callable:
     """The ack of a modal opened from a ticket card (hold, close, note, CSAT): apply the change,
     or say in the modal why it cannot be applied — and redraw the ticket's cards when the refusal
-    means they show an old state (`refresh_on`)."""
-    tr = services.tr
+    means they show an old state (`refresh_on`). In the submitter's language."""
 
     def on_submit(ack, body, view):
-        parsed = parse_metadata(view.get("private_metadata"))
+        parsed, actor = parse_metadata(view.get("private_metadata")), actor_of(body)
+        tr = services.tr_for(actor.user_id)
         if parsed is None:
             ack(response_action="update", view=notice_view(tr, tr("error.generic")))
             return
-        ref, actor = parsed[0], actor_of(body)
+        ref = parsed[0]
         try:
             told = change(ref, actor, state_values(view))
         except InvalidInput as error:

@@ -11,32 +11,37 @@ from slack_bolt import App
 from handlers import ids
 from handlers.after_ack import NOTHING_FOLLOWS
 from handlers.blocks.listing import MINE_LIMIT, help_message, mine_message
-from handlers.blocks.ticket_form import new_ticket_view
+from handlers.blocks.ticket_form import blank_form_of, new_ticket_view
 from handlers.edge import acks_safely, logs_failures
+from handlers.i18n import translator
 from handlers.payload import trigger_of
 from handlers.router import Invocation, Router
 from handlers.services import Services
 
 
 def register(app: App, services: Services, router: Router) -> None:
-    tr = services.tr
+    tr_for = services.tr_for
+    blank_form = blank_form_of(services.workspace.categories)
 
     @functools.cache
-    def help_text() -> dict:
-        """The same for everyone once every module has registered its lines: drawn once."""
+    def help_text(language: str) -> dict:
+        """The same for everyone of a language once every module has registered its lines:
+        drawn once per language."""
+        tr = translator(language)
         return help_message(tr, [tr(key) for key in router.help_keys]).as_kwargs()
 
     def help_(invocation: Invocation, ack: Callable) -> None:
-        ack(**help_text(), response_type="ephemeral")
+        ack(**help_text(tr_for(invocation.user_id).language), response_type="ephemeral")
 
     def mine(invocation: Invocation, ack: Callable) -> None:
         tickets, total = services.tickets.reported_by(invocation.user_id, limit=MINE_LIMIT)
+        tr = tr_for(invocation.user_id)
         ack(**mine_message(tr, tickets, total).as_kwargs(), response_type="ephemeral")
 
     router.add(("help", "ayuda"), help_)
     router.add(("mine", "mis", "mios"), mine)
 
-    @acks_safely(tr)
+    @acks_safely(tr_for)
     def answer(ack, command):
         found, invocation = router.route(command)
         if found is None:
@@ -45,15 +50,12 @@ def register(app: App, services: Services, router: Router) -> None:
         found.answer(invocation, ack)
         return NOTHING_FOLLOWS if found.later is None else None
 
-    # The empty form is the same for everyone: serialize it once (a View's to_dict costs about as
-    # much CPU as the views.open call itself, on the worker that is also acking requests).
-    blank_form = new_ticket_view(tr, services.workspace.categories).to_dict()
-
     @logs_failures
     def later(command, client, respond):
         found, invocation = router.route(command)
         if found is None:
-            view = blank_form
+            tr = tr_for(invocation.user_id)
+            view = blank_form(tr.language)
             if invocation.rest:
                 view = new_ticket_view(tr, services.workspace.categories, title=invocation.rest)
             if trigger_of(command):

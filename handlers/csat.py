@@ -40,11 +40,11 @@ log = logging.getLogger("ticketbot.handlers")
 
 
 def register(app: App, services: Services) -> None:
-    tr, tickets = services.tr, services.tickets
+    tickets = services.tickets
 
     def refusal_text(error: TicketError, ticket_id: int, viewer: str) -> tuple[str, list]:
         if isinstance(error, (NotAllowed, TicketNotFound)):
-            return tr("csat.refused", number=format_number(ticket_id)), []
+            return services.tr_for(viewer)("csat.refused", number=format_number(ticket_id)), []
         text, blocks = refusal(services, error, ticket_id, viewer)
         return text, blocks[1:]
 
@@ -94,6 +94,7 @@ def register(app: App, services: Services) -> None:
             except TicketError as error:
                 refuse(client, body, error, ref.ticket_id)
                 return
+            tr = services.tr_for(actor_of(body).user_id)
             client.views_open(trigger_id=trigger_of(body), view=build(tr, ticket, modal_metadata(ref, body)))
 
         return open_modal
@@ -108,6 +109,7 @@ def register(app: App, services: Services) -> None:
 
     def not_solved(ref: TicketRef, actor: Actor, state: dict) -> None:
         text = field_value(state, ids.NOTE_BLOCK, ids.NOTE_ACTION).strip()
+        tr = services.tr  # the note joins the ticket's history, which the staff read
         reason = tr("csat.reopen_note_with", text=text) if text else tr("csat.reopen_note")
         tickets.not_solved(ref.ticket_id, actor, reason, text)
 

@@ -18,12 +18,13 @@ WORDS = {"on": True, "si": True, "yes": True, "activar": True, "off": False, "no
 
 
 def register(app: App, services: Services, router: Router) -> None:
-    tr, workspace, people = services.tr, services.workspace, services.people
+    workspace, people = services.workspace, services.people
 
     def say(ack: Callable, text: str) -> None:
         ack(text=text, response_type="ephemeral")
 
     def answer(invocation: Invocation, ack: Callable) -> None:
+        tr = services.tr_for(invocation.user_id)
         if not services.roles.is_engineer(invocation.user_id):
             say(ack, tr("digest.only_engineers"))
             return

@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable
 
 from handlers.i18n import Translator
+from handlers.payload import actor_of, obj, string
 from storage.domain import DESCRIPTION_MAX, NOTE_MAX, TITLE_MAX, format_number
 from storage.errors import TicketError
 
@@ -30,13 +31,17 @@ def field_errors(tr: Translator, errors: dict[str, str]) -> dict[str, str]:
     return {field: tr(code, max=FIELD_LIMITS.get(field, "")) for field, code in errors.items()}
 
 
-def acks_safely(tr: Translator) -> Callable[[Callable], Callable]:
+def acks_safely(tr_for: Callable[[str], Translator]) -> Callable[[Callable], Callable]:
     """Wrap an ack listener: a domain refusal is answered in words, a bug is logged with its
-    traceback and answered with an apology — and `ack()` is called whatever happens.
+    traceback and answered with an apology — and `ack()` is called whatever happens. The words
+    are in the language of who asked (`tr_for(user_id)`: the command's user, or the body's).
 
     Bolt reads the wrapped function's parameter names (it unwraps), so the listener must
     declare `ack` among them.
     """
+
+    def asker(kwargs: dict) -> str:
+        return string(obj(kwargs.get("command")).get("user_id")) or actor_of(obj(kwargs.get("body"))).user_id
 
     def decorate(listener: Callable) -> Callable:
         @functools.wraps(listener)
@@ -46,11 +51,11 @@ def acks_safely(tr: Translator) -> Callable[[Callable], Callable]:
                 return listener(**kwargs)
             except TicketError as error:
                 if ack.response is None:
-                    ack(text=error_text(tr, error), response_type="ephemeral")
+                    ack(text=error_text(tr_for(asker(kwargs)), error), response_type="ephemeral")
             except Exception:
                 log.exception("listener %s failed", listener.__name__)
                 if ack.response is None:
-                    ack(text=tr("error.generic"), response_type="ephemeral")
+                    ack(text=tr_for(asker(kwargs))("error.generic"), response_type="ephemeral")
             return None
 
         return wrapper

@@ -69,12 +69,13 @@ def parse_engineer_command(text: str) -> EngineerCommand:
 
 
 def register(app: App, services: Services, router: Router) -> None:
-    tr, people = services.tr, services.people
+    people = services.people
 
     def say(ack: Callable, text: str) -> None:
         ack(text=text, response_type="ephemeral")
 
     def answer(invocation: Invocation, ack: Callable) -> None:
+        tr = services.tr_for(invocation.user_id)
         if not services.tickets.is_admin(invocation.user_id):
             say(ack, tr("engineers.admins_only"))
             return
@@ -101,6 +102,7 @@ def register(app: App, services: Services, router: Router) -> None:
                 say(ack, tr("engineers.not_one", who=who))
 
     def add_later(invocation: Invocation, client, respond) -> None:
+        tr = services.tr_for(invocation.user_id)
         if not services.tickets.is_admin(invocation.user_id):
             return
         try:

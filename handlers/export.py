@@ -17,6 +17,7 @@ from exports.service import MINE, SCOPE_WORDS, ExportRefused, ExportRequest, sco
 from handlers import ids
 from handlers.edge import acks_safely, logs_failures
 from handlers.filters import FilterError, filter_from_value, parse_filter
+from handlers.i18n import Translator
 from handlers.payload import actor_of, string
 from handlers.router import Invocation, Router
 from handlers.services import Services
@@ -27,10 +28,9 @@ NOTICE = "export_notice"  # context key: what the click's ack decided, for the w
 
 
 def register(app: App, services: Services, router: Router) -> None:
-    tr = services.tr
     exports = services.exports
 
-    def preparing(request: ExportRequest, in_channel: bool) -> str:
+    def preparing(tr: Translator, request: ExportRequest, in_channel: bool) -> str:
         if not request.count:
             return tr("export.nothing")
         tickets = ticket_count(tr, request.count)
@@ -38,6 +38,7 @@ def register(app: App, services: Services, router: Router) -> None:
 
     def answer(invocation: Invocation, ack: Callable) -> None:
         word, rest = scope_word(invocation.rest)
+        tr = services.tr_for(invocation.user_id)
         try:
             flt = parse_filter(rest)
             request = exports.request(
@@ -53,21 +54,22 @@ def register(app: App, services: Services, router: Router) -> None:
         except ExportRefused as refused:
             ack(text=tr(refused.code), response_type="ephemeral")
             return
-        ack(text=preparing(request, request.scope.kind == ALL), response_type="ephemeral")
+        ack(text=preparing(tr, request, request.scope.kind == ALL), response_type="ephemeral")
 
     router.add(("export", "exportar"), answer)
 
-    @acks_safely(tr)
+    @acks_safely(services.tr_for)
     def ack_export_click(ack, body, action, context):
         ack()
         clicker = actor_of(body).user_id
         if not clicker:
             return  # no one to export for, or to tell
+        tr = services.tr_for(clicker)
         # Only the filter comes from the button; whose tickets comes from who clicked.
         flt, word = filter_from_value(string(action.get("value")))
         word = SCOPE_WORDS.get(word, MINE)
         try:
-            context[NOTICE] = preparing(exports.request(clicker, word, flt), in_channel=False)
+            context[NOTICE] = preparing(tr, exports.request(clicker, word, flt), in_channel=False)
         except ExportRefused as refused:
             context[NOTICE] = tr(refused.code)
         except Exception:

@@ -11,10 +11,9 @@ from handlers.services import Services
 
 
 def register(app: App, services: Services) -> None:
-    tr = services.tr
-
     def file_ticket(ack, body, view):
         actor = actor_of(body)
+        tr = services.tr_for(actor.user_id)
         ack_filing(ack, tr, lambda: services.tickets.create(actor, parse_new_ticket(view)))
 
     app.view(ids.NEW_TICKET_VIEW)(file_ticket)

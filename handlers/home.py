@@ -7,7 +7,7 @@ from collections.abc import Callable
 from slack_bolt import App
 
 from handlers import ids
-from handlers.blocks.ticket_form import new_ticket_view
+from handlers.blocks.ticket_form import blank_form_of
 from handlers.edge import ack_only, logs_failures
 from handlers.home_state import TEXT_MAX, HomeState
 from handlers.home_tabs import HomeTabs
@@ -32,8 +32,6 @@ CHANGES: dict[str, Callable[[HomeState, dict], HomeState]] = {
 
 
 def register(app: App, services: Services, homes: HomeTabs) -> None:
-    tr = services.tr
-
     @logs_failures
     def publish_home(event, client):
         user = string(event.get("user"))
@@ -43,12 +41,13 @@ def register(app: App, services: Services, homes: HomeTabs) -> None:
 
     app.event("app_home_opened")(services.after_ack.listener(ack_only, publish_home))
 
-    blank_form = new_ticket_view(tr, services.workspace.categories).to_dict()  # serialized once
+    blank_form = blank_form_of(services.workspace.categories)  # serialized once per language
 
     @logs_failures
     def open_modal(body, client):
         if trigger_of(body):
-            client.views_open(trigger_id=trigger_of(body), view=blank_form)
+            language = services.tr_for(actor_of(body).user_id).language
+            client.views_open(trigger_id=trigger_of(body), view=blank_form(language))
 
     app.action(ids.HOME_NEW_TICKET)(services.after_ack.listener(ack_only, open_modal, trigger_bound=True))
 

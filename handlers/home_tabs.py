@@ -18,6 +18,7 @@ from handlers.blocks.reporter_home import HOME_TICKETS, reporter_home
 from handlers.blocks.staff_home import PAGE_SIZE, admin_home, engineer_home
 from handlers.filters import filter_to_value
 from handlers.home_state import HomeState
+from handlers.i18n import Translator
 from handlers.payload import actor_of, from_home, obj, string
 from handlers.services import Services
 from storage.charts import ADMIN_HOME, engineer_home_key, stored
@@ -55,15 +56,16 @@ class HomeTabs:
             self.publish(client, actor_of(body).user_id, state, replacing=view)
 
     def render(self, user_id: str, state: HomeState) -> View:
-        role = self.board.role(user_id)
+        """Drawn in the viewer's language."""
+        role, tr = self.board.role(user_id), self.services.tr_for(user_id)
         if role == ADMIN:
-            return self._admin(user_id, state)
+            return self._admin(tr, user_id, state)
         if role == ENGINEER:
-            return self._engineer(user_id, state)
+            return self._engineer(tr, user_id, state)
         tickets, total = self.services.tickets.reported_by(user_id, limit=HOME_TICKETS)
-        return reporter_home(self.services.tr, tickets, total, filter_to_value(TicketFilter(), "mine"))
+        return reporter_home(tr, tickets, total, filter_to_value(TicketFilter(), "mine"))
 
-    def _admin(self, user_id: str, state: HomeState) -> View:
+    def _admin(self, tr: Translator, user_id: str, state: HomeState) -> View:
         workspace = self.services.workspace
         shown = state.filter(TicketFilter())
         page = self.board.page(shown, state.page, PAGE_SIZE, NEWEST)
@@ -72,7 +74,7 @@ class HomeTabs:
         needs_picker = any(t.engineer_id is None for t in page.tickets)
         engineers = self.services.people.engineers() if needs_picker else []
         return admin_home(
-            self.services.tr,
+            tr,
             counters,
             page,
             state.but(page=page.number),
@@ -81,18 +83,16 @@ class HomeTabs:
             filter_to_value(shown, "all"),
             sla=self.board.sla_counts(now),
             now=now,
-            satisfaction=csat_dashboard(self.services.tr, self.board.satisfaction()),
-            chart=home_chart_blocks(self.services.tr, stored(self.services.db, ADMIN_HOME)),  # read only
+            satisfaction=csat_dashboard(tr, self.board.satisfaction()),
+            chart=home_chart_blocks(tr, stored(self.services.db, ADMIN_HOME)),  # read only
         )
 
-    def _engineer(self, user_id: str, state: HomeState) -> View:
+    def _engineer(self, tr: Translator, user_id: str, state: HomeState) -> View:
         queue = TicketFilter(engineer_id=user_id, statuses=NOT_CLOSED_STATUSES)
         page = self.board.page(queue, state.page, PAGE_SIZE, QUEUE)
         counters = self.board.engineer_counters(user_id, self.board.zone(user_id))
         export = filter_to_value(TicketFilter(statuses=NOT_CLOSED_STATUSES), "assigned")
         now = self.services.tickets.clock()
         sla = self.board.sla_counts(now, user_id)
-        chart = home_chart_blocks(self.services.tr, stored(self.services.db, engineer_home_key(user_id)))
-        return engineer_home(
-            self.services.tr, counters, page, state.but(page=page.number), export, now, sla, chart=chart
-        )
+        chart = home_chart_blocks(tr, stored(self.services.db, engineer_home_key(user_id)))
+        return engineer_home(tr, counters, page, state.but(page=page.number), export, now, sla, chart=chart)

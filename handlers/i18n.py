@@ -1,7 +1,9 @@
-"""English and Spanish catalogs; `BOT_LANGUAGE` picks one for the whole workspace."""
+"""English and Spanish catalogs. `BOT_LANGUAGE` is the workspace's (the triage channel, digests,
+shared addresses); each person is written to in their own (`Services.tr_for`)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
 from handlers.locales import AREAS
@@ -23,7 +25,7 @@ CATALOGS: Mapping[str, Mapping[str, str]] = _catalogs()
 
 
 class Translator:
-    """`tr("card.status")` → the text in the workspace language, `{name}` fields filled in."""
+    """`tr("card.status")` → the text in `language`, `{name}` fields filled in."""
 
     def __init__(self, language: str) -> None:
         self.language = language
@@ -32,3 +34,9 @@ class Translator:
     def __call__(self, key: str, **params: object) -> str:
         text = self._messages[key]
         return text.format(**params) if params else text
+
+
+@functools.cache
+def translator(language: str) -> Translator:
+    """The one Translator of `language` (they hold nothing but their catalog)."""
+    return Translator(language)

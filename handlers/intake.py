@@ -129,6 +129,8 @@ def register(app: App, services: Services) -> None:
         if not trigger:
             return
 
+        tr = services.tr_for(actor_of(body).user_id)  # the modal is the clicker's
+
         def form() -> dict:
             title, description = ticket_fields(services, client, text, SHORTCUT_LOOKUPS)
             return new_ticket_view(
@@ -168,7 +170,8 @@ def register(app: App, services: Services) -> None:
                 source_thread_ts=source["thread_ts"],
             )
         reporter = Actor(source["author"]) if "author" in source else submitter
-        ack_filing(ack, tr, lambda: services.tickets.create(reporter, new, filed_by=submitter))
+        submitter_tr = services.tr_for(submitter.user_id)  # the modal's errors are the submitter's
+        ack_filing(ack, submitter_tr, lambda: services.tickets.create(reporter, new, filed_by=submitter))
 
     app.view(ids.MESSAGE_TICKET_VIEW)(file_from_message)
 

@@ -42,10 +42,10 @@ def heading(tr: Translator, role: str, flt: TicketFilter) -> str:
 
 
 def register(app: App, services: Services, router: Router) -> None:
-    tr = services.tr
     board = services.dashboards
 
     def show(invocation: Invocation, ack: Callable) -> None:
+        tr = services.tr_for(invocation.user_id)
         word = invocation.rest.split()[0] if invocation.rest.split() else ""
         number = parse_number(word)
         if number is None:
@@ -60,6 +60,7 @@ def register(app: App, services: Services, router: Router) -> None:
         ack(**message.as_kwargs(), response_type="ephemeral")
 
     def list_(invocation: Invocation, ack: Callable) -> None:
+        tr = services.tr_for(invocation.user_id)
         role = board.role(invocation.user_id)
         scope = {ADMIN: TicketFilter(), ENGINEER: TicketFilter(engineer_id=invocation.user_id)}
         base = scope.get(role, TicketFilter(reporter_id=invocation.user_id))

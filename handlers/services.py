@@ -1,5 +1,5 @@
 """What the Slack listeners are given, built once by `bot.app`: the domain services, the
-translator, and the few settings they read (`Workspace`, not the whole configuration)."""
+translators, and the few settings they read (`Workspace`, not the whole configuration)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from exports.service import ExportService
 from handlers.after_ack import AfterAck
-from handlers.i18n import Translator
+from handlers.i18n import Translator, translator
 from storage.dashboards import Dashboards
 from storage.db import Database
 from storage.domain import Category
@@ -40,9 +40,16 @@ class Services:
     db: Database
     tickets: TicketService
     people: People
-    tr: Translator
+    tr: Translator  # the workspace's (BOT_LANGUAGE): the triage channel, digests, shared addresses
     # Built once: one admin set for every check, one 30-s cache of the Home tabs' totals.
     roles: Roles
     dashboards: Dashboards
     exports: ExportService
     after_ack: AfterAck = field(default_factory=AfterAck)  # listeners' follow-up work
+
+    def tr_for(self, user_id: str | None) -> Translator:
+        """The translator for what goes to this one person: their language (storage.people
+        `language_of`: their choice, their Slack locale, else the workspace's)."""
+        if not user_id:
+            return self.tr
+        return translator(self.people.language_of(user_id, self.tr.language))

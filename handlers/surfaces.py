@@ -15,6 +15,7 @@ from handlers import (
     filing,
     home,
     intake,
+    language,
     lookup,
     retries,
     triage,
@@ -25,7 +26,21 @@ from handlers.router import Router
 from handlers.services import Services
 
 # Modules that register listeners (the architecture test checks that none imports another).
-SURFACES = (retries, commands, lookup, engineers, filing, home, triage, work, export, digest, intake, csat)
+SURFACES = (
+    retries,
+    commands,
+    lookup,
+    engineers,
+    filing,
+    home,
+    triage,
+    work,
+    export,
+    digest,
+    language,
+    intake,
+    csat,
+)
 
 
 def register_all(app: App, services: Services) -> None:
@@ -41,5 +56,6 @@ def register_all(app: App, services: Services) -> None:
     work.register(app, services, homes)  # In progress, On hold, Close, Add note, Reopen
     export.register(app, services, router)  # /ticket export, the Home's Export to Excel button
     digest.register(app, services, router)  # /ticket digest on|off
+    language.register(services, router)  # /ticket language es|en|auto
     intake.register(app, services)  # the "Create ticket" message shortcut, :ticket: reactions
     csat.register(app, services)  # "Was your problem solved?" on the reporter's closed card

@@ -15,8 +15,6 @@ from storage.errors import NotAllowed, TicketError
 
 
 def register(app: App, services: Services, homes: HomeTabs) -> None:
-    tr = services.tr
-
     @logs_failures
     def assign(body, action, client):
         parsed = parse_assign(selected_value(action))
@@ -26,7 +24,7 @@ def register(app: App, services: Services, homes: HomeTabs) -> None:
         try:
             services.tickets.assign(ref.ticket_id, engineer_id, actor_of(body), expected_version=ref.version)
         except NotAllowed:
-            tell(client, services, body, tr("assign.refused"))
+            tell(client, services, body, services.tr_for(actor_of(body).user_id)("assign.refused"))
             return
         except TicketError as error:
             answer_refusal(services, client, body, error, ref.ticket_id)

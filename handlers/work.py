@@ -36,7 +36,7 @@ MODALS: dict[str, tuple[Status | None, ModalBuilder]] = {
 
 
 def register(app: App, services: Services, homes: HomeTabs) -> None:
-    tr, tickets = services.tr, services.tickets
+    tickets = services.tickets
 
     @logs_failures
     def start_work(body, action, client):
@@ -85,6 +85,7 @@ def register(app: App, services: Services, homes: HomeTabs) -> None:
             services.after_ack.may_sleep(homes.republish_after, client=client, body=body)
             return
         metadata = modal_metadata(ref, body)
+        tr = services.tr_for(actor_of(body).user_id)  # in the clicker's language
         client.views_open(trigger_id=trigger_of(body), view=build(tr, ticket, metadata))
 
     for action_id in MODALS:

@@ -75,7 +75,8 @@ class User(Base):
     real_name: Mapped[str] = mapped_column(String(255), default="")
     email: Mapped[str | None] = mapped_column(String(320))
     tz: Mapped[str | None] = mapped_column(String(64))
-    locale: Mapped[str | None] = mapped_column(String(16))
+    locale: Mapped[str | None] = mapped_column(String(16))  # Slack's, e.g. es-ES (include_locale)
+    language_override: Mapped[str | None] = mapped_column(String(8))  # `/ticket language es`; None: auto
     fetched_at: Mapped[datetime | None]
     wants_digest: Mapped[bool] = mapped_column(default=False, server_default=false())  # `/ticket digest on`
 

@@ -39,12 +39,16 @@ def reply(
     thread: tuple[str, str] | None = None,
     *,
     broadcast: bool = False,
+    reader: str | None = None,
 ) -> None:
-    """A line in the thread of the audience's card (or of an explicit `thread`: channel, ts);
-    `broadcast` also shows it in the channel, for what must not hide in a thread."""
+    """A line in the thread of the audience's card (or of an explicit `thread`: channel, ts,
+    whose `reader` is named for their language); `broadcast` also shows it in the channel, for
+    what must not hide in a thread."""
     payload: dict = {"ticket_id": ticket.id, "event_id": event.id, "audience": audience}
     if thread:
         payload["channel"], payload["thread_ts"] = thread
+        if reader:
+            payload["user"] = reader
     if broadcast:
         payload["broadcast"] = True
     outbox.write(session, outbox.SLACK_EVENT_REPLY, payload, stream(audience, ticket.id))
@@ -72,9 +76,9 @@ def plan(
         sync_card(session, ticket, TRIAGE)
         sync_card(session, ticket, REPORTER)
         return
-    if previous_card:
-        former_card(session, ticket, previous_card)
-        reply(session, ticket, event, ENGINEER, thread=previous_card)
+    if previous_card:  # an assignment's old value: the engineer whose card it is
+        former_card(session, ticket, previous_card, event.old_value)
+        reply(session, ticket, event, ENGINEER, thread=previous_card, reader=event.old_value)
 
     if kind is EventKind.FEEDBACK and event.new_value == CsatOutcome.REOPENED.value:
         return  # "No, reopen": the reopen event written with it told every card and thread
@@ -129,7 +133,10 @@ def refresh_cards(session: Session, ticket: Ticket) -> None:
             sync_card(session, ticket, audience)
 
 
-def former_card(session: Session, ticket: Ticket, card: tuple[str, str]) -> None:
-    """Redraw the card of the engineer a ticket was taken from: no buttons they may no longer use."""
+def former_card(session: Session, ticket: Ticket, card: tuple[str, str], reader: str | None = None) -> None:
+    """Redraw the card of the engineer (`reader`) a ticket was taken from: no buttons they may
+    no longer use."""
     payload = {"ticket_id": ticket.id, "channel": card[0], "ts": card[1]}
+    if reader:
+        payload["user"] = reader
     outbox.write(session, _CARD_KIND[ENGINEER], payload, stream(ENGINEER, ticket.id))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -9,11 +11,24 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from storage.db import Database
+from storage.domain import LANGUAGES
 from storage.errors import InvalidInput
+from storage.inserts import dialect_insert
 from storage.models import Engineer, Ticket, User, utcnow
 from storage.sla_queries import not_closed
 
 SPECIALTY_MAX = 100
+# A person's language is read once a minute at most: every ack and delivery asks for it. A change
+# made in this process shows at once; one made in another process (a profile refreshed by the
+# delivery process) within the minute.
+LANGUAGE_TTL = 60.0
+LANGUAGES_CACHED_MAX = 10_000  # people kept before the cache starts over
+
+
+def language_from_locale(locale: str | None) -> str | None:
+    """Slack's `es-ES`, `es-LA`, `en-US`, `en-GB`… → a catalog language; None for any other."""
+    prefix = (locale or "").replace("_", "-").split("-")[0].lower()
+    return prefix if prefix in LANGUAGES else None
 
 
 @dataclass(frozen=True)
@@ -41,12 +56,48 @@ class EngineerLoad:
 
 
 class People:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, clock: Callable[[], float] = time.monotonic) -> None:
         self.db = db
+        self._clock = clock
+        self._languages: dict[str, tuple[float, str | None]] = {}  # id → (read at, language or None)
 
     def remember(self, profile: Profile) -> None:
         with self.db.transaction() as session:
             self._upsert(session, profile)
+        self._languages.pop(profile.slack_id, None)  # a new locale speaks at once
+
+    # -- languages ---------------------------------------------------------------------------
+
+    def language_of(self, user_id: str, default: str) -> str:
+        """The language to write to this person in: their `/ticket language` choice, else their
+        Slack locale as last looked up (users.info), else `default` (the workspace's). Never asks
+        Slack: someone never looked up gets the default."""
+        now = self._clock()
+        cached = self._languages.get(user_id)
+        if cached is None or now - cached[0] > LANGUAGE_TTL:
+            query = select(User.language_override, User.locale).where(User.slack_id == user_id)
+            with self.db.read() as session:
+                row = session.execute(query).first()
+            chosen = None if row is None else row.language_override or language_from_locale(row.locale)
+            if len(self._languages) >= LANGUAGES_CACHED_MAX:
+                self._languages.clear()
+            cached = self._languages[user_id] = (now, chosen)
+        return cached[1] or default
+
+    def set_language(self, user_id: str, language: str | None, name: str = "") -> None:
+        """`language`: one of LANGUAGES, or None to follow the Slack locale again (auto). Anyone
+        may choose, known or not: the users row is made if it is missing."""
+        if language is not None and language not in LANGUAGES:
+            raise ValueError(f"no catalog for language {language!r}")
+        with self.db.transaction() as session:
+            insert = dialect_insert(session.get_bind().dialect.name)(User)
+            session.execute(
+                insert.values(slack_id=user_id, name=name, real_name="").on_conflict_do_nothing(
+                    index_elements=["slack_id"]
+                )
+            )
+            session.execute(update(User).where(User.slack_id == user_id).values(language_override=language))
+        self._languages.pop(user_id, None)
 
     def user(self, slack_id: str) -> User | None:
         with self.db.read() as session:
@@ -62,10 +113,13 @@ class People:
             engineer = session.get(Engineer, profile.slack_id)
             if engineer is None:
                 session.add(Engineer(user_id=profile.slack_id, specialty=specialty, phone=phone))
-                return True
-            engineer.specialty = specialty
-            engineer.phone = phone or engineer.phone
-            return False
+                added = True
+            else:
+                engineer.specialty = specialty
+                engineer.phone = phone or engineer.phone
+                added = False
+        self._languages.pop(profile.slack_id, None)
+        return added
 
     def remove_engineer(self, slack_id: str) -> bool:
         """Tickets keep pointing at the person (a users row); only the engineer role goes."""

@@ -101,8 +101,11 @@ class EmailDelivery:
         if mailbox is None:
             return  # nobody to write to; the address book said why, once
         settings, ticket = self.settings, facts.ticket
+        # A person reads it in their language (the book has just refreshed their locale, if it was
+        # old); a literal address (ADMIN_EMAILS) in the workspace's.
+        tr = self.services.tr_for(to.get("user"))
         content = render(
-            self.services.tr,
+            tr,
             settings.categories,
             template,
             ticket,

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 from slack_sdk.models.blocks import InputBlock, Option, PlainTextInputElement, StaticSelectElement
 from slack_sdk.models.views import View
 
 from handlers import ids
-from handlers.i18n import Translator
+from handlers.i18n import Translator, translator
 from handlers.text import clip
 from storage.domain import DESCRIPTION_MAX, TITLE_MAX, Category, Priority
 
@@ -71,3 +74,15 @@ def new_ticket_view(
             ),
         ],
     )
+
+
+def blank_form_of(categories: tuple[Category, ...]) -> Callable[[str], dict]:
+    """language → the empty form, serialized once per language: it is the same for everyone of a
+    language (a View's to_dict costs about as much CPU as the views.open call itself, on the
+    worker that is also acking requests)."""
+
+    @functools.cache
+    def blank_form(language: str) -> dict:
+        return new_ticket_view(translator(language), categories).to_dict()
+
+    return blank_form

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from handlers.locales import charts, core, csat, digest, email, export, intake, sla, triage
+from handlers.locales import charts, core, csat, digest, email, export, intake, language, sla, triage
 
-AREAS = (core, triage, email, export, sla, digest, intake, csat, charts)
+AREAS = (core, triage, email, export, sla, digest, intake, csat, charts, language)

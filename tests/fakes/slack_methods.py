@@ -45,7 +45,7 @@ class WebApiMethods:
         real_name: str,
         email: str | None = None,
         tz: str = "America/Bogota",
-        locale: str = "es-ES",
+        locale: str | None = None,  # None: users.info tells no locale (the app uses its default)
         is_bot: bool = False,
         deleted: bool = False,
     ) -> None:
@@ -188,7 +188,7 @@ class WebApiMethods:
         user = {k: u[k] for k in ("id", "name", "real_name", "tz", "is_bot", "deleted")}
         user.update(team_id=TEAM_ID, tz_offset=int(offset.total_seconds()) if offset else 0, is_admin=False)
         user["profile"] = {k: v for k, v in profile.items() if v is not None}
-        if str(params.get("include_locale", "")).lower() in ("1", "true"):  # WebClient sends True as "1"
+        if str(params.get("include_locale", "")).lower() in ("1", "true") and u["locale"]:  # True is "1"
             user["locale"] = u["locale"]
         return {"user": user}
 

@@ -53,7 +53,7 @@ def test_post_then_update_flow(fake: FakeSlack, client: WebClient) -> None:
 
 
 def test_users_info_and_auth(fake: FakeSlack, client: WebClient) -> None:
-    fake.add_user("U1", "ana", "Ana Pérez", email="ana@example.com")
+    fake.add_user("U1", "ana", "Ana Pérez", email="ana@example.com", locale="es-ES")
     user = client.users_info(user="U1", include_locale=True)["user"]
     assert (user["tz"], user["tz_offset"], user["locale"]) == ("America/Bogota", -18000, "es-ES")
     assert user["profile"] == {"real_name": "Ana Pérez", "display_name": "ana", "email": "ana@example.com"}
