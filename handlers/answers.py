@@ -81,9 +81,11 @@ def answer_refusal(
         services.tickets.refresh_cards(ticket_id)
 
 
-def moved_on(services: Services, done: Status, moved: Status) -> str:
-    """What a click on a card that was not yet redrawn did: "Closed. (It was already in progress.)"."""
-    return f"{services.tr(f'work.done.{done.value}')} {services.tr(f'work.already.{moved.value}')}"
+def moved_on(services: Services, viewer: str, done: Status, moved: Status) -> str:
+    """What a click on a card that was not yet redrawn did, in the clicker's language:
+    "Closed. (It was already in progress.)"."""
+    tr = services.tr_for(viewer)
+    return f"{tr(f'work.done.{done.value}')} {tr(f'work.already.{moved.value}')}"
 
 
 # A card modal's change: (the ticket ref, who submitted, the view's state values) → what to

@@ -44,14 +44,15 @@ def register(app: App, services: Services, homes: HomeTabs) -> None:
         if ref is None:
             return
         try:
-            done = tickets.change_from_card(
-                ref.ticket_id, Status.IN_PROGRESS, actor_of(body), None, ref.version
-            )
+            actor = actor_of(body)
+            done = tickets.change_from_card(ref.ticket_id, Status.IN_PROGRESS, actor, None, ref.version)
         except TicketError as error:
             answer_refusal(services, client, body, error, ref.ticket_id)
         else:
             if done.moved:  # their card was not redrawn yet: say what it acted on
-                tell(client, services, body, moved_on(services, Status.IN_PROGRESS, done.moved))
+                tell(
+                    client, services, body, moved_on(services, actor.user_id, Status.IN_PROGRESS, done.moved)
+                )
         services.after_ack.may_sleep(homes.republish_after, client=client, body=body)
 
     app.action(ids.WORK_START)(services.after_ack.listener(ack_only, start_work, trigger_bound=True))
@@ -105,7 +106,7 @@ def register(app: App, services: Services, homes: HomeTabs) -> None:
 
         def submit(ref, actor, state) -> str | None:
             done = tickets.change_from_card(ref.ticket_id, target, actor, words(state), ref.version)
-            return moved_on(services, target, done.moved) if done.moved else None
+            return moved_on(services, actor.user_id, target, done.moved) if done.moved else None
 
         return submit
 

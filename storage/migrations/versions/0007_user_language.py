@@ -2,16 +2,16 @@
 
 NULL (auto) follows their Slack locale (users.locale), then the workspace's BOT_LANGUAGE.
 
-Revision ID: 0006_user_language
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-11-29 00:00:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_user_language"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
