@@ -24,6 +24,7 @@ class WebApiMethods:
 
     _cond: threading.Condition
     root_url: str  # FakeSlack's property: where upload URLs point
+    scopes: list[str]  # FakeSlack's: the token's scopes
 
     def _init_workspace(self) -> None:
         self._users: dict[str, Json] = {}
@@ -33,6 +34,7 @@ class WebApiMethods:
         self._seq = itertools.count(1)
         self._ts_micros = 1_700_000_000_000_000
         self.not_member_channels: set[str] = set()
+        self.group_dm_channels: set[str] = set()  # mpim ids (G…): conversations.info needs mpim:read
 
     # ---- test set-up
     def add_user(
@@ -151,7 +153,16 @@ class WebApiMethods:
 
     def _api_conversations_info(self, params: dict[str, Any]) -> Json:
         cid = str(params.get("channel", ""))
+        # Each kind of conversation needs its own read scope, as Slack checks it.
+        if cid in self.group_dm_channels:
+            needed = "mpim:read"
+        else:
+            needed = {"D": "im:read", "G": "groups:read"}.get(cid[:1], "channels:read")
+        if needed not in self.scopes:
+            provided = ",".join(self.scopes)
+            return {"ok": False, "error": "missing_scope", "needed": needed, "provided": provided}
         kind = {"is_channel": cid[:1] == "C", "is_im": cid[:1] == "D", "is_private": cid[:1] in ("G", "D")}
+        kind["is_mpim"] = cid in self.group_dm_channels
         member = {"is_archived": False, "is_member": cid not in self.not_member_channels}
         return {"channel": {"id": cid, "name": cid.lower(), **kind, **member}}
 
