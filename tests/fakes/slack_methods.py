@@ -47,10 +47,15 @@ class WebApiMethods:
         locale: str = "es-ES",
         is_bot: bool = False,
         deleted: bool = False,
+        team_id: str = TEAM_ID,
+        enterprise_id: str | None = None,
     ) -> None:
+        """`team_id`: another for a Slack Connect user; `enterprise_id`: an Enterprise Grid's user."""
         user = dict(id=user_id, name=name, real_name=real_name, email=email, tz=tz, locale=locale)
         with self._cond:
-            self._users[user_id] = {**user, "is_bot": is_bot, "deleted": deleted}
+            self._users[user_id] = {**user, "is_bot": is_bot, "deleted": deleted, "team_id": team_id}
+            if enterprise_id is not None:
+                self._users[user_id]["enterprise_id"] = enterprise_id
 
     def add_message(self, channel: str, ts: str, text: str, user: str | None = None, **fields: Any) -> Json:
         """A message people posted (for conversations.replies); `fields` e.g. thread_ts, bot_id."""
@@ -191,7 +196,15 @@ class WebApiMethods:
             offset = None
         profile = {"real_name": u["real_name"], "display_name": u["name"], "email": u["email"]}
         user = {k: u[k] for k in ("id", "name", "real_name", "tz", "is_bot", "deleted")}
-        user.update(team_id=TEAM_ID, tz_offset=int(offset.total_seconds()) if offset else 0, is_admin=False)
+        if "enterprise_id" in u:  # Grid users say their organisation (and home workspace) here
+            user["enterprise_user"] = {
+                "id": u["id"],
+                "enterprise_id": u["enterprise_id"],
+                "teams": [u["team_id"]],
+            }
+        user.update(
+            team_id=u["team_id"], tz_offset=int(offset.total_seconds()) if offset else 0, is_admin=False
+        )
         user["profile"] = {k: v for k, v in profile.items() if v is not None}
         if str(params.get("include_locale", "")).lower() in ("1", "true"):  # WebClient sends True as "1"
             user["locale"] = u["locale"]
