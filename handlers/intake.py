@@ -21,6 +21,7 @@ from handlers import ids
 from handlers.blocks.ticket_form import new_ticket_view
 from handlers.blocks.work_modals import notice_view
 from handlers.edge import ack_only, logs_failures
+from handlers.message_body import message_markup
 from handlers.message_fields import (
     authorship,
     home_teams,
@@ -86,7 +87,7 @@ def register(app: App, services: Services) -> None:
     def open_form(body, client, context):
         message = obj(body.get("message"))
         channel = string(obj(body.get("channel")).get("id"))
-        text = string(message.get("text"))
+        text = message_markup(message)  # alerts from other bots: their attachments and blocks too
         # The form cannot wait for users.info: an author of another Grid workspace counts as outside.
         who = authorship(message, context.get("bot_user_id"), home_teams(context))
         metadata = source_metadata(channel, message, who.reporter)
@@ -171,7 +172,7 @@ def register(app: App, services: Services) -> None:
         if USER_ID.match(string(message.get("user"))) and must_look_up_team(message, home):
             team = looked_up_team(client, message["user"], home)
         who = authorship(message, bot_user_id, home, team)
-        title, description = ticket_fields(services, client, message.get("text") or "", REACTION_LOOKUPS)
+        title, description = ticket_fields(services, client, message_markup(message), REACTION_LOOKUPS)
         description = description or tr("intake.no_text")
         if who.outsider:
             description = quoted(description, tr("intake.written_by", name=who.outsider))
