@@ -13,6 +13,7 @@ from handlers.after_ack import NOTHING_FOLLOWS
 from handlers.blocks.listing import MINE_LIMIT, help_message, mine_message
 from handlers.blocks.ticket_form import new_ticket_view
 from handlers.edge import acks_safely, logs_failures
+from handlers.message_text import first_line, plain_text
 from handlers.payload import trigger_of
 from handlers.router import Invocation, Router
 from handlers.services import Services
@@ -49,13 +50,24 @@ def register(app: App, services: Services, router: Router) -> None:
     # much CPU as the views.open call itself, on the worker that is also acking requests).
     blank_form = new_ticket_view(tr, services.workspace.categories).to_dict()
 
+    def readable(escaped: str) -> str:
+        """The words typed, as `should_escape` sent them (`<@U1|ana>`, `<https://x|label>`,
+        `&lt;`) made readable: a mention by its `|name`, else the users table, never users.info
+        (the trigger is ticking)."""
+
+        def name_of(user_id: str) -> str | None:
+            user = services.people.user(user_id)
+            return (user.real_name or user.name or None) if user is not None else None
+
+        return first_line(plain_text(escaped, name_of))
+
     @logs_failures
     def later(command, client, respond):
         found, invocation = router.route(command)
         if found is None:
             view = blank_form
             if invocation.rest:
-                view = new_ticket_view(tr, services.workspace.categories, title=invocation.rest)
+                view = new_ticket_view(tr, services.workspace.categories, title=readable(invocation.rest))
             if trigger_of(command):
                 client.views_open(trigger_id=trigger_of(command), view=view)
         elif found.later is not None:  # no modal: it may wait out a 429 on the general pool
