@@ -21,6 +21,8 @@ REQUIRED_SCOPES = frozenset(
         "files:write",  # Excel exports
         "channels:read",  # is the bot in the triage channel (or where an export was asked for)?
         "groups:read",  # the same for private channels
+        "im:read",  # the same for a DM (`/ticket export all` typed in one)
+        "mpim:read",  # the same for a group DM
         "reactions:read",  # :ticket: reactions in INTAKE_CHANNELS
         "channels:history",  # read the message reacted to
         "groups:history",  # the same in private channels

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
 from bot import slack_errors
@@ -64,12 +65,10 @@ class ExportDelivery:
             scope = self.exports.authorize(payload["user_id"], payload["scope"])
         except ExportRefused as refused:
             raise Permanent(f"no longer allowed: {refused.code}") from None
-        channel, moved = self._destination(payload)
+        channel, note = self._destination(payload)
         meta = self._workbook(payload, scope)
-        if moved and payload.get("response_url") and not meta.get("told_moved"):
-            self._respond(
-                payload["response_url"], self.services.tr_for(payload["user_id"])("export.not_member")
-            )
+        if note and payload.get("response_url") and not meta.get("told_moved"):
+            self._respond(payload["response_url"], note)
             self._save_meta(payload, {**meta, "told_moved": True})
         tr = self.services.tr  # the workbook and its comment may land in a channel: the workspace's
         generated_at = datetime.fromisoformat(meta["generated_at"])
@@ -94,26 +93,39 @@ class ExportDelivery:
         )
         self._forget(payload)
 
-    def _destination(self, payload: dict[str, Any]) -> tuple[str, bool]:
+    def _destination(self, payload: dict[str, Any]) -> tuple[str, str | None]:
         """The channel where `all` was typed if the bot is a member, else the requester's DM.
-        Returns it and whether the export had to move away from where it was asked for."""
+        Returns it and, when the export had to move away from where it was asked for, why."""
         channel = payload.get("channel_id")
         if channel and payload["user_id"] == SYSTEM_USER_ID:
-            return channel, False  # the weekly report: the triage channel, where the bot posts cards
+            return channel, None  # the weekly report: the triage channel, where the bot posts cards
+        note = None
         if channel:
             try:
                 info = slack_errors.call_upload(self.client.conversations_info, channel=channel)["channel"]
-            except Permanent:  # channel_not_found: a DM between people, a channel we cannot see
+            except Permanent as refused:  # channel_not_found: a DM between people, a channel we cannot see
                 info = {}
+                if str(refused) == "missing_scope":
+                    note = self._missing_scope(refused, channel, payload["user_id"])
             if info.get("is_member") and not info.get("is_im"):
-                return channel, False
-            moved = not info.get("is_im")
-        else:
-            moved = False
+                return channel, None
+            if note is None and not info.get("is_im"):
+                note = self.services.tr_for(payload["user_id"])("export.not_member")
         dm = slack_errors.call_upload(self.client.conversations_open, users=payload["user_id"])["channel"][
             "id"
         ]
-        return dm, moved
+        return dm, note
+
+    def _missing_scope(self, refused: Permanent, channel: str, requester: str) -> str:
+        """The word for a conversation the app may not even look at: the scope it lacks, named
+        (Slack says which in `needed`), so the requester can tell an admin what to add."""
+        cause = refused.__cause__
+        response = cause.response if isinstance(cause, SlackApiError) else None
+        needed = response.get("needed") if response is not None and isinstance(response.data, dict) else None
+        if not isinstance(needed, str) or not needed:
+            needed = "im:read" if channel.startswith("D") else "channels:read"
+        log.warning("conversations.info on %s: missing scope %s (add it and reinstall)", channel, needed)
+        return self.services.tr_for(requester)("export.missing_scope", scope=needed)
 
     def _workbook(self, payload: dict[str, Any], scope: ExportScope) -> dict[str, Any]:
         """Write the workbook, or find the one an earlier attempt wrote."""

@@ -13,6 +13,7 @@ from bot.dispatcher import Deliver, Permanent
 from bot.intake_delivery import SourceReplies
 from bot.slack_errors import call
 from handlers.blocks.actions import card_actions
+from handlers.blocks.card_metadata import TICKET_CREATED, TICKET_UPDATED, card_metadata
 from handlers.blocks.cards import Message, ticket_card
 from handlers.blocks.replies import event_reply
 from handlers.blocks.sla import sla_line
@@ -96,13 +97,17 @@ class SlackDelivery:
         channel, ts = card_of(ticket, audience)
         if channel and ts:
             try:
-                call(self.client.chat_update, channel=channel, ts=ts, **message.as_kwargs())
+                updated = card_metadata(ticket, audience, TICKET_UPDATED)
+                call(self.client.chat_update, channel=channel, ts=ts, metadata=updated, **message.as_kwargs())
                 return
             except Permanent as error:
                 if "message_not_found" not in str(error):
                     raise
                 log.warning("card of %s in %s was deleted; posting it again", ticket.number, channel)
-        response = call(self.client.chat_postMessage, channel=destination, **message.as_kwargs())
+        created = card_metadata(ticket, audience, TICKET_CREATED)
+        response = call(
+            self.client.chat_postMessage, channel=destination, metadata=created, **message.as_kwargs()
+        )
         stored = remember_card(self.services.db, ticket, audience, response["channel"], response["ts"])
         if audience == ENGINEER and not stored:
             # Reassigned between the read and the post: this card went to the former engineer
@@ -123,7 +128,9 @@ class SlackDelivery:
         ticket = self._ticket(payload["ticket_id"], fresh=fresh)
         message = self.render_card(ticket, FORMER_ENGINEER, payload.get("user"))
         try:
-            call(self.client.chat_update, channel=payload["channel"], ts=payload["ts"], **message.as_kwargs())
+            former = card_metadata(ticket, FORMER_ENGINEER, TICKET_UPDATED)
+            where = {"channel": payload["channel"], "ts": payload["ts"]}
+            call(self.client.chat_update, **where, metadata=former, **message.as_kwargs())
         except Permanent as error:
             if "message_not_found" not in str(error):
                 raise

@@ -14,6 +14,7 @@ from handlers.blocks.listing import MINE_LIMIT, help_message, mine_message
 from handlers.blocks.ticket_form import blank_form_of, new_ticket_view
 from handlers.edge import acks_safely, logs_failures
 from handlers.i18n import translator
+from handlers.message_text import first_line, plain_text
 from handlers.payload import trigger_of
 from handlers.router import Invocation, Router
 from handlers.services import Services
@@ -50,6 +51,17 @@ def register(app: App, services: Services, router: Router) -> None:
         found.answer(invocation, ack)
         return NOTHING_FOLLOWS if found.later is None else None
 
+    def readable(escaped: str) -> str:
+        """The words typed, as `should_escape` sent them (`<@U1|ana>`, `<https://x|label>`,
+        `&lt;`) made readable: a mention by its `|name`, else the users table, never users.info
+        (the trigger is ticking)."""
+
+        def name_of(user_id: str) -> str | None:
+            user = services.people.user(user_id)
+            return (user.real_name or user.name or None) if user is not None else None
+
+        return first_line(plain_text(escaped, name_of))
+
     @logs_failures
     def later(command, client, respond):
         found, invocation = router.route(command)
@@ -57,7 +69,7 @@ def register(app: App, services: Services, router: Router) -> None:
             tr = tr_for(invocation.user_id)
             view = blank_form(tr.language)
             if invocation.rest:
-                view = new_ticket_view(tr, services.workspace.categories, title=invocation.rest)
+                view = new_ticket_view(tr, services.workspace.categories, title=readable(invocation.rest))
             if trigger_of(command):
                 client.views_open(trigger_id=trigger_of(command), view=view)
         elif found.later is not None:  # no modal: it may wait out a 429 on the general pool

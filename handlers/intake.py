@@ -1,9 +1,9 @@
 """Tickets from where people already talk: the "Create ticket" message shortcut, and a :ticket:
 reaction on a message in an `INTAKE_CHANNELS` channel.
 
-Who is who: the message's author has the problem, so they are the ticket's reporter (its DM card
-and emails go to them); whoever used the shortcut or reacted is the actor of its first event. A
-message without a human author (an alert from another bot) is reported by that person instead.
+Who is who (handlers/message_fields.py): the message's author has the problem, so they are the
+ticket's reporter; whoever used the shortcut or reacted is the actor of its first event, and the
+reporter too when the author is a bot or from another organisation.
 """
 
 from __future__ import annotations
@@ -20,67 +20,31 @@ from slack_sdk.errors import SlackApiError
 from handlers import ids
 from handlers.blocks.ticket_form import new_ticket_view
 from handlers.blocks.work_modals import notice_view
-from handlers.directory import UnknownUser, lookup
 from handlers.edge import ack_only, logs_failures
-from handlers.message_text import clip_words, first_line, mentioned_users, plain_text
+from handlers.message_body import message_markup
+from handlers.message_fields import (
+    authorship,
+    home_teams,
+    looked_up_team,
+    must_look_up,
+    must_look_up_team,
+    quoted,
+    ticket_fields,
+)
 from handlers.new_ticket import ack_filing, parse_new_ticket
 from handlers.payload import actor_of, obj, string, trigger_of
 from handlers.services import Services
-from storage.domain import DESCRIPTION_MAX, TITLE_MAX, Actor, Priority
+from storage.domain import Actor, Priority
 from storage.tickets import NewTicket
 
 log = logging.getLogger("ticketbot.handlers")
 
 CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,30}$")
-USER_ID = re.compile(r"^[UW][A-Z0-9]{2,30}$")
+USER_ID = re.compile(r"^[UW][A-Z0-9]{2,30}$")  # as handlers.message_fields.USER_ID
 TS = re.compile(r"^\d{1,12}\.\d{1,9}$")
 SHORTCUT_LOOKUPS = 3  # users.info calls before the form is drawn (the user waits on them)
 REACTION_LOOKUPS = 10
 DEFAULT_CATEGORY = "other"
-
-
-def message_author(message: dict, bot_user_id: str | None) -> str | None:
-    """The person who wrote a message; None for a bot's (ours or another's)."""
-    user = message.get("user")
-    if message.get("bot_id") or message.get("subtype") == "bot_message" or not isinstance(user, str):
-        return None
-    if user == bot_user_id or not USER_ID.match(user):
-        return None
-    return user
-
-
-def ticket_fields(services: Services, client: WebClient, text: str, lookups: int) -> tuple[str, str]:
-    """(title, description) of a message: plain text, the title its first line clipped on a word.
-    Mentions are named from the users table, else by users.info (at most `lookups` of them)."""
-    known: dict[str, str | None] = {}
-    for user_id in mentioned_users(text)[:lookups]:
-        known[user_id] = _name(services, client, user_id)
-    plain = plain_text(text, known.get)
-    title = clip_words(first_line(plain), TITLE_MAX)
-    description = clip_words(plain, DESCRIPTION_MAX)
-    return title, description
-
-
-def must_look_up(services: Services, text: str, lookups: int) -> bool:
-    """Whether naming the message's mentions needs users.info (someone not in the users table)."""
-    return any(_stored_name(services, user_id) is None for user_id in mentioned_users(text)[:lookups])
-
-
-def _stored_name(services: Services, user_id: str) -> str | None:
-    user = services.people.user(user_id)
-    return (user.real_name or user.name or None) if user is not None else None
-
-
-def _name(services: Services, client: WebClient, user_id: str) -> str | None:
-    """A mentioned person's name: from the users table, else users.info (remembered)."""
-    if (stored := _stored_name(services, user_id)) is not None:
-        return stored
-    try:
-        profile = lookup(client, user_id)
-    except (UnknownUser, SlackApiError, OSError):
-        return None
-    services.people.remember(profile)
-    return profile.real_name or profile.name or None
 
 
 def source_metadata(channel: str, message: dict, author: str | None) -> str:
@@ -123,8 +87,10 @@ def register(app: App, services: Services) -> None:
     def open_form(body, client, context):
         message = obj(body.get("message"))
         channel = string(obj(body.get("channel")).get("id"))
-        text = string(message.get("text"))
-        metadata = source_metadata(channel, message, message_author(message, context.get("bot_user_id")))
+        text = message_markup(message)  # alerts from other bots: their attachments and blocks too
+        # The form cannot wait for users.info: an author of another Grid workspace counts as outside.
+        who = authorship(message, context.get("bot_user_id"), home_teams(context))
+        metadata = source_metadata(channel, message, who.reporter)
         trigger = trigger_of(body)
         if not trigger:
             return
@@ -133,6 +99,8 @@ def register(app: App, services: Services) -> None:
 
         def form() -> dict:
             title, description = ticket_fields(services, client, text, SHORTCUT_LOOKUPS)
+            if who.outsider:
+                description = quoted(description, tr("intake.written_by", name=who.outsider))
             return new_ticket_view(
                 tr,
                 workspace.categories,
@@ -203,11 +171,17 @@ def register(app: App, services: Services) -> None:
         if message.get("bot_id") and message.get("bot_id") == context.get("bot_id"):
             return
         reactor = Actor(event.get("user") or "")
-        author = message_author(message, bot_user_id)
-        title, description = ticket_fields(services, client, message.get("text") or "", REACTION_LOOKUPS)
+        home, team = home_teams(context), ""
+        if USER_ID.match(string(message.get("user"))) and must_look_up_team(message, home):
+            team = looked_up_team(client, message["user"], home)
+        who = authorship(message, bot_user_id, home, team)
+        title, description = ticket_fields(services, client, message_markup(message), REACTION_LOOKUPS)
+        description = description or tr("intake.no_text")
+        if who.outsider:
+            description = quoted(description, tr("intake.written_by", name=who.outsider))
         new = NewTicket(
             title=title or tr("intake.untitled"),
-            description=description or tr("intake.no_text"),
+            description=description,
             category=default_category(workspace.category_keys),
             priority=Priority.MEDIUM.value,
             # A second :ticket: on the message, or Slack retrying the event, files nothing more.
@@ -216,7 +190,8 @@ def register(app: App, services: Services) -> None:
             source_ts=ts,
             source_thread_ts=message.get("thread_ts") or ts,
         )
-        ticket, created = services.tickets.create(Actor(author) if author else reactor, new, filed_by=reactor)
+        reporter = Actor(who.reporter) if who.reporter else reactor
+        ticket, created = services.tickets.create(reporter, new, filed_by=reactor)
         if created:
             log.info("%s filed from a :ticket: reaction in %s", ticket.number, channel)
 

@@ -153,10 +153,12 @@ class SlackRequests:
         author: str | None = "U0REPORTER",
         channel: str = "C0HELP",
         ts: str = "1700000050.000100",
+        body: dict[str, Any] | None = None,
         **message_fields: Any,
     ) -> Answer:
-        """ "Create ticket" chosen in a message's menu (a `message_action` interaction)."""
-        body = payload("message_action")
+        """ "Create ticket" chosen in a message's menu (a `message_action` interaction); `body`:
+        another payload to start from (e.g. tests/payloads/message_action_connect.json)."""
+        body = copy.deepcopy(body) if body is not None else payload("message_action")
         body["user"] = {"id": user, "name": user.lower(), "username": user.lower(), "team_id": "T0001"}
         body["channel"] = {"id": channel, "name": channel.lower()}
         body["message_ts"] = ts
@@ -177,10 +179,12 @@ class SlackRequests:
         ts: str = "1700000050.000100",
         item_user: str = "U0REPORTER",
         event_id: str = "Ev0000000100",
+        body: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> Answer:
-        """A `reaction_added` event on a message (Events API, as an event_callback)."""
-        body = payload("reaction_added")
+        """A `reaction_added` event on a message (Events API, as an event_callback); `body`:
+        another payload to start from (e.g. tests/payloads/reaction_added_grid.json)."""
+        body = copy.deepcopy(body) if body is not None else payload("reaction_added")
         body["event_id"] = event_id
         body["event"] |= {"user": user, "reaction": reaction, "item_user": item_user}
         body["event"]["item"] = {"type": "message", "channel": channel, "ts": ts}

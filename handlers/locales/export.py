@@ -114,6 +114,14 @@ MESSAGES = {
         "No soy miembro de este canal, así que te envío la exportación por mensaje directo. "
         "Invítame con `/invite` para recibirlas aquí.",
     ),
+    "export.missing_scope": (
+        "I may not look at this conversation: the app lacks Slack's `{scope}` permission, so I am "
+        "sending your export to our direct messages. Ask an admin to add `{scope}` to the app "
+        "(manifest.yml) and reinstall it.",
+        "No puedo consultar esta conversación: a la app le falta el permiso `{scope}` de Slack, así "
+        "que te envío la exportación por mensaje directo. Pide a un administrador que añada `{scope}` "
+        "a la app (manifest.yml) y la reinstale.",
+    ),
     "export.comment": (
         ":bar_chart: *{scope}* · filter: {filter} · {tickets} · generated {when}",
         ":bar_chart: *{scope}* · filtro: {filter} · {tickets} · generado {when}",

@@ -16,6 +16,12 @@ MESSAGES = {
         ":hourglass_flowing_sand: Reading the message…",
         ":hourglass_flowing_sand: Leyendo el mensaje…",
     ),
+    # First line of the description of a message whose author is from another organisation (Slack
+    # Connect): they are quoted, and whoever filed it is the reporter.
+    "intake.written_by": (
+        "Written by {name} (another organisation):",
+        "Escrito por {name} (otra organización):",
+    ),
     "intake.no_text": (
         "The message had no text; see the link to it.",
         "El mensaje no tenía texto; mira el enlace al mensaje.",

@@ -7,6 +7,7 @@ in ``fake.violations`` so tests catch it before Slack would.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from slack_sdk.models.blocks import Block
@@ -91,6 +92,36 @@ def message_problems(method: str, params: dict[str, Any]) -> list[str]:
         found.append(f"{method}: neither text, blocks nor attachments given")
     if "blocks" in params:
         found += block_problems(params["blocks"], method, MAX_MESSAGE_BLOCKS)
+    if "metadata" in params:
+        found += metadata_problems(method, params["metadata"])
+    return found
+
+
+_EVENT_TYPE = re.compile(r"^[A-Za-z0-9_]+$")  # "alphanumeric", with underscores as in Slack's examples
+_SCALARS = (str, int, float, bool)
+
+
+def metadata_problems(method: str, metadata: Any) -> list[str]:
+    """Message metadata as Slack's types define it: {"event_type": an alphanumeric name,
+    "event_payload": an object whose values are scalars, objects of scalars or lists of those}."""
+    if not isinstance(metadata, dict) or set(metadata) != {"event_type", "event_payload"}:
+        return [f"{method}: metadata must be exactly {{event_type, event_payload}}, got {metadata!r}"]
+    found = []
+    event_type, payload = metadata["event_type"], metadata["event_payload"]
+    if not isinstance(event_type, str) or not _EVENT_TYPE.match(event_type):
+        found.append(f"{method}: metadata.event_type {event_type!r} is not an alphanumeric name")
+    if not isinstance(payload, dict):
+        return [*found, f"{method}: metadata.event_payload must be an object, got {payload!r}"]
+
+    def flat(value: Any) -> bool:
+        return isinstance(value, dict) and all(isinstance(v, _SCALARS) for v in value.values())
+
+    for key, value in payload.items():
+        nested = flat(value) or (isinstance(value, list) and all(flat(v) for v in value))
+        if not (isinstance(value, _SCALARS) or nested):
+            found.append(
+                f"{method}: metadata.event_payload.{key} = {value!r} is not a string, number or boolean"
+            )
     return found
 
 

@@ -80,6 +80,8 @@ class FakeSlack(Faults, Views, WebApiMethods):
             "files:write",
             "channels:read",
             "groups:read",
+            "im:read",
+            "mpim:read",
             "reactions:read",
             "channels:history",
             "groups:history",

@@ -24,6 +24,7 @@ class WebApiMethods:
 
     _cond: threading.Condition
     root_url: str  # FakeSlack's property: where upload URLs point
+    scopes: list[str]  # FakeSlack's: the token's scopes
 
     def _init_workspace(self) -> None:
         self._users: dict[str, Json] = {}
@@ -36,6 +37,7 @@ class WebApiMethods:
         # Where apps.connections.open points: a tests.fakes.socket_mode server's `issue_url`, or
         # by default a URL nothing listens at (enough for `ticketbot check`).
         self.socket_mode_url = lambda: f"wss://wss.slack.test/link/?ticket={next(self._seq)}"
+        self.group_dm_channels: set[str] = set()  # mpim ids (G…): conversations.info needs mpim:read
 
     # ---- test set-up
     def add_user(
@@ -48,10 +50,15 @@ class WebApiMethods:
         locale: str | None = None,  # None: users.info tells no locale (the app uses its default)
         is_bot: bool = False,
         deleted: bool = False,
+        team_id: str = TEAM_ID,
+        enterprise_id: str | None = None,
     ) -> None:
+        """`team_id`: another for a Slack Connect user; `enterprise_id`: an Enterprise Grid's user."""
         user = dict(id=user_id, name=name, real_name=real_name, email=email, tz=tz, locale=locale)
         with self._cond:
-            self._users[user_id] = {**user, "is_bot": is_bot, "deleted": deleted}
+            self._users[user_id] = {**user, "is_bot": is_bot, "deleted": deleted, "team_id": team_id}
+            if enterprise_id is not None:
+                self._users[user_id]["enterprise_id"] = enterprise_id
 
     def add_message(self, channel: str, ts: str, text: str, user: str | None = None, **fields: Any) -> Json:
         """A message people posted (for conversations.replies); `fields` e.g. thread_ts, bot_id."""
@@ -157,7 +164,16 @@ class WebApiMethods:
 
     def _api_conversations_info(self, params: dict[str, Any]) -> Json:
         cid = str(params.get("channel", ""))
+        # Each kind of conversation needs its own read scope, as Slack checks it.
+        if cid in self.group_dm_channels:
+            needed = "mpim:read"
+        else:
+            needed = {"D": "im:read", "G": "groups:read"}.get(cid[:1], "channels:read")
+        if needed not in self.scopes:
+            provided = ",".join(self.scopes)
+            return {"ok": False, "error": "missing_scope", "needed": needed, "provided": provided}
         kind = {"is_channel": cid[:1] == "C", "is_im": cid[:1] == "D", "is_private": cid[:1] in ("G", "D")}
+        kind["is_mpim"] = cid in self.group_dm_channels
         member = {"is_archived": False, "is_member": cid not in self.not_member_channels}
         return {"channel": {"id": cid, "name": cid.lower(), **kind, **member}}
 
@@ -186,7 +202,15 @@ class WebApiMethods:
             offset = None
         profile = {"real_name": u["real_name"], "display_name": u["name"], "email": u["email"]}
         user = {k: u[k] for k in ("id", "name", "real_name", "tz", "is_bot", "deleted")}
-        user.update(team_id=TEAM_ID, tz_offset=int(offset.total_seconds()) if offset else 0, is_admin=False)
+        if "enterprise_id" in u:  # Grid users say their organisation (and home workspace) here
+            user["enterprise_user"] = {
+                "id": u["id"],
+                "enterprise_id": u["enterprise_id"],
+                "teams": [u["team_id"]],
+            }
+        user.update(
+            team_id=u["team_id"], tz_offset=int(offset.total_seconds()) if offset else 0, is_admin=False
+        )
         user["profile"] = {k: v for k, v in profile.items() if v is not None}
         if str(params.get("include_locale", "")).lower() in ("1", "true") and u["locale"]:  # True is "1"
             user["locale"] = u["locale"]

@@ -204,3 +204,19 @@ def test_apps_connections_open_takes_only_the_app_level_token(fake_slack):
         assert refused.response["error"] == "not_allowed_token_type"
     else:
         raise AssertionError("an app-level token was accepted for auth.test")
+
+
+def test_message_metadata_is_checked_against_slacks_shape(fake: FakeSlack, client: WebClient) -> None:
+    good = {"event_type": "ticket_created", "event_payload": {"number": "TKT-000001", "open": True, "n": 1}}
+    posted = client.chat_postMessage(channel="C1", text="t", metadata=good)
+    assert fake.message("C1", posted["ts"])["metadata"] == good
+    bad = [
+        {"event_type": "ticket created", "event_payload": {}},  # not alphanumeric
+        {"event_type": "ticket_created", "event_payload": {"engineer": None}},  # null
+        {"event_type": "ticket_created", "event_payload": {"deep": {"er": {"x": 1}}}},  # too deep
+        {"event_type": "ticket_created"},  # no payload
+    ]
+    for metadata in bad:
+        with pytest.raises(SlackApiError, match="invalid_blocks"):
+            client.chat_update(channel="C1", ts=posted["ts"], text="t", metadata=metadata)
+    assert len(fake.violations) == 4 and all("metadata" in v for v in fake.violations), fake.violations

@@ -135,6 +135,38 @@ def test_all_goes_to_the_admins_dm_when_the_bot_is_not_in_the_channel(harness):
     assert told.params["response_type"] == "ephemeral"
 
 
+def test_all_typed_in_a_dm_without_im_read_names_the_missing_scope(harness):
+    """conversations.info on a DM needs im:read: without it Slack answers missing_scope, and
+    the note says which permission the app lacks instead of "not a member"."""
+    seed(harness)
+    harness.fake.scopes.remove("im:read")
+    harness.slack.command("export all", user=ADMIN, channel_id="D0ADMIN")
+    ((call, _),) = uploads(harness)
+    assert call.params["channel_id"] == "D0ADMIN"
+    (told,) = harness.fake.wait_for("response_url", lambda c: "`im:read`" in c.params["text"])
+    assert "not a member" not in told.params["text"] and told.params["response_type"] == "ephemeral"
+    (info,) = harness.fake.calls("conversations.info")
+    assert info.error == "missing_scope"
+
+
+def test_all_typed_in_a_group_dm_without_mpim_read_names_that_scope(harness):
+    seed(harness)
+    harness.fake.group_dm_channels.add("G0GROUPDM")
+    harness.fake.scopes.remove("mpim:read")
+    harness.slack.command("export all", user=ADMIN, channel_id="G0GROUPDM")
+    ((call, _),) = uploads(harness)
+    assert call.params["channel_id"] == "D0ADMIN"
+    harness.fake.wait_for("response_url", lambda c: "`mpim:read`" in c.params["text"])
+
+
+def test_all_typed_in_the_bots_dm_with_im_read_says_nothing_more(harness):
+    seed(harness)
+    harness.slack.command("export all", user=ADMIN, channel_id="D0ADMIN")
+    ((call, _),) = uploads(harness)
+    assert call.params["channel_id"] == "D0ADMIN"
+    assert harness.fake.calls("response_url") == []
+
+
 @pytest.mark.parametrize(
     ("text", "user", "expected"),
     [

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from storage.models import Ticket
+from storage.people import Profile
 from tests.conftest import REPORTER, TRIAGE
 from tests.waiting import wait_until
 
@@ -63,6 +64,25 @@ def test_slash_command_with_words_prefills_the_title(harness):
     harness.slack.command("VPN drops every hour")
     (call,) = harness.fake.wait_for("views.open")
     assert call.params["view"]["blocks"][0]["element"]["initial_value"] == "VPN drops every hour"
+
+
+def test_the_prefilled_title_reads_mentions_links_and_entities_as_words(harness):
+    """`should_escape: true` sends mentions and links as tokens and escapes &, <, >."""
+    harness.slack.command(
+        "<@U0CARLOS|carlos> cannot open <https://intranet.example/hr|the HR page> &amp; <@U0NOBODY> &lt;3"
+    )
+    (call,) = harness.fake.wait_for("views.open")
+    title = call.params["view"]["blocks"][0]["element"]["initial_value"]
+    assert title == "@carlos cannot open the HR page & @U0NOBODY <3"
+    assert harness.fake.calls("users.info") == []  # no Slack call before the modal opens
+
+
+def test_a_mention_without_its_name_is_named_from_the_users_table(harness):
+    harness.services.people.remember(Profile("U0CARLOS", "carlos", "Carlos Pérez", None))
+    harness.slack.command("<@U0CARLOS> says the printer is down")
+    (call,) = harness.fake.wait_for("views.open")
+    title = call.params["view"]["blocks"][0]["element"]["initial_value"]
+    assert title == "@Carlos Pérez says the printer is down"
 
 
 def test_submitting_files_a_ticket_posts_the_triage_card_and_dms_the_reporter(harness):
