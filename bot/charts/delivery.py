@@ -86,21 +86,26 @@ class ChartDelivery:
         for key, (user_id, trend) in self.home_figures(now).items():
             data = trend.to_dict()
             stored = charts.stored(self.services.db, key)
-            if stored is not None and stored.data_hash == self._hash(key, data):
+            if stored is not None and stored.data_hash == self._hash(key, user_id, data):
                 continue
             with self.services.db.transaction() as session:
                 outbox.enqueue(session, outbox.SLACK_CHART, {"key": key, "user_id": user_id, "trend": data})
             queued += 1
         return queued
 
-    def _hash(self, key: str, data: dict[str, Any]) -> str:
-        return charts.data_hash(VERSION, self.services.tr.language, key.split(":")[1], data)
+    def _tr(self, user_id: str | None):
+        """An engineer's chart speaks their language; the admins' one, shared, the workspace's."""
+        return self.services.tr_for(user_id) if user_id else self.services.tr
+
+    def _hash(self, key: str, user_id: str | None, data: dict[str, Any]) -> str:
+        return charts.data_hash(VERSION, self._tr(user_id).language, key.split(":")[1], data)
 
     # -- delivery ----------------------------------------------------------------------------------
 
     def deliver_home(self, payload: dict[str, Any]) -> None:
-        key, tr, db = payload["key"], self.services.tr, self.services.db
-        digest = self._hash(key, payload["trend"])
+        key, db, user_id = payload["key"], self.services.db, payload.get("user_id")
+        tr = self._tr(user_id)
+        digest = self._hash(key, user_id, payload["trend"])
         stored = charts.stored(db, key)
         if stored is not None and stored.data_hash == digest and stored.file_id:
             return  # a row queued twice for the same figures (a slow dispatcher): done already
@@ -109,7 +114,7 @@ class ChartDelivery:
         trend = charts.Trend.from_dict(payload["trend"])
         png = self.cache.png(digest, lambda: trend_png(tr, trend))
         words = alt_text(trend_lines(tr, trend))
-        channel, thread_ts = self._thread(key, payload.get("user_id"), stored)
+        channel, thread_ts = self._thread(key, user_id, stored)
         name = "home-chart.png"
         response = slack_errors.call_upload(
             self.client.files_upload_v2,
@@ -135,7 +140,7 @@ class ChartDelivery:
         if stored is not None and stored.channel == channel and stored.thread_ts:
             return channel, stored.thread_ts
         posted = slack_errors.call_upload(
-            self.client.chat_postMessage, channel=channel, text=self.services.tr("chart.home_thread")
+            self.client.chat_postMessage, channel=channel, text=self._tr(user_id)("chart.home_thread")
         )
         charts.save_thread(self.services.db, key, channel, posted["ts"])
         return channel, posted["ts"]

@@ -17,6 +17,7 @@ from bot.charts.delivery import ChartDelivery
 from bot.digests import Digests
 from handlers.home_state import HomeState
 from handlers.home_tabs import HomeTabs
+from handlers.i18n import Translator
 from storage import charts, outbox
 from storage.models import Chart, OutboxRow, ScheduledRun, Ticket
 from tests.conftest import ADMIN, TRIAGE, _harness
@@ -146,3 +147,19 @@ def test_the_weekly_report_carries_two_charts_to_triage_and_inline_in_the_email(
         assert f'src="cid:{cid}"' in html
         assert imread(io.BytesIO(image.get_content()), format="png").shape[:2] == (750, 1200)
     assert [a.get_filename() for a in mail.message.iter_attachments()] == ["weekly-report-2026-11-30.xlsx"]
+
+
+def test_an_engineers_home_chart_speaks_their_language_and_the_admins_the_workspaces(harness):
+    h = harness
+    seed_month(h.db, days=20)
+    h.services.people.set_language(ENGINEERS[0], "es")
+    assert charts_of(h).refresh_homes(NOW) == 1 + len(ENGINEERS)
+    delivered(h, outbox.SLACK_CHART, 4)
+    spanish = charts.stored(h.db, charts.engineer_home_key(ENGINEERS[0]))
+    english = charts.stored(h.db, charts.engineer_home_key(ENGINEERS[1]))
+    admins = charts.stored(h.db, charts.ADMIN_HOME)
+    assert spanish.alt_text.startswith("Tus tickets")
+    assert english.alt_text.startswith("Your tickets") and admins.alt_text.startswith("Tickets — last")
+    threads = {c.params["channel"]: c.params["text"] for c in h.fake.calls("chat.postMessage")}
+    assert threads[spanish.channel] == Translator("es")("chart.home_thread")
+    assert threads[english.channel] == Translator("en")("chart.home_thread")
