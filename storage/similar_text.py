@@ -20,8 +20,7 @@ TITLE_WEIGHT = 2.0  # a word of the title says more than one of the description
 
 _WORD = re.compile(r"[a-z0-9]+")
 
-STOP_WORDS = frozenset(
-    """
+_STOP_WORDS = """
     a an the and or but if of to in on at by for with from into over under about as is are was
     were be been being am do does did doing have has had having i me my mine we our us you your
     he she it its they them their this that these those there here what which who whom when where
@@ -40,8 +39,8 @@ STOP_WORDS = frozenset(
     no ni puedo puede pueden poder hola gracias favor porfa ayuda necesito necesita quisiera
     problema problemas funciona funcionan funcionar anda hoy ayer manana desde hace
     falla fallo fallos usuario usuarios
-    """.split()
-)
+    """
+STOP_WORDS = frozenset(_STOP_WORDS.split())
 
 # Concepts in both languages: each word begins with one of the prefixes (accents folded).
 # Topics (what the ticket is about) weigh TOPIC_WEIGHT; the rest (what is wrong) weigh 1.

@@ -519,7 +519,8 @@ FAMILIES: dict[str, dict[str, tuple[str, list[tuple[str, str, str]]]]] = {
                 (
                     "es",
                     "No abre la página de acceso del wifi de invitados",
-                    "El portal cautivo del wifi de invitados no carga y las visitas no pueden aceptar los términos.",
+                    "El portal cautivo del wifi de invitados no carga y las visitas no pueden aceptar "
+                    "los términos.",
                 ),
                 (
                     "en",

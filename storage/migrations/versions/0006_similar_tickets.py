@@ -43,7 +43,8 @@ SQLITE_TRIGGERS = {
 def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute(
-            f"CREATE INDEX ix_tickets_open_words ON tickets USING gin ({PG_DOCUMENT}) WHERE status <> 'closed'"
+            f"CREATE INDEX ix_tickets_open_words ON tickets USING gin ({PG_DOCUMENT}) "
+            "WHERE status <> 'closed'"
         )
         return
     # remove_diacritics 2: "contraseña" is "contrasena", as storage.similar_text folds it.
