@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from bot.config import Settings
 from bot.dispatcher import Deliver, Permanent
 from bot.intake_delivery import SourceReplies
+from bot.similar_cards import triage_suggestions
 from bot.slack_errors import call
 from handlers.blocks.actions import card_actions
 from handlers.blocks.cards import Message, ticket_card
@@ -158,7 +159,11 @@ class SlackDelivery:
                 engineers = self.services.people.engineers()
         actions = card_actions(tr, ticket, audience, engineers, workspace.specialty_for(ticket.category))
         sla = sla_line(tr, ticket, self.services.tickets.clock(), staff=audience != REPORTER)
-        return ticket_card(tr, ticket, workspace.categories, intro=intro, actions=actions, sla=sla)
+        # Other people's tickets: on the triage card only, which only staff see.
+        similar = triage_suggestions(self.services.db, ticket) if audience == TRIAGE else ()
+        return ticket_card(
+            tr, ticket, workspace.categories, intro=intro, actions=actions, sla=sla, similar=similar
+        )
 
     # -- thread replies ----------------------------------------------------------------------
 
