@@ -160,7 +160,8 @@ def seed(db: Database, count: int) -> None:
     series = (
         f"generate_series(1, {count}) AS g"
         if dialect == "postgresql"
-        else f"(WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < {count}) SELECT g FROM s)"
+        else "(WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s "
+        f"WHERE g < {count}) SELECT g FROM s)"  # noqa: S608 (a number of ours)
     )
     with db.engine.begin() as conn:
         conn.execute(text("INSERT INTO users (slack_id, name, real_name) VALUES ('U0BENCH', 'b', 'Bench')"))
@@ -192,7 +193,8 @@ def print_latency(db: Database, count: int) -> None:
     print(
         f"\nsimilar_tickets() over {count:,} tickets ({db.engine.dialect.name}), {PROBES} probes: "
         f"p50 {percentile(timings, 0.5) * 1000:.1f} ms  p95 {percentile(timings, 0.95) * 1000:.1f} ms  "
-        f"p99 {percentile(timings, 0.99) * 1000:.1f} ms  (suggestions per probe: {statistics.mean(found):.1f})"
+        f"p99 {percentile(timings, 0.99) * 1000:.1f} ms  "
+        f"(suggestions per probe: {statistics.mean(found):.1f})"
     )
 
 
@@ -228,7 +230,8 @@ def run(db: Database, count: int) -> None:
     seeded = time.perf_counter()
     upgrade(db.engine)  # the indexes of 0003-0006 built over the rows, as on a live upgrade
     print(
-        f"\nseeded {count:,} tickets in {seeded - started:.0f} s, migrated in {time.perf_counter() - seeded:.0f} s"
+        f"\nseeded {count:,} tickets in {seeded - started:.0f} s, "
+        f"migrated in {time.perf_counter() - seeded:.0f} s"
     )
     print_latency(db, count)
     db.dispose()

@@ -107,11 +107,28 @@ def similar_tickets(
     return rank(title, description, category, found, limit=limit)
 
 
+def similar_for_each(
+    db: Database, probes: Sequence[Candidate], *, limit: int = 3, now: datetime | None = None
+) -> dict[int, list[Suggestion]]:
+    """`similar_tickets` for several tickets at once (a burst of triage cards), with one search
+    for the words of all of them: each is scored against the candidates of all."""
+    prefixes = sorted({p for c in probes for p in search_prefixes(words(c.title, c.description))})
+    if not probes or not prefixes:
+        return {c.id: [] for c in probes}
+    since = (now or utcnow()) - RECENTLY_CLOSED
+    with db.read() as session:
+        found = candidates(session, prefixes, exclude=0, since=since, scale=len(probes))
+    return {
+        c.id: rank(c.title, c.description, c.category, (f for f in found if f.id != c.id), limit=limit)
+        for c in probes
+    }
+
+
 def candidates(
-    session: Session, prefixes: Sequence[str], *, exclude: int, since: datetime
+    session: Session, prefixes: Sequence[str], *, exclude: int, since: datetime, scale: int = 1
 ) -> list[Candidate]:
     """Tickets whose words begin with one of `prefixes`: open ones, and the latest closes since
-    `since`, newest first."""
+    `since`, newest first (`scale` times as many, for that many probes)."""
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         query = " | ".join(f"{p}:*" for p in prefixes)
@@ -121,9 +138,9 @@ def candidates(
         "query": query,
         "exclude": exclude,
         "since": since,
-        "n": CANDIDATES,
+        "n": CANDIDATES * scale,
         "recent": RECENT_CLOSES,
-        "closed_n": CLOSED_CANDIDATES,
+        "closed_n": CLOSED_CANDIDATES * scale,
     }
     rows = session.execute(_statement(dialect), values)
     return [Candidate(*row) for row in rows]
