@@ -161,7 +161,7 @@ def seed(db: Database, count: int) -> None:
         f"generate_series(1, {count}) AS g"
         if dialect == "postgresql"
         else "(WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s "
-        f"WHERE g < {count}) SELECT g FROM s)"  # noqa: S608 (a number of ours)
+        f"WHERE g < {count}) SELECT g FROM s)"
     )
     with db.engine.begin() as conn:
         conn.execute(text("INSERT INTO users (slack_id, name, real_name) VALUES ('U0BENCH', 'b', 'Bench')"))
