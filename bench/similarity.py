@@ -147,7 +147,7 @@ def seed(db: Database, count: int) -> None:
     values = ", ".join(
         f"({i}, :t{i}, :d{i}, :c{i})" for i in range(len(told))
     )  # the tellings as a lookup table; each ticket takes one by id
-    params = {}
+    params: dict[str, object] = {"count": count}
     for i, t in enumerate(told):
         params |= {f"t{i}": t.title, f"d{i}": t.description, f"c{i}": t.category}
     dialect = db.engine.dialect.name
@@ -160,8 +160,7 @@ def seed(db: Database, count: int) -> None:
     series = (
         f"generate_series(1, {count}) AS g"
         if dialect == "postgresql"
-        else "(WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s "
-        f"WHERE g < {count}) SELECT g FROM s)"
+        else "(WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < :count) SELECT g FROM s)"
     )
     with db.engine.begin() as conn:
         conn.execute(text("INSERT INTO users (slack_id, name, real_name) VALUES ('U0BENCH', 'b', 'Bench')"))
