@@ -160,7 +160,8 @@ def seed(db: Database, count: int) -> None:
     series = (
         f"generate_series(1, {count}) AS g"
         if dialect == "postgresql"
-        else "(WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < :count) SELECT g FROM s)"
+        else "(WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < :count) "
+        "SELECT g FROM s)"
     )
     with db.engine.begin() as conn:
         conn.execute(text("INSERT INTO users (slack_id, name, real_name) VALUES ('U0BENCH', 'b', 'Bench')"))
