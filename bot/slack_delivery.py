@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from bot.config import Settings
 from bot.dispatcher import Deliver, Permanent
 from bot.intake_delivery import SourceReplies
+from bot.similar_cards import triage_suggestions, triage_suggestions_ahead
 from bot.slack_errors import call
 from handlers.blocks.actions import card_actions
 from handlers.blocks.card_metadata import TICKET_CREATED, TICKET_UPDATED, card_metadata
@@ -56,6 +57,7 @@ class SlackDelivery:
         self.settings = settings
         self.render_card = render_card or self._plain_card
         self._ahead = NOTHING_AHEAD
+        self._similar_ahead: dict[int, list] = {}
 
     def deliverers(self) -> dict[str, Deliver]:
         return {
@@ -71,7 +73,7 @@ class SlackDelivery:
         one session (each row used to open two or three of its own). Read a moment before each
         row leaves, they are as current as a row's own read was: a change after it has rows of
         its own, queued behind this one in the same stream."""
-        self._ahead = NOTHING_AHEAD
+        self._ahead, self._similar_ahead = NOTHING_AHEAD, {}
         rows = [row for row in rows if row.kind in TICKET_KINDS]
         ticket_ids = {row.payload["ticket_id"] for row in rows}
         if not ticket_ids:
@@ -81,6 +83,9 @@ class SlackDelivery:
         self._ahead = read_ahead.for_cards(
             self.services.db, self.services.people, ticket_ids, event_ids, picking=picking
         )
+        triage = {row.payload["ticket_id"] for row in rows if row.kind == outbox.SLACK_TRIAGE_CARD}
+        found = [self._ahead.tickets[i] for i in triage if i in self._ahead.tickets]
+        self._similar_ahead = triage_suggestions_ahead(self.services.db, found) if found else {}
 
     # -- cards -------------------------------------------------------------------------------
 
@@ -176,7 +181,15 @@ class SlackDelivery:
                 engineers = self.services.people.engineers()
         actions = card_actions(tr, ticket, audience, engineers, workspace.specialty_for(ticket.category))
         sla = sla_line(tr, ticket, self.services.tickets.clock(), staff=audience != REPORTER)
-        return ticket_card(tr, ticket, workspace.categories, intro=intro, actions=actions, sla=sla)
+        # Other people's tickets: on the triage card only, which only staff see.
+        similar = ()
+        if audience == TRIAGE:
+            similar = self._similar_ahead.get(ticket.id)
+            if similar is None:
+                similar = triage_suggestions(self.services.db, ticket)
+        return ticket_card(
+            tr, ticket, workspace.categories, intro=intro, actions=actions, sla=sla, similar=similar
+        )
 
     # -- thread replies ----------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from sqlalchemy import (
     false,
     func,
     literal_column,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -59,6 +60,15 @@ def trigram_index(name: str, column: str) -> Index:
     return Index(
         name, expression, postgresql_using="gin", postgresql_ops={f"{column}_lower": "gin_trgm_ops"}
     ).ddl_if(dialect="postgresql")
+
+
+# The accent-folded words of a ticket, as PostgreSQL indexes them for storage.similar (0006).
+# translate() rather than unaccent(): immutable, so it may stand in an index expression, and no
+# extension to install; it covers the accents of Spanish (and of French and Portuguese vowels).
+TICKET_WORDS = (
+    "to_tsvector('simple'::regconfig, translate(lower(title || ' ' || description), "
+    "'áéíóúàèìòùäëïöüâêîôûñç', 'aeiouaeiouaeiouaeiounc'))"
+)
 
 
 class Base(DeclarativeBase):
@@ -112,6 +122,17 @@ class Ticket(Base):
         Index("ix_tickets_source", "source_channel", "source_ts"),  # 0004: filed from a message
         trigram_index("ix_tickets_title_trgm", "title"),  # 0003
         trigram_index("ix_tickets_description_trgm", "description"),  # 0003
+        # 0006: similar tickets. TICKET_WORDS as PostgreSQL spells it back, so that the
+        # schema check (alembic's compare) sees the index it made.
+        Index(
+            "ix_tickets_open_words",
+            text(
+                "to_tsvector('simple'::regconfig, translate(lower((title::text || ' '::text) || "
+                "description), 'áéíóúàèìòùäëïöüâêîôûñç'::text, 'aeiouaeiouaeiouaeiounc'::text))"
+            ),
+            postgresql_using="gin",
+            postgresql_where=text("((status)::text <> 'closed'::text)"),
+        ).ddl_if(dialect="postgresql"),
         {"sqlite_autoincrement": True},
     )
 

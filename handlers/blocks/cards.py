@@ -19,6 +19,7 @@ from handlers.i18n import Translator
 from handlers.text import clip, escape, escaped, mention, slack_date, slack_link
 from storage.domain import Category
 from storage.models import Ticket
+from storage.similar import Suggestion
 
 STATUS_EMOJI = {
     "open": ":large_blue_circle:",
@@ -33,6 +34,7 @@ PRIORITY_EMOJI = {
     "critical": ":red_circle:",
 }
 DESCRIPTION_LIMIT = 2900  # a section's text may hold 3,000 characters; escaping adds some
+SIMILAR_TITLE_LIMIT = 80  # a suggestion is one line: its number and the start of its title
 
 
 @dataclass(frozen=True)
@@ -69,9 +71,11 @@ def ticket_card(
     intro: str | None = None,
     actions: Sequence[Block] = (),
     sla: str | None = None,
+    similar: Sequence[Suggestion] = (),
 ) -> Message:
     """The card for one ticket. `intro` is an mrkdwn line above it; `actions` go below; `sla`
-    is its service-level line (handlers.blocks.sla), for who may see it."""
+    is its service-level line (handlers.blocks.sla), for who may see it; `similar` are other
+    people's tickets that may be the same problem (storage.similar): for staff cards only."""
     assignee = mention(ticket.engineer_id) if ticket.engineer_id else tr("card.unassigned")
     fields = [
         (tr("card.reporter"), mention(ticket.reporter_id)),
@@ -101,6 +105,19 @@ def ticket_card(
     if ticket.source_permalink:  # filed from a Slack message: the permalink chat.getPermalink gave
         link = slack_link(ticket.source_permalink, tr("intake.from_message"))
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=link)]))
+    if similar:
+        lines = [
+            MarkdownTextObject(
+                text=tr(
+                    "card.similar",
+                    number=s.number,
+                    title=escaped(s.title, SIMILAR_TITLE_LIMIT),
+                    status=tr(f"status.{s.status}"),
+                )
+            )
+            for s in similar[:3]
+        ]
+        blocks.append(ContextBlock(elements=lines))
     if actions:
         blocks.append(DividerBlock())
         blocks.extend(actions)

@@ -9,6 +9,11 @@ MESSAGES = {
         "*{number} is now assigned to {engineer}.* Nothing more to do here.",
         "*{number} ahora está asignado a {engineer}.* No hay nada más que hacer aquí.",
     ),
+    # Similar tickets on the triage card (storage.similar)
+    "card.similar": (
+        ":mag: Possibly the same as *{number}* — {title} ({status})",
+        ":mag: Posiblemente el mismo que *{number}* — {title} ({status})",
+    ),
     # The triage picker
     "assign.placeholder": ("Assign", "Asignar"),
     "assign.load": ("{count} open", "{count} abiertos"),

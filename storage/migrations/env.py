@@ -3,6 +3,7 @@
 from alembic import context
 
 from storage.models import Base
+from storage.similar import is_fts_table
 
 config = context.config
 target_metadata = Base.metadata
@@ -30,6 +31,8 @@ def _run(connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        # SQLite's FTS5 tables (0006) have no model: autogenerate must not drop them.
+        include_name=lambda name, type_, _parent: not (type_ == "table" and is_fts_table(name)),
     )
     with context.begin_transaction():
         context.run_migrations()
