@@ -8,15 +8,15 @@ table with the tickets as its content (nothing stored twice but the index), kept
 
 Building either reads every ticket once (PostgreSQL: the open ones): seconds per million.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-11-29 00:00:00
 """
 
 from alembic import op
 
-revision = "0006"
-down_revision = "0005"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
