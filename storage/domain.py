@@ -116,6 +116,35 @@ def parse_number(text: str) -> int | None:
     return number if number > 0 else None
 
 
+INCIDENT_PREFIX = "INC-"
+
+
+def format_incident(incident_id: int) -> str:
+    """INC-3: incidents are few, so their numbers stay short (people say them aloud in an outage)."""
+    return f"{INCIDENT_PREFIX}{incident_id}"
+
+
+def parse_incident(text: str) -> int | None:
+    """`INC-3`, `inc-3`, `INC-0003` → 3; anything else (a bare number too: it could be a ticket) → None."""
+    value = text.strip().upper()
+    if not value.startswith(INCIDENT_PREFIX):
+        return None
+    value = value[len(INCIDENT_PREFIX) :]
+    if not value.isdigit() or len(value) > 12 or int(value) == 0:
+        return None
+    return int(value)
+
+
+class IncidentStatus(str, Enum):
+    """Investigating → identified → monitoring → resolved; any order before resolved (an outage
+    is not tidy), nothing after it."""
+
+    INVESTIGATING = "investigating"
+    IDENTIFIED = "identified"
+    MONITORING = "monitoring"
+    RESOLVED = "resolved"
+
+
 class CsatOutcome(str, Enum):
     """The reporter's answer to "Was your problem solved?" (tickets.csat_outcome)."""
 

@@ -54,3 +54,19 @@ class AlreadyAnswered(TicketError):
     """The reporter already said whether this close solved their problem."""
 
     code = "csat.already_answered"
+
+
+class IncidentNotFound(TicketError):
+    code = "incident.not_found"
+
+
+class AlreadyLinked(TicketError):
+    """A ticket is part of at most one incident: unlink it from the other first."""
+
+    code = "incident.already_linked"
+
+
+class IncidentResolved(TicketError):
+    """A resolved incident takes no more links, updates or status changes."""
+
+    code = "incident.resolved"

@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from storage.domain import Priority, Status, format_number
+from storage.domain import IncidentStatus, Priority, Status, format_incident, format_number
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -173,9 +173,13 @@ class Ticket(Base):
     source_channel: Mapped[str | None] = mapped_column(String(32))
     source_ts: Mapped[str | None] = mapped_column(String(32))
     source_permalink: Mapped[str | None] = mapped_column(String(500))
+    # The incident it is part of (0009; storage.incidents): at most one.
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"), index=True)
 
     reporter: Mapped[User] = relationship(foreign_keys=[reporter_id], lazy="joined")
     engineer: Mapped[User | None] = relationship(foreign_keys=[engineer_id], lazy="joined")
+    # Joined: every card drawn of a linked ticket says "Part of INC-3 (Investigating)".
+    incident: Mapped[Incident | None] = relationship(lazy="joined")
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -186,6 +190,47 @@ class Ticket(Base):
     @property
     def status_enum(self) -> Status:
         return Status(self.status)
+
+
+class Incident(Base):
+    """An outage many tickets are part of (storage.incidents): one update tells every reporter,
+    one resolve closes every linked ticket."""
+
+    __tablename__ = "incidents"
+    __table_args__ = ({"sqlite_autoincrement": True},)  # an INC number is never reused either
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    title: Mapped[str] = mapped_column(String(150))
+    owner_id: Mapped[str] = mapped_column(ForeignKey("users.slack_id"))
+    status: Mapped[str] = mapped_column(String(16), default=IncidentStatus.INVESTIGATING.value)
+    resolution: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None]
+    triage_channel: Mapped[str | None] = mapped_column(String(32))  # where its card lives
+    triage_ts: Mapped[str | None] = mapped_column(String(32))
+
+    owner: Mapped[User] = relationship(lazy="joined")
+
+    @property
+    def number(self) -> str:
+        return format_incident(self.id)
+
+
+class IncidentEvent(Base):
+    """An incident's append-only history: declared, linked, unlinked, status, update, resolved."""
+
+    __tablename__ = "incident_events"
+    __table_args__ = (Index("ix_incident_events_incident", "incident_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"))
+    actor_id: Mapped[str] = mapped_column(ForeignKey("users.slack_id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    kind: Mapped[str] = mapped_column(String(16))
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))  # linked, unlinked
+    new_value: Mapped[str | None] = mapped_column(String(64))
+    note: Mapped[str | None] = mapped_column(Text)
 
 
 class TicketEvent(Base):

@@ -32,6 +32,7 @@ SLACK_TRIAGE_CARD = "slack.triage_card"
 SLACK_REPORTER_CARD = "slack.reporter_card"
 SLACK_ENGINEER_CARD = "slack.engineer_card"
 SLACK_EVENT_REPLY = "slack.event_reply"  # payload: event_id, audience
+SLACK_INCIDENT_CARD = "slack.incident_card"  # payload: incident_id; its card in the triage channel
 SLACK_SOURCE_REPLY = "slack.source_reply"  # the number, in the thread of the message a ticket came from
 # Excel exports: minutes of work each, so a dispatcher of their own delivers them (`kinds`).
 SLACK_EXPORT = "slack.export"  # payload: see exports.service

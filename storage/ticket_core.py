@@ -45,10 +45,15 @@ class TicketCore:
                 ticket = session.get(Ticket, ticket_id)
                 if ticket is None:
                     raise TicketNotFound(number=ticket_id)
-                session.info.setdefault(_LOADED_VERSIONS, {})[ticket.id] = ticket.version
+                self._loaded(session, ticket)
                 yield session, ticket
         except StaleDataError as error:
             raise StaleTicket(number=ticket_id) from error
+
+    @staticmethod
+    def _loaded(session: Session, ticket: Ticket) -> None:
+        """Note the version a ticket was loaded at, before changing it in `session`."""
+        session.info.setdefault(_LOADED_VERSIONS, {}).setdefault(ticket.id, ticket.version)
 
     @staticmethod
     def _since_card(

@@ -99,11 +99,29 @@ class TicketLifecycle(TicketCore):
             raise InvalidInput({"note": "error.too_long"})
         with self._changing(ticket_id) as (session, ticket):
             self._check_change(session, ticket, None, actor, None)
-            self._touch_user(session, actor)
-            ticket.updated_at = self.clock()
-            if self.levels and visibility is Visibility.PUBLIC:
-                self.levels.responded(ticket, ticket.updated_at)  # only staff may add notes
-            return self._record(session, ticket, actor, EventKind.NOTE, note=text, visibility=visibility)
+            return self.note_within(session, ticket, actor, text, visibility)
+
+    def note_within(
+        self, session: Session, ticket: Ticket, actor: Actor, text: str, visibility: Visibility
+    ) -> TicketEvent:
+        """A note, checks done, in the caller's transaction (storage.incidents: one update becomes
+        a public note on every linked ticket, told to each reporter as any public note is)."""
+        self._loaded(session, ticket)
+        self._touch_user(session, actor)
+        ticket.updated_at = self.clock()
+        if self.levels and visibility is Visibility.PUBLIC:
+            self.levels.responded(ticket, ticket.updated_at)  # only staff may add notes
+        return self._record(session, ticket, actor, EventKind.NOTE, note=text, visibility=visibility)
+
+    def close_within(self, session: Session, ticket: Ticket, actor: Actor, resolution: str) -> bool:
+        """Close with `resolution` in the caller's transaction, the permission checked by the
+        caller (storage.incidents): SLA, CSAT and every notification as for any close. False,
+        changing nothing, for a ticket already closed."""
+        if not can_transition(ticket.status_enum, Status.CLOSED):
+            return False
+        self._loaded(session, ticket)
+        self._move(session, ticket, Status.CLOSED, actor, resolution)
+        return True
 
     def alert(self, ticket_id: int, kind: EventKind, still_due: Callable[[Ticket], bool]) -> bool:
         """Record a scheduled warning (SLA at risk or breached, late response, unassigned) as an

@@ -29,7 +29,7 @@ SIGNING_SECRET = "test-signing-secret"
 TRIAGE = "C0TRIAGE"
 ADMIN = "U0ADMIN"
 REPORTER = "U0REPORTER"
-TABLES = ("ticket_events", "outbox", "tickets", "engineers", "users")
+TABLES = ("incident_events", "ticket_events", "outbox", "tickets", "incidents", "engineers", "users")
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 
 
