@@ -16,6 +16,7 @@ from bot.digests import MISFIRE_GRACE, Digests
 from bot.dispatcher import Dispatcher
 from bot.email.delivery import EmailDelivery
 from bot.export_delivery import ExportDelivery
+from bot.incident_delivery import IncidentCards
 from bot.slack_delivery import SlackDelivery
 from bot.slack_http import KeepAliveWebClient
 from bot.slack_retries import listener_retries
@@ -28,6 +29,7 @@ from storage import outbox, sla_sweep
 from storage.dashboards import Dashboards
 from storage.db import Database
 from storage.email_plan import MailPolicy
+from storage.incidents import IncidentService
 from storage.leader import Leadership
 from storage.people import People
 from storage.roles import Roles
@@ -120,21 +122,23 @@ class Runtime:
 def build_services(settings: Settings, db: Database) -> Services:
     """What the listeners and deliverers share: the ticket service, people, the translator."""
     roles = Roles(db, settings.admin_user_ids)
+    tickets = TicketService(
+        db,
+        roles=roles,
+        categories=settings.category_keys,
+        levels=settings.service_levels,
+        mail=MailPolicy(settings.admin_user_ids, settings.admin_emails),
+    )
     return Services(
         workspace=settings.workspace,
         db=db,
-        tickets=TicketService(
-            db,
-            roles=roles,
-            categories=settings.category_keys,
-            levels=settings.service_levels,
-            mail=MailPolicy(settings.admin_user_ids, settings.admin_emails),
-        ),
+        tickets=tickets,
         people=People(db),
         tr=Translator(settings.language),
         roles=roles,
         dashboards=Dashboards(db, roles),
         exports=ExportService(db, roles),
+        incidents=IncidentService(tickets),
     )
 
 
@@ -184,7 +188,8 @@ def build(settings: Settings, db: Database | None = None) -> Runtime:
 
     delivery = SlackDelivery(web_client(settings, retries=False), services, settings)
     email = EmailDelivery.build(services, settings, web_client(settings, retries=False))
-    deliverers = {**delivery.deliverers(), **email.deliverers()}
+    incident_cards = IncidentCards(web_client(settings, retries=False), services, settings)
+    deliverers = {**delivery.deliverers(), **email.deliverers(), **incident_cards.deliverers()}
     dispatcher = Dispatcher(
         db,
         deliverers,

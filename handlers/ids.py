@@ -55,3 +55,13 @@ CSAT_RATE = "csat_rate"  # opens the rating modal (rating and comment)
 CSAT_REOPEN_VIEW = "csat_reopen_view"  # "What is still wrong?", optional; note block: NOTE_BLOCK
 CSAT_RATE_VIEW = "csat_rate_view"
 CSAT_RATING_BLOCK, CSAT_RATING_ACTION = "rating", "rating_value"
+
+# Incidents (handlers/incidents.py): buttons on the incident's card (value: the incident id) and
+# on the triage card (value: a ticket ref); the modals they open carry it in private_metadata.
+INCIDENT_DECLARE = "incident_declare"
+INCIDENT_UPDATE = "incident_update"
+INCIDENT_RESOLVE = "incident_resolve"
+INCIDENT_STATUS = "incident_status"
+INCIDENT_DECLARE_VIEW = "incident_declare_view"
+INCIDENT_UPDATE_VIEW = "incident_update_view"
+INCIDENT_RESOLVE_VIEW = "incident_resolve_view"

@@ -11,6 +11,7 @@ from handlers.i18n import Translator, translator
 from storage.dashboards import Dashboards
 from storage.db import Database
 from storage.domain import Category
+from storage.incidents import IncidentService
 from storage.people import People
 from storage.roles import Roles
 from storage.tickets import TicketService
@@ -45,6 +46,7 @@ class Services:
     roles: Roles
     dashboards: Dashboards
     exports: ExportService
+    incidents: IncidentService  # one outage, many tickets (storage.incidents)
     after_ack: AfterAck = field(default_factory=AfterAck)  # listeners' follow-up work
 
     def tr_for(self, user_id: str | None) -> Translator:

@@ -14,6 +14,7 @@ from handlers import (
     export,
     filing,
     home,
+    incidents,
     intake,
     language,
     lookup,
@@ -40,6 +41,7 @@ SURFACES = (
     language,
     intake,
     csat,
+    incidents,
 )
 
 
@@ -59,3 +61,4 @@ def register_all(app: App, services: Services) -> None:
     language.register(services, router)  # /ticket language es|en|auto
     intake.register(app, services)  # the "Create ticket" message shortcut, :ticket: reactions
     csat.register(app, services)  # "Was your problem solved?" on the reporter's closed card
+    incidents.register(app, services, router)  # /ticket incident|link|unlink, the incident card

@@ -105,6 +105,10 @@ def ticket_card(
     if ticket.source_permalink:  # filed from a Slack message: the permalink chat.getPermalink gave
         link = slack_link(ticket.source_permalink, tr("intake.from_message"))
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=link)]))
+    if ticket.incident is not None:  # storage.incidents: one outage, many tickets
+        status = tr(f"incident.status.{ticket.incident.status}")
+        part_of = tr("incident.part_of", incident=ticket.incident.number, status=status)
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=part_of)]))
     if similar:
         lines = [
             MarkdownTextObject(
