@@ -8,6 +8,7 @@ from slack_bolt import App
 
 from handlers import (
     commands,
+    conversation,
     csat,
     digest,
     engineers,
@@ -40,6 +41,7 @@ SURFACES = (
     language,
     intake,
     csat,
+    conversation,
 )
 
 
@@ -59,3 +61,4 @@ def register_all(app: App, services: Services) -> None:
     language.register(services, router)  # /ticket language es|en|auto
     intake.register(app, services)  # the "Create ticket" message shortcut, :ticket: reactions
     csat.register(app, services)  # "Was your problem solved?" on the reporter's closed card
+    conversation.register(app, services)  # messages in card threads are comments; plain DMs answered

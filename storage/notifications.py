@@ -55,6 +55,7 @@ def reply(
     *,
     broadcast: bool = False,
     reader: str | None = None,
+    relay: bool = False,
 ) -> None:
     """A line in the thread of the audience's card (or of an explicit `thread`: channel, ts,
     whose `reader` is named for their language); `broadcast` also shows it in the channel, for
@@ -66,6 +67,8 @@ def reply(
             payload["user"] = reader
     if broadcast:
         payload["broadcast"] = True
+    if relay:  # a message written in another card's thread, passed on: says who wrote it
+        payload["relay"] = True
     outbox.write(session, outbox.SLACK_EVENT_REPLY, payload, stream(audience, ticket.id))
 
 
@@ -132,7 +135,7 @@ def relay(session: Session, ticket: Ticket, event: TicketEvent, line: Line) -> N
     else:
         to = ENGINEER if ticket.engineer_id else None
     if to is not None:
-        reply(session, ticket, event, to)
+        reply(session, ticket, event, to, relay=True)
     payload = {"channel": line.channel, "ts": line.ts, "name": DELIVERED}
     outbox.write(session, outbox.SLACK_REACTION, payload, stream(to or line.audience, ticket.id))
 

@@ -2,6 +2,18 @@
 
 from __future__ import annotations
 
-from handlers.locales import charts, core, csat, digest, email, export, intake, language, sla, triage
+from handlers.locales import (
+    charts,
+    conversation,
+    core,
+    csat,
+    digest,
+    email,
+    export,
+    intake,
+    language,
+    sla,
+    triage,
+)
 
-AREAS = (core, triage, email, export, sla, digest, intake, csat, charts, language)
+AREAS = (core, triage, email, export, sla, digest, intake, csat, charts, language, conversation)
