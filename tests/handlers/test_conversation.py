@@ -206,3 +206,54 @@ def test_someone_else_in_the_triage_thread_is_told_why_not(harness):
         what="why not",
     )
     assert notes(h, number) == []
+
+
+def test_a_retry_of_a_message_already_handled_adds_nothing(harness):
+    h = harness
+    number = filed(h)
+    theirs = card_where(h.db, "reporter", number)
+    channel, ts = write(h, REPORTER, theirs, "only once")
+    poll(lambda: len(notes(h, number)) == 1, what="the comment")
+    event = {"type": "message", "user": REPORTER, "text": "only once", "ts": ts, "channel": channel}
+    event |= {"channel_type": "im", "thread_ts": theirs[1]}
+    assert (
+        h.slack.event(event, headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "timeout"}).status
+        == 200
+    )
+    h.services.after_ack.stop()  # whatever was started has finished
+    assert [e.note for e in notes(h, number)] == ["only once"]
+
+
+def test_a_long_message_is_relayed_in_sections_within_block_kit_limits(harness):
+    h = harness
+    staff(h)
+    number = assigned(h)
+    theirs, mine = card_where(h.db, "reporter", number), card_where(h.db, "engineer", number)
+    # Slack sends what people typed with <, > and & as entities: 3000 characters of "<b> & ".
+    write(h, REPORTER, theirs, "&lt;b&gt; &amp; " * 500)
+
+    def relayed():
+        return next(
+            (
+                c
+                for c in h.fake.calls("chat.postMessage")
+                if c.params.get("thread_ts") == mine[1] and "(reporter)" in c.params.get("text", "")
+            ),
+            None,
+        )
+
+    call = poll(relayed, what="the relay")
+    blocks = call.params["blocks"]
+    blocks = json.loads(blocks) if isinstance(blocks, str) else blocks
+    assert len(blocks) > 1 and all(len(b["text"]["text"]) <= 3000 for b in blocks)
+    shown = "".join(b["text"]["text"] for b in blocks)
+    assert "<b>" not in shown and shown.count("&lt;b&gt;") == 500
+
+
+def test_relays_speak_spanish(harness_es):
+    h = harness_es
+    staff(h)
+    number = assigned(h)
+    theirs, mine = card_where(h.db, "reporter", number), card_where(h.db, "engineer", number)
+    write(h, REPORTER, theirs, "Hola")
+    poll(lambda: any(f"<@{REPORTER}> (usuario) escribió:" in r for r in replies(h.fake, mine)), what="relay")
