@@ -128,6 +128,7 @@ def build_services(settings: Settings, db: Database) -> Services:
         categories=settings.category_keys,
         levels=settings.service_levels,
         mail=MailPolicy(settings.admin_user_ids, settings.admin_emails),
+        reopen_window=timedelta(days=settings.reopen_window_days),
     )
     return Services(
         workspace=settings.workspace,

@@ -25,11 +25,14 @@ REQUIRED_SCOPES = frozenset(
         "mpim:read",  # the same for a group DM
         "reactions:read",  # :ticket: reactions in INTAKE_CHANNELS
         "channels:history",  # read the message reacted to
-        "groups:history",  # the same in private channels
+        "groups:history",  # the same in private channels; messages in triage card threads
+        "im:history",  # messages in the threads of DM cards, and plain DMs to the bot
+        "reactions:write",  # ✅ on a thread message once relayed
     }
 )
-# Needed only for :ticket: reaction intake: an install without INTAKE_CHANNELS may lack them.
-INTAKE_SCOPES = frozenset({"reactions:read", "channels:history", "groups:history"})
+# Needed only for :ticket: reaction intake: an install without INTAKE_CHANNELS may lack it. (The
+# channels' and groups' history are read for the triage card's thread too: always needed.)
+INTAKE_SCOPES = frozenset({"reactions:read"})
 
 
 @dataclass(frozen=True)

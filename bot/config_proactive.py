@@ -57,4 +57,6 @@ def proactive_settings(env: Env, zone: str) -> dict:
         "digest_time": None if digest.lower() == "off" else digest,
         "weekly_report_cron": None if weekly.lower() == "off" else weekly,
         "intake_channels": intake,
+        # A reporter's reply this many days after a close reopens the ticket; later, a new one.
+        "reopen_window_days": env.number("REOPEN_WINDOW_DAYS", 7, 0, 365),
     }

@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from bot.config import Settings
 from bot.dispatcher import Deliver, Permanent
 from bot.intake_delivery import SourceReplies
+from bot.reaction_delivery import Reactions
 from bot.similar_cards import triage_suggestions, triage_suggestions_ahead
 from bot.slack_errors import call
 from handlers.blocks.actions import card_actions
@@ -66,6 +67,7 @@ class SlackDelivery:
             outbox.SLACK_ENGINEER_CARD: lambda p: self.sync_card(p, ENGINEER),
             outbox.SLACK_EVENT_REPLY: self.event_reply,
             outbox.SLACK_SOURCE_REPLY: SourceReplies(self.client, self.services, self._ticket).deliver,
+            outbox.SLACK_REACTION: Reactions(self.client).deliver,
         }
 
     def prepare(self, rows: list[outbox.Claimed]) -> None:
@@ -210,7 +212,8 @@ class SlackDelivery:
             channel = channel or self._destination(ticket, audience)
             admins = self.services.roles.admins
             tr = self._reader_tr(ticket, audience)
-            message = event_reply(tr, event, ticket=ticket, admins=admins)
+            relayed = bool(payload.get("relay"))  # written in another card's thread: who wrote it
+            message = event_reply(tr, event, ticket=ticket, admins=admins, relayed=relayed)
         if channel is None:
             return
         extra = {"reply_broadcast": True} if payload.get("broadcast") and thread_ts else {}

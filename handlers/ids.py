@@ -11,6 +11,9 @@ PRIORITY_BLOCK, PRIORITY_ACTION = "priority", "priority_value"
 
 # Buttons
 HOME_NEW_TICKET = "home_new_ticket"
+# "New ticket" under a message to the bot (a plain DM, a reply on a long-closed ticket): its
+# value is what the message said, which the filing form starts from.
+MESSAGE_NEW_TICKET = "message_new_ticket"
 
 # Slash command
 COMMAND = "/ticket"

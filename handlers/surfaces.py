@@ -8,6 +8,7 @@ from slack_bolt import App
 
 from handlers import (
     commands,
+    conversation,
     csat,
     digest,
     engineers,
@@ -41,6 +42,7 @@ SURFACES = (
     language,
     intake,
     csat,
+    conversation,
     incidents,
 )
 
@@ -62,3 +64,4 @@ def register_all(app: App, services: Services) -> None:
     intake.register(app, services)  # the "Create ticket" message shortcut, :ticket: reactions
     csat.register(app, services)  # "Was your problem solved?" on the reporter's closed card
     incidents.register(app, services, router)  # /ticket incident|link|unlink, the incident card
+    conversation.register(app, services)  # messages in card threads are comments; plain DMs answered

@@ -26,6 +26,22 @@ def escaped(text: str, limit: int) -> str:
     return cut + "…"
 
 
+def escaped_chunks(text: str, limit: int) -> list[str]:
+    """`text` escaped for mrkdwn, in pieces of at most `limit` characters (a section each), cut at
+    a line or word break when there is one, never inside an entity; at least one piece."""
+    out, pieces = escape(text), []
+    while len(out) > limit:
+        cut = max(out.rfind("\n", 0, limit), out.rfind(" ", 0, limit))
+        if cut < limit // 2:
+            cut = limit
+            amp = out.rfind("&", 0, cut)
+            if amp != -1 and ";" not in out[amp:cut]:
+                cut = amp
+        pieces.append(out[:cut])
+        out = out[cut:].lstrip("\n ")
+    return [*pieces, out]
+
+
 def clip(text: str, limit: int) -> str:
     """At most `limit` characters, with an ellipsis when something was cut."""
     return text if len(text) <= limit else text[: limit - 1] + "…"

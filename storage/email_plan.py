@@ -28,6 +28,7 @@ REASSIGNED = "reassigned"  # the engineer it was taken from
 STATUS = "status"  # the reporter: in progress, on hold (with the reason), reopened
 CLOSED = "closed"  # the reporter, with the resolution
 UPDATE = "update"  # the reporter: a note they may see
+COMMENT = "comment"  # the engineer (the admins while nobody has it): the reporter wrote
 # The SLA sweep's warnings: the template is named after the event kind.
 WARNING_TEMPLATES = {
     EventKind.SLA_AT_RISK: "sla_at_risk",  # the engineer (the admins while nobody has it)
@@ -44,6 +45,7 @@ TEMPLATES = (
     STATUS,
     CLOSED,
     UPDATE,
+    COMMENT,
     FEEDBACK,
     *WARNING_TEMPLATES.values(),
 )
@@ -101,12 +103,23 @@ def emails_for(ticket: Ticket, event: TicketEvent, policy: MailPolicy) -> list[t
     elif kind is EventKind.CLOSED:
         found.append((CLOSED, reporter))
     elif kind is EventKind.NOTE and event.visibility != Visibility.INTERNAL.value:
-        found.append((UPDATE, reporter))  # internal notes are never emailed to the reporter
+        if event.actor_id == ticket.reporter_id:  # the reporter's comment, from their card's thread
+            found += [(COMMENT, r) for r in _answering(ticket, policy)]
+        else:
+            found.append((UPDATE, reporter))  # internal notes are never emailed to the reporter
     elif kind is EventKind.FEEDBACK and ticket.engineer_id and event.new_value != CsatOutcome.SOLVED.value:
         # A rating or a "not solved"; a bare "yes" is told in Slack only (a rating often follows).
         found.append((FEEDBACK, Recipient(user_id=ticket.engineer_id)))
     # Nobody gets an email about what they just did themselves.
     return [(template, r) for template, r in found if r.user_id != event.actor_id]
+
+
+def _answering(ticket: Ticket, policy: MailPolicy) -> list[Recipient]:
+    """Who answers the reporter: the engineer, or while nobody has the ticket, the admins."""
+    if ticket.engineer_id:
+        return [Recipient(user_id=ticket.engineer_id)]
+    admins = [Recipient(user_id=admin) for admin in sorted(policy.admin_user_ids)]
+    return admins + [Recipient(address=address) for address in policy.admin_emails]
 
 
 def _warned(ticket: Ticket, kind: EventKind, policy: MailPolicy) -> list[Recipient]:

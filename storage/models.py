@@ -120,6 +120,10 @@ class Ticket(Base):
         Index("ix_tickets_created", "created_at"),
         Index("ix_tickets_closed", "closed_at"),
         Index("ix_tickets_source", "source_channel", "source_ts"),  # 0004: filed from a message
+        # 0010: a message in a card's thread finds its ticket (storage.threads)
+        Index("ix_tickets_triage_card", "triage_channel", "triage_ts"),
+        Index("ix_tickets_reporter_card", "reporter_dm_channel", "reporter_dm_ts"),
+        Index("ix_tickets_engineer_card", "engineer_dm_channel", "engineer_dm_ts"),
         trigram_index("ix_tickets_title_trgm", "title"),  # 0003
         trigram_index("ix_tickets_description_trgm", "description"),  # 0003
         # 0006: similar tickets. TICKET_WORDS as PostgreSQL spells it back, so that the

@@ -6,6 +6,8 @@ is decided at delivery, far from here.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy.orm import Session
 
 from storage import email_plan, outbox
@@ -20,6 +22,19 @@ _CARD_KIND = {
     REPORTER: outbox.SLACK_REPORTER_CARD,
     ENGINEER: outbox.SLACK_ENGINEER_CARD,
 }
+
+
+DELIVERED = "white_check_mark"  # the reaction a thread message gets once it is relayed
+
+
+@dataclass(frozen=True)
+class Line:
+    """A message someone wrote in the thread of a ticket's card (storage.conversation): whose
+    card (`audience`), and where the message is, for the reaction that says it was delivered."""
+
+    audience: str
+    channel: str
+    ts: str
 
 
 def stream(audience: str, ticket_id: int) -> str:
@@ -40,6 +55,7 @@ def reply(
     *,
     broadcast: bool = False,
     reader: str | None = None,
+    relay: bool = False,
 ) -> None:
     """A line in the thread of the audience's card (or of an explicit `thread`: channel, ts,
     whose `reader` is named for their language); `broadcast` also shows it in the channel, for
@@ -51,6 +67,8 @@ def reply(
             payload["user"] = reader
     if broadcast:
         payload["broadcast"] = True
+    if relay:  # a message written in another card's thread, passed on: says who wrote it
+        payload["relay"] = True
     outbox.write(session, outbox.SLACK_EVENT_REPLY, payload, stream(audience, ticket.id))
 
 
@@ -61,11 +79,13 @@ def plan(
     mail: email_plan.MailPolicy,
     *,
     previous_card: tuple[str, str] | None = None,
+    line: Line | None = None,
 ) -> None:
     """Write the outbox rows for `event` (already flushed, so it has an id).
 
     `mail` says who besides the people on the ticket hears of it by email; `previous_card` is
-    the DM card of an engineer the ticket was just taken from.
+    the DM card of an engineer the ticket was just taken from; `line`, the thread message a
+    note was written as.
     """
     email_plan.plan(session, ticket, event, mail)
     kind = EventKind(event.kind)
@@ -75,6 +95,9 @@ def plan(
     if kind is EventKind.CREATED:
         sync_card(session, ticket, TRIAGE)
         sync_card(session, ticket, REPORTER)
+        return
+    if line is not None:
+        relay(session, ticket, event, line)
         return
     if previous_card:  # an assignment's old value: the engineer whose card it is
         former_card(session, ticket, previous_card, event.old_value)
@@ -94,6 +117,27 @@ def plan(
         if audience == REPORTER and kind is EventKind.FEEDBACK:
             continue  # their own answer: their redrawn card shows it
         reply(session, ticket, event, audience)
+
+
+def relay(session: Session, ticket: Ticket, event: TicketEvent, line: Line) -> None:
+    """A note written in a card's thread goes to the other side's thread only, never back into
+    its own: the reporter's to the engineer (nobody assigned: the triage channel), the
+    engineer's to the reporter, the triage channel's (internal) to the engineer. Then ✅ on the
+    message, in the same stream, so it shows once the relay was posted."""
+    internal = event.visibility == Visibility.INTERNAL.value
+    for audience in [TRIAGE, REPORTER] + ([ENGINEER] if ticket.engineer_id else []):
+        if not (audience == REPORTER and internal):  # the version on its buttons
+            sync_card(session, ticket, audience)
+    if line.audience == REPORTER:
+        to: str | None = ENGINEER if ticket.engineer_id else TRIAGE
+    elif line.audience == ENGINEER:
+        to = TRIAGE if internal else REPORTER
+    else:
+        to = ENGINEER if ticket.engineer_id else None
+    if to is not None:
+        reply(session, ticket, event, to, relay=True)
+    payload = {"channel": line.channel, "ts": line.ts, "name": DELIVERED}
+    outbox.write(session, outbox.SLACK_REACTION, payload, stream(to or line.audience, ticket.id))
 
 
 WARNINGS = frozenset(

@@ -115,6 +115,7 @@ class TicketCore:
         visibility: Visibility = Visibility.PUBLIC,
         previous_card: tuple[str, str] | None = None,
         at: datetime | None = None,
+        line: notifications.Line | None = None,
     ) -> TicketEvent:
         event = TicketEvent(
             ticket_id=ticket.id,
@@ -128,5 +129,5 @@ class TicketCore:
             ticket_version=session.info.get(_LOADED_VERSIONS, {}).get(ticket.id, ticket.version),
         )
         insert_row(session, event)
-        notifications.plan(session, ticket, event, self.mail, previous_card=previous_card)
+        notifications.plan(session, ticket, event, self.mail, previous_card=previous_card, line=line)
         return event

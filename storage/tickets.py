@@ -3,7 +3,8 @@
 Each public method is one transaction: the change, its `TicketEvent` and its notifications
 commit together or not at all. Callers pass plain values; nothing here knows Slack payloads.
 `TicketService` files tickets (here) and has the methods of one class per job: reading
-(storage.ticket_reads), the lifecycle (storage.ticket_lifecycle) and the reporter's answers to
+(storage.ticket_reads), the lifecycle (storage.ticket_lifecycle), comments written in a card's
+thread (storage.conversation) and the reporter's answers to
 "Was your problem solved?" (storage.csat), all built on storage.ticket_core.
 """
 
@@ -11,11 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
 from storage import notifications
+from storage.conversation import REOPEN_WINDOW, Conversation
 from storage.csat import CsatAnswers
 from storage.db import Database
 from storage.domain import DESCRIPTION_MAX, TITLE_MAX, Actor, EventKind, Priority, Status
@@ -43,7 +45,7 @@ class NewTicket:
     source_thread_ts: str | None = None
 
 
-class TicketService(TicketReads, TicketLifecycle, CsatAnswers):
+class TicketService(TicketReads, TicketLifecycle, CsatAnswers, Conversation):
     def __init__(
         self,
         db: Database,
@@ -53,6 +55,7 @@ class TicketService(TicketReads, TicketLifecycle, CsatAnswers):
         levels: ServiceLevels | None = None,
         mail: MailPolicy | None = None,
         clock: Callable[[], datetime] = utcnow,
+        reopen_window: timedelta = REOPEN_WINDOW,
     ) -> None:
         self.db = db
         self.roles = roles
@@ -60,6 +63,7 @@ class TicketService(TicketReads, TicketLifecycle, CsatAnswers):
         self.categories = tuple(categories)
         self.levels = levels
         self.clock = clock  # tests travel in time through it
+        self.reopen_window = reopen_window  # a reply this long after a close reopens the ticket
         # People whose users row is committed (rows are never deleted): no upsert for them.
         self._known_users: set[str] = set()
 

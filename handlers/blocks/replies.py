@@ -9,12 +9,13 @@ from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 from handlers.blocks.cards import Message
 from handlers.blocks.csat import rating_text
 from handlers.i18n import Translator
-from handlers.text import escaped, mention, slack_date
+from handlers.text import escaped, escaped_chunks, mention, slack_date
 from storage.domain import CsatOutcome, EventKind, Visibility
 from storage.models import Ticket, TicketEvent
 from storage.notifications import WARNINGS
 
 NOTE_LIMIT = 2800
+SECTION_LIMIT = 2900  # a section's text may hold 3000 characters: room for the header line
 
 
 def event_text(
@@ -74,6 +75,29 @@ def warning_text(tr: Translator, kind: EventKind, ticket: Ticket, admins: Collec
     ).strip()
 
 
+def role_of(ticket: Ticket, user_id: str, admins: Collection[str]) -> str:
+    """Who wrote a relayed line, as the reader is told: reporter, engineer or admin."""
+    if user_id == ticket.reporter_id:
+        return "reporter"
+    if user_id == ticket.engineer_id or user_id not in admins:
+        return "engineer"  # the ticket's, or another one writing in the triage thread
+    return "admin"
+
+
+def relayed_blocks(tr: Translator, event: TicketEvent, ticket: Ticket, admins: Collection[str]) -> Message:
+    """A line written in another card's thread, passed on: who wrote it (name and role), then
+    all of what they wrote (escaped: no mention or <!channel> of theirs pings anyone), in as many
+    sections as it needs."""
+    role = tr(f"role.{role_of(ticket, event.actor_id, admins)}")
+    internal = event.visibility == Visibility.INTERNAL.value
+    key = "event.comment_internal" if internal else "event.comment"
+    header = tr(key, actor=mention(event.actor_id), role=role)
+    chunks = escaped_chunks(event.note or "", SECTION_LIMIT)
+    blocks = [SectionBlock(text=MarkdownTextObject(text=f"{header}\n{chunks[0]}"))]
+    blocks += [SectionBlock(text=MarkdownTextObject(text=chunk)) for chunk in chunks[1:]]
+    return Message(text=f"{header} {escaped(event.note or '', NOTE_LIMIT)}", blocks=blocks)
+
+
 def event_reply(
     tr: Translator,
     event: TicketEvent,
@@ -81,6 +105,9 @@ def event_reply(
     to_previous_engineer: bool = False,
     ticket: Ticket | None = None,
     admins: Collection[str] = (),
+    relayed: bool = False,
 ) -> Message:
+    if relayed and ticket is not None and EventKind(event.kind) is EventKind.NOTE:
+        return relayed_blocks(tr, event, ticket, admins)
     text = event_text(tr, event, to_previous_engineer=to_previous_engineer, ticket=ticket, admins=admins)
     return Message(text=text, blocks=[SectionBlock(text=MarkdownTextObject(text=text))])

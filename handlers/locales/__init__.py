@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from handlers.locales import (
     charts,
+    conversation,
     core,
     csat,
     digest,
@@ -16,4 +17,4 @@ from handlers.locales import (
     triage,
 )
 
-AREAS = (core, triage, email, export, sla, digest, intake, csat, charts, language, incidents)
+AREAS = (core, triage, email, export, sla, digest, intake, csat, charts, language, incidents, conversation)

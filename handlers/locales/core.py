@@ -134,8 +134,10 @@ MESSAGES = {
         "{number}: {title} ({status})",
     ),
     "card.received": (
-        "Your ticket {number} was received. We will keep you posted here.",
-        "Recibimos tu ticket {number}. Te mantendremos al tanto aquí.",
+        "Your ticket {number} was received. We will keep you posted here; reply in this thread to "
+        "write to the helpdesk.",
+        "Recibimos tu ticket {number}. Te mantendremos al tanto aquí; responde en este hilo para "
+        "escribir a soporte.",
     ),
     "card.new_in_triage": (
         "New ticket {number} from {reporter}",

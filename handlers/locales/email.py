@@ -32,6 +32,10 @@ MESSAGES = {
         "New update",
         "Nueva actualización",
     ),
+    "email.subject.comment": (
+        "The reporter wrote: {title}",
+        "El usuario escribió: {title}",
+    ),
     "email.intro.received": (
         "We received your ticket. You will get an email at every step, and can follow it in Slack.",
         "Recibimos tu ticket. Recibirás un correo en cada paso y puedes seguirlo en Slack.",
@@ -59,6 +63,10 @@ MESSAGES = {
     "email.intro.update": (
         "There is an update on your ticket.",
         "Hay una actualización en tu ticket.",
+    ),
+    "email.intro.comment": (
+        "The reporter wrote on this ticket. Answer in the thread of the ticket's card in Slack.",
+        "El usuario escribió en este ticket. Responde en el hilo de la tarjeta del ticket en Slack.",
     ),
     "email.change.created": (
         "{actor} filed this ticket.",

@@ -2,8 +2,10 @@
 
 MESSAGES = {
     "card.assigned_to_you": (
-        "*{number} is assigned to you.* Move it along with the buttons below.",
-        "*Tienes asignado el ticket {number}.* Avánzalo con los botones de abajo.",
+        "*{number} is assigned to you.* Move it along with the buttons below. Reply in this thread "
+        "to write to the reporter; *Add note* for internal notes.",
+        "*Tienes asignado el ticket {number}.* Avánzalo con los botones de abajo. Responde en este "
+        "hilo para escribir al usuario; *Agregar nota* para notas internas.",
     ),
     "card.taken_from_you": (
         "*{number} is now assigned to {engineer}.* Nothing more to do here.",

@@ -18,7 +18,14 @@ def test_manifest_declares_exactly_the_scopes_the_app_uses():
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == REQUIRED_SCOPES
     assert manifest["settings"]["socket_mode_enabled"] is True
     assert manifest["features"]["slash_commands"][0]["command"] == "/ticket"
-    assert manifest["settings"]["event_subscriptions"]["bot_events"] == ["app_home_opened", "reaction_added"]
+    assert manifest["settings"]["event_subscriptions"]["bot_events"] == [
+        "app_home_opened",
+        "reaction_added",
+        "message.im",  # thread sync (handlers/conversation.py): DM card threads, plain DMs
+        "message.channels",  # the triage card's thread
+        "message.groups",
+    ]
+    assert manifest["features"]["app_home"]["messages_tab_read_only_enabled"] is False
     (shortcut,) = manifest["features"]["shortcuts"]
     assert shortcut["type"] == "message" and shortcut["callback_id"] == ids.MESSAGE_SHORTCUT
 

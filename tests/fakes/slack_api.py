@@ -85,6 +85,8 @@ class FakeSlack(Faults, Views, WebApiMethods):
             "reactions:read",
             "channels:history",
             "groups:history",
+            "im:history",
+            "reactions:write",
         ]
         self._cond = threading.Condition(threading.RLock())
         self._calls: list[Call] = []

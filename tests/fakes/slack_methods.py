@@ -146,6 +146,22 @@ class WebApiMethods:
             return {"ok": False, "error": "user_not_found"}
         return {"message_ts": self._next_ts()}
 
+    def _api_reactions_add(self, params: dict[str, Any]) -> Json:
+        message = self._messages.get((params.get("channel", ""), str(params.get("timestamp", ""))))
+        if message is None:
+            return {"ok": False, "error": "message_not_found"}
+        name = params.get("name", "")
+        reactions = message.setdefault("reactions", [])
+        mine = next((r for r in reactions if r["name"] == name), None)
+        if mine is not None and BOT_USER_ID in mine["users"]:
+            return {"ok": False, "error": "already_reacted"}
+        if mine is None:
+            reactions.append({"name": name, "users": [BOT_USER_ID], "count": 1})
+        else:
+            mine["users"].append(BOT_USER_ID)
+            mine["count"] += 1
+        return {}
+
     def _api_chat_getPermalink(self, params: dict[str, Any]) -> Json:
         channel, ts = params.get("channel", ""), str(params.get("message_ts", ""))
         return {

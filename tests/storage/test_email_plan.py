@@ -70,3 +70,12 @@ def test_recipient_keys_are_short_stable_and_hide_addresses():
     assert Recipient(user_id="U0CARLOS").key == "u0carlos"
     key = Recipient(address="Boss@Example.com").key
     assert key == recipient_key({"address": "boss@example.com"}) and len(key) == 13 and "@" not in key
+
+
+def test_the_reporters_comment_mails_the_engineer_or_while_nobody_has_it_the_admins():
+    assert planned(ticket(), event("note", ANA)) == [("comment", {"user": CARLOS})]
+    assert planned(ticket(None), event("note", ANA)) == [
+        ("comment", {"user": "U0ADMIN"}),
+        ("comment", {"user": "U0BOSS"}),
+        ("comment", {"address": "it@example.com"}),
+    ]
