@@ -16,7 +16,7 @@ from bot.digests import MISFIRE_GRACE, Digests
 from bot.dispatcher import Dispatcher
 from bot.email.delivery import EmailDelivery
 from bot.export_delivery import ExportDelivery
-from bot.slack_delivery import SlackDelivery
+from bot.slack_delivery import CARD_KINDS, SlackDelivery
 from bot.slack_http import KeepAliveWebClient
 from bot.slack_retries import listener_retries
 from exports.service import ExportService
@@ -191,6 +191,7 @@ def build(settings: Settings, db: Database | None = None) -> Runtime:
         max_attempts=settings.outbox_max_attempts,
         lease=timedelta(seconds=settings.outbox_lease_seconds),
         exclude_kinds=outbox.EXPORT_KINDS,
+        mergeable=CARD_KINDS,  # several changes to one card pending: one redraw (storage.outbox_pacing)
     )
     dispatcher.on_idle(email.tidy)
     dispatcher.on_prepare(delivery.prepare)

@@ -11,7 +11,8 @@ from slack_sdk import WebClient
 from bot.config import Settings
 from bot.dispatcher import Deliver, Permanent
 from bot.intake_delivery import SourceReplies
-from bot.slack_errors import call
+from bot.slack_pacing import Pacer
+from bot.triage_burst import TriageBursts
 from handlers.blocks.actions import card_actions
 from handlers.blocks.cards import Message, ticket_card
 from handlers.blocks.replies import event_reply
@@ -28,6 +29,8 @@ log = logging.getLogger("ticketbot.slack")
 
 CardRenderer = Callable[[Ticket, str], Message]
 
+# Card rows: drawn from the ticket at delivery, so one stands for the later ones of its stream.
+CARD_KINDS = frozenset({outbox.SLACK_TRIAGE_CARD, outbox.SLACK_REPORTER_CARD, outbox.SLACK_ENGINEER_CARD})
 # Rows whose payload names a ticket (and, for replies, an event) read ahead for a whole group.
 TICKET_KINDS = frozenset(
     {
@@ -47,12 +50,16 @@ class SlackDelivery:
         services: Services,
         settings: Settings,
         render_card: CardRenderer | None = None,
+        pacer: Pacer | None = None,
     ) -> None:
         self.client = client
         self.services = services
         self.settings = settings
         self.render_card = render_card or self._plain_card
         self._ahead = NOTHING_AHEAD
+        # Every call draws on Slack's rate budgets first (bot.slack_pacing): none sleeps.
+        self.pacer = pacer or Pacer(services.db, enabled=settings.slack_pacing)
+        self.bursts = TriageBursts(client, services, settings, self.pacer, self._ticket, self._engineers)
 
     def deliverers(self) -> dict[str, Deliver]:
         return {
@@ -60,7 +67,9 @@ class SlackDelivery:
             outbox.SLACK_REPORTER_CARD: lambda p: self.sync_card(p, REPORTER),
             outbox.SLACK_ENGINEER_CARD: lambda p: self.sync_card(p, ENGINEER),
             outbox.SLACK_EVENT_REPLY: self.event_reply,
-            outbox.SLACK_SOURCE_REPLY: SourceReplies(self.client, self.services, self._ticket).deliver,
+            outbox.SLACK_SOURCE_REPLY: SourceReplies(
+                self.client, self.services, self._ticket, self.pacer.call
+            ).deliver,
         }
 
     def prepare(self, rows: list[outbox.Claimed]) -> None:
@@ -69,6 +78,7 @@ class SlackDelivery:
         row leaves, they are as current as a row's own read was: a change after it has rows of
         its own, queued behind this one in the same stream."""
         self._ahead = NOTHING_AHEAD
+        self.bursts.listed = set()
         rows = [row for row in rows if row.kind in TICKET_KINDS]
         ticket_ids = {row.payload["ticket_id"] for row in rows}
         if not ticket_ids:
@@ -78,6 +88,7 @@ class SlackDelivery:
         self._ahead = read_ahead.for_cards(
             self.services.db, self.services.people, ticket_ids, event_ids, picking=picking
         )
+        self.bursts.prepare(rows)  # many new tickets for the triage channel: list them at once
 
     # -- cards -------------------------------------------------------------------------------
 
@@ -94,13 +105,18 @@ class SlackDelivery:
         channel, ts = card_of(ticket, audience)
         if channel and ts:
             try:
-                call(self.client.chat_update, channel=channel, ts=ts, **message.as_kwargs())
+                self.pacer.call(self.client.chat_update, channel=channel, ts=ts, **message.as_kwargs())
                 return
             except Permanent as error:
                 if "message_not_found" not in str(error):
                     raise
                 log.warning("card of %s in %s was deleted; posting it again", ticket.number, channel)
-        response = call(self.client.chat_postMessage, channel=destination, **message.as_kwargs())
+        # A new ticket not yet listed comes back at the channel's next free slot, not behind the
+        # queue: a burst of them is then listed together (bot.triage_burst).
+        queue = audience != TRIAGE or ticket.id in self.bursts.listed
+        response = self.pacer.call(
+            self.client.chat_postMessage, queue=queue, channel=destination, **message.as_kwargs()
+        )
         stored = remember_card(self.services.db, ticket, audience, response["channel"], response["ts"])
         if audience == ENGINEER and not stored:
             # Reassigned between the read and the post: this card went to the former engineer
@@ -120,7 +136,9 @@ class SlackDelivery:
         ticket = self._ticket(payload["ticket_id"], fresh=fresh)
         message = self.render_card(ticket, FORMER_ENGINEER)
         try:
-            call(self.client.chat_update, channel=payload["channel"], ts=payload["ts"], **message.as_kwargs())
+            self.pacer.call(
+                self.client.chat_update, channel=payload["channel"], ts=payload["ts"], **message.as_kwargs()
+            )
         except Permanent as error:
             if "message_not_found" not in str(error):
                 raise
@@ -151,11 +169,7 @@ class SlackDelivery:
                 "card.taken_from_you", number=ticket.number, engineer=mention(ticket.engineer_id or "")
             )
         picking = audience == TRIAGE and ticket.status != "closed"
-        engineers = []
-        if picking:
-            engineers = self._ahead.engineers
-            if engineers is None:
-                engineers = self.services.people.engineers()
+        engineers = self._engineers() if picking else []
         actions = card_actions(tr, ticket, audience, engineers, workspace.specialty_for(ticket.category))
         sla = sla_line(tr, ticket, self.services.tickets.clock(), staff=audience != REPORTER)
         return ticket_card(tr, ticket, workspace.categories, intro=intro, actions=actions, sla=sla)
@@ -181,11 +195,15 @@ class SlackDelivery:
         if channel is None:
             return
         extra = {"reply_broadcast": True} if payload.get("broadcast") and thread_ts else {}
-        call(
+        self.pacer.call(
             self.client.chat_postMessage, channel=channel, thread_ts=thread_ts, **extra, **message.as_kwargs()
         )
 
     # -- plumbing ----------------------------------------------------------------------------
+
+    def _engineers(self) -> list:
+        engineers = self._ahead.engineers
+        return engineers if engineers is not None else self.services.people.engineers()
 
     def _ticket(self, ticket_id: int, *, fresh: bool = False) -> Ticket:
         ticket = None if fresh else self._ahead.tickets.get(ticket_id)

@@ -128,6 +128,7 @@ def settings(fake_slack: FakeSlack, database_url: str, language: str):
             "SLACK_SIGNING_SECRET": SIGNING_SECRET,
             "SLACK_API_URL": fake_slack.base_url,
             "DATABASE_URL": database_url,
+            "SLACK_PACING": "false",  # fast: tests of pacing turn it on (tests/bot/pacing)
             "TRIAGE_CHANNEL_ID": TRIAGE,
             "ADMIN_USER_IDS": ADMIN,
             "BOT_LANGUAGE": language,
@@ -146,6 +147,7 @@ def cli_env(monkeypatch, tmp_path, fake_slack, database_url):
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-cli")
     monkeypatch.setenv("SLACK_API_URL", fake_slack.base_url)
     monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("SLACK_PACING", "false")
     return tmp_path
 
 

@@ -9,6 +9,15 @@ MESSAGES = {
         "*{number} is now assigned to {engineer}.* Nothing more to do here.",
         "*{number} ahora está asignado a {engineer}.* No hay nada más que hacer aquí.",
     ),
+    # A burst of new tickets listed in one triage message (handlers/blocks/triage_list.py)
+    "burst.header": ("{count} new tickets", "{count} tickets nuevos"),
+    "burst.fallback": ("{count} new tickets — {numbers}", "{count} tickets nuevos — {numbers}"),
+    "burst.note": (
+        "Many tickets came in at once: assign them from here. Each one's own card, with its "
+        "thread, follows below as Slack allows.",
+        "Llegaron muchos tickets a la vez: asígnalos desde aquí. La tarjeta de cada uno, con su "
+        "hilo, sigue abajo a medida que Slack lo permite.",
+    ),
     # The triage picker
     "assign.placeholder": ("Assign", "Asignar"),
     "assign.load": ("{count} open", "{count} abiertos"),
