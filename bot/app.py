@@ -18,6 +18,7 @@ from bot.email.delivery import EmailDelivery
 from bot.export_delivery import ExportDelivery
 from bot.slack_delivery import CARD_KINDS, SlackDelivery
 from bot.slack_http import KeepAliveWebClient
+from bot.slack_pacing import Pacer
 from bot.slack_retries import listener_retries
 from exports.service import ExportService
 from handlers.i18n import Translator
@@ -182,8 +183,10 @@ def build(settings: Settings, db: Database | None = None) -> Runtime:
     share_client(app)
     register_all(app, services)
 
-    delivery = SlackDelivery(web_client(settings, retries=False), services, settings)
-    email = EmailDelivery.build(services, settings, web_client(settings, retries=False))
+    # Slack's rate budgets, shared with every other delivery process through the database.
+    pacer = Pacer(db, enabled=settings.slack_pacing)
+    delivery = SlackDelivery(web_client(settings, retries=False), services, settings, pacer=pacer)
+    email = EmailDelivery.build(services, settings, web_client(settings, retries=False), pacer=pacer)
     deliverers = {**delivery.deliverers(), **email.deliverers()}
     dispatcher = Dispatcher(
         db,

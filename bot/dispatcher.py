@@ -8,6 +8,7 @@ anything else (a retry, logged with its traceback).
 
 from __future__ import annotations
 
+import heapq
 import logging
 import os
 import socket
@@ -87,9 +88,9 @@ class Dispatcher:
         # One pass at a time per dispatcher: what is read ahead belongs to the group being
         # delivered (`drain()` from a CLI or a test may run beside the loop thread).
         self._one_pass = threading.Lock()
-        # The soonest a row this dispatcher deferred falls due (time.monotonic()): the loop wakes
-        # then by itself, not at the next poll.
-        self._soonest: float | None = None
+        # When the rows this dispatcher deferred fall due (time.monotonic(), a heap): the loop
+        # wakes then by itself, not at the next poll.
+        self._due: list[float] = []
         self._merges: dict[int, list[int]] = {}
         self._lock = threading.Lock()
 
@@ -131,11 +132,13 @@ class Dispatcher:
 
     def _loop(self) -> None:
         while not self._stop.is_set():
-            soonest = self._soonest
-            self._wake.wait(None if soonest is None else max(0.0, soonest - time.monotonic()))
+            with self._lock:
+                now = time.monotonic()
+                while self._due and self._due[0] <= now:
+                    heapq.heappop(self._due)
+                soonest = self._due[0] if self._due else None
+            self._wake.wait(None if soonest is None else max(0.0, soonest - now))
             self._wake.clear()
-            if soonest is not None and soonest <= time.monotonic():
-                self._soonest = None
             try:
                 while not self._stop.is_set() and self.run_once():
                     pass
@@ -233,8 +236,7 @@ class Dispatcher:
         outbox_pacing.defer(self.db, row.id, self.worker, error.seconds, f"deferred: {error}", merged)
         due = time.monotonic() + error.seconds
         with self._lock:
-            if self._soonest is None or due < self._soonest:
-                self._soonest = due
+            heapq.heappush(self._due, due)
         log.debug("outbox row %s (%s) deferred %.1f s: %s", row.id, row.kind, error.seconds, error)
 
     def _failed(self, row: outbox.Claimed, reason: str, **kwargs: Any) -> None:

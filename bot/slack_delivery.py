@@ -9,7 +9,7 @@ from typing import Any
 from slack_sdk import WebClient
 
 from bot.config import Settings
-from bot.dispatcher import Deliver, Permanent
+from bot.dispatcher import Deferred, Deliver, Permanent
 from bot.intake_delivery import SourceReplies
 from bot.slack_pacing import Pacer
 from bot.triage_burst import TriageBursts
@@ -114,9 +114,12 @@ class SlackDelivery:
         # A new ticket not yet listed comes back at the channel's next free slot, not behind the
         # queue: a burst of them is then listed together (bot.triage_burst).
         queue = audience != TRIAGE or ticket.id in self.bursts.listed
-        response = self.pacer.call(
-            self.client.chat_postMessage, queue=queue, channel=destination, **message.as_kwargs()
-        )
+        try:
+            response = self.pacer.call(
+                self.client.chat_postMessage, queue=queue, channel=destination, **message.as_kwargs()
+            )
+        except Deferred as error:
+            raise self.bursts.later(ticket.id, error) if audience == TRIAGE else error from None
         stored = remember_card(self.services.db, ticket, audience, response["channel"], response["ts"])
         if audience == ENGINEER and not stored:
             # Reassigned between the read and the post: this card went to the former engineer

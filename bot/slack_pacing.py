@@ -109,10 +109,15 @@ class Pacer:
         try:
             return send()
         except Retry as error:
-            if error.retry_after is None or str(error) != "ratelimited":
-                raise
-            slack_pacing.hold(self.db, hold_key(name, channel), self.clock() + error.retry_after)
-            raise Deferred(f"{name} {channel or ''}: 429", error.retry_after) from error
+            raise self.limited(name, channel, error) from error
+
+    def limited(self, name: str, channel: str | None, error: Retry) -> Exception:
+        """What a failed call becomes: a 429 holds its key for everyone and defers the row to
+        its end; any other failure stays as it was."""
+        if not self.enabled or error.retry_after is None or str(error) != "ratelimited":
+            return error
+        slack_pacing.hold(self.db, hold_key(name, channel), self.clock() + error.retry_after)
+        return Deferred(f"{name} {channel or ''}: 429", error.retry_after)
 
     def free(self, name: str, channel: str) -> int:
         """Calls of `name` to `channel` its own budget would take now (a look)."""

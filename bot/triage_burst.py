@@ -23,7 +23,7 @@ from slack_sdk import WebClient
 from bot.config import Settings
 from bot.dispatcher import Deferred
 from bot.slack_errors import call
-from bot.slack_pacing import POST, Pacer
+from bot.slack_pacing import CHANNEL_INTERVAL, POST, Pacer
 from handlers.blocks.triage_list import MAX_TICKETS, new_tickets
 from handlers.services import Services
 from storage import outbox, triage_lists
@@ -53,36 +53,60 @@ class TriageBursts:
         self._ticket = ticket  # SlackDelivery._ticket: read ahead for the group
         self._engineers = engineers
         self.listed: set[int] = set()  # tickets of the group already announced
+        self.next_list_at: float | None = None  # the next list of waiting tickets (epoch seconds)
+        self._left_over = False  # the last list was full and tickets were left: no gap
 
     def prepare(self, rows: list[outbox.Claimed]) -> None:
-        """Dispatcher hook (after SlackDelivery.prepare): list the group's waiting new tickets."""
+        """Dispatcher hook (after SlackDelivery.prepare): when the group holds a new ticket's
+        first triage card, list every new ticket waiting for one that the channel cannot take."""
         self.listed = set()
+        self.next_list_at = None
         channel = self.settings.triage_channel_id
         new = [
-            row.payload["ticket_id"]
-            for row in rows
-            if row.kind == outbox.SLACK_TRIAGE_CARD and "ts" not in row.payload
+            r.payload["ticket_id"]
+            for r in rows
+            if r.kind == outbox.SLACK_TRIAGE_CARD and "ts" not in r.payload
         ]
         if not channel or not new:
             return
-        tickets = [t for t in map(self._ticket, new) if not t.triage_ts]
-        self.listed = triage_lists.listed(self.services.db, [t.id for t in tickets])
-        waiting = [t for t in tickets if t.id not in self.listed]
+        db = self.services.db
+        waiting = triage_lists.waiting(db)
+        self.listed = {i for i in new if i not in waiting}  # listed already (or carded meanwhile)
         if len(waiting) < MIN_LIST or len(waiting) <= self.pacer.free(POST, channel):
             return  # the channel takes them as cards now
-        last = triage_lists.last_listed_at(self.services.db, channel)
-        if last is not None and self.pacer.clock() - last < LIST_GAP and len(waiting) < LIST_FULL:
-            return  # they wait for their cards, or for the next list
-        waiting.sort(key=lambda t: t.id)
+        now = self.pacer.clock()
+        last = triage_lists.last_listed_at(db, channel)
+        if last is not None and now - last < LIST_GAP and len(waiting) < LIST_FULL and not self._left_over:
+            self.next_list_at = last + LIST_GAP  # they wait for their cards, or for that list
+            return
+        self._left_over = False
         for start in range(0, len(waiting), MAX_TICKETS):
-            if not self._announce(channel, waiting[start : start + MAX_TICKETS]):
+            chunk = waiting[start : start + MAX_TICKETS]
+            if not self._announce(channel, chunk):
+                # More than one list's worth, or the channel is full: the rest go in the next
+                # list, at the channel's next free slot.
+                self._left_over = start > 0
+                self.next_list_at = now + CHANNEL_INTERVAL
                 return
 
-    def _announce(self, channel: str, tickets: list[Ticket]) -> bool:
+    def later(self, ticket_id: int, error: Deferred) -> Deferred:
+        """A new ticket whose card the channel cannot take now: back with the others for the
+        next list, when one is due, so that they are listed together."""
+        if ticket_id in self.listed or self.next_list_at is None:
+            return error
+        return Deferred(
+            f"{error} (waits for the next list)", max(error.seconds, self.next_list_at - self.pacer.clock())
+        )
+
+    def _announce(self, channel: str, ticket_ids: list[int]) -> bool:
+        db = self.services.db
         try:
             self.pacer.admit(POST, channel, queue=False)
         except Deferred:
             return False  # the channel is full: the tickets come back at its next free slot
+        if not triage_lists.reserve(db, ticket_ids, channel, self.pacer.clock()):
+            return False  # another delivery process is listing them
+        tickets = [self._ticket(i) for i in ticket_ids]
         workspace = self.services.workspace
         message = new_tickets(self.services.tr, tickets, self._engineers(), workspace.specialty_for)
         try:
@@ -92,10 +116,10 @@ class TriageBursts:
                 lambda: call(self.client.chat_postMessage, channel=channel, **message.as_kwargs()),
             )
         except Exception:
+            triage_lists.unreserve(db, ticket_ids)
             log.warning("could not list %s new tickets in the triage channel", len(tickets), exc_info=True)
             return False
-        ids = [t.id for t in tickets]
-        triage_lists.record(self.services.db, ids, response["channel"], response["ts"], self.pacer.clock())
-        self.listed.update(ids)
-        log.info("listed %s new tickets in one triage message: %s", len(ids), [t.number for t in tickets])
+        triage_lists.posted(db, ticket_ids, response["ts"])
+        self.listed.update(ticket_ids)
+        log.info("listed %s new tickets in one triage message: %s", len(tickets), [t.number for t in tickets])
         return True

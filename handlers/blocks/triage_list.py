@@ -19,7 +19,7 @@ from storage.models import Ticket
 from storage.people import EngineerLoad
 
 NEW_TICKETS_BLOCK = "new_tickets"  # the header's block id: how a list message is told from a card
-MAX_TICKETS = 20  # a message holds 50 blocks; a list of 20 stays readable
+MAX_TICKETS = 40  # a message holds 50 blocks: a header, 40 tickets, the note
 
 
 def new_tickets(
