@@ -73,14 +73,33 @@ class Pacer:
         # Rows waiting on one key are given due times a budget interval apart, in the order they
         # asked (in this process): they then come back one by one, not all at the first free slot.
         self._queue: dict[str, float] = {}
+        self._dm: dict[str, str] = {}  # user id → the app's DM channel with them, as Slack answered
         self._lock = threading.Lock()
 
     def call(self, method: Callable[..., Any], *, queue: bool = True, **kwargs: Any) -> Any:
         if not self.enabled:
             return call(method, **kwargs)
-        name, channel = method_name(method), kwargs.get("channel")
+        name, channel = method_name(method), self._canonical(kwargs.get("channel"))
         self.admit(name, channel, queue=queue)
-        return self.after(name, channel, lambda: call(method, **kwargs))
+        response = self.after(name, channel, lambda: call(method, **kwargs))
+        self._learn(kwargs.get("channel"), response)
+        return response
+
+    def _canonical(self, channel: str | None) -> str | None:
+        """A post to a user id lands in the app's DM with them, whose id thread replies then use:
+        one channel, one budget, under whichever name we know it."""
+        with self._lock:
+            return self._dm.get(channel, channel) if channel else channel
+
+    def _learn(self, asked: str | None, response: Any) -> None:
+        if asked and asked[:1] in ("U", "W"):
+            try:
+                answered = response["channel"]
+            except (KeyError, TypeError):
+                return
+            if isinstance(answered, str) and answered != asked:
+                with self._lock:
+                    self._dm[asked] = answered
 
     def admit(self, name: str, channel: str | None, *, queue: bool = True) -> None:
         """Draw on the budgets of one call, or raise `Deferred` (`queue`: spread the waiters)."""

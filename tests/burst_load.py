@@ -45,6 +45,8 @@ class Figures:
     doubled: list[str]  # what arrived twice (a ticket's own card, its DM, its listing)
     lost: list[str]
     not_done: int  # outbox rows not delivered (dead or still pending)
+    limited_by: dict[str, int]  # 429s per method
+    early_by: dict[str, int]  # early calls per key
 
     def lines(self) -> list[str]:
         update = "-" if self.last_card_update is None else f"{self.last_card_update:.1f} s"
@@ -57,6 +59,7 @@ class Figures:
             f"last card update at {update} (from the first filing)",
             f"{self.lists} 'new tickets' lists; {self.answered_429} of {self.calls} calls answered 429; "
             f"{self.early_calls} calls before a Retry-After had passed",
+            f"429s by method: {self.limited_by or 'none'}; early calls by key: {self.early_by or 'none'}",
             f"lost: {self.lost or 'nothing'}; doubled: {self.doubled or 'nothing'}; "
             f"undelivered rows: {self.not_done}",
         ]
@@ -169,4 +172,6 @@ def _figures(fake, db, settings, acks, start, last_filing) -> Figures:
         doubled=doubled,
         lost=lost,
         not_done=not_done,
+        limited_by=dict(Counter(c.method for c in calls if c.status == 429)),
+        early_by=dict(Counter(key for key, _ in fake.early_calls)),
     )
