@@ -21,7 +21,7 @@ from collections.abc import Callable
 from slack_sdk import WebClient
 
 from bot.config import Settings
-from bot.dispatcher import Deferred
+from bot.dispatcher import Deferred, Permanent, Retry
 from bot.slack_errors import call
 from bot.slack_pacing import CHANNEL_INTERVAL, POST, Pacer
 from handlers.blocks.triage_list import MAX_TICKETS, new_tickets
@@ -115,9 +115,14 @@ class TriageBursts:
                 channel,
                 lambda: call(self.client.chat_postMessage, channel=channel, **message.as_kwargs()),
             )
+        except (Deferred, Retry, Permanent) as error:
+            # Slack's answer (a 429 now holds the channel): the tickets wait for the next list.
+            triage_lists.unreserve(db, ticket_ids)
+            log.warning("could not list %s new tickets in the triage channel: %s", len(tickets), error)
+            return False
         except Exception:
             triage_lists.unreserve(db, ticket_ids)
-            log.warning("could not list %s new tickets in the triage channel", len(tickets), exc_info=True)
+            log.exception("could not list %s new tickets in the triage channel", len(tickets))
             return False
         triage_lists.posted(db, ticket_ids, response["ts"])
         self.listed.update(ticket_ids)

@@ -28,7 +28,7 @@ SIGNING_SECRET = "test-signing-secret"
 TRIAGE = "C0TRIAGE"
 ADMIN = "U0ADMIN"
 REPORTER = "U0REPORTER"
-TABLES = ("ticket_events", "outbox", "tickets", "engineers", "users")
+TABLES = ("ticket_events", "outbox", "tickets", "engineers", "users", "slack_pace", "triage_listings")
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 
 
