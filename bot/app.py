@@ -17,8 +17,9 @@ from bot.dispatcher import Dispatcher
 from bot.email.delivery import EmailDelivery
 from bot.export_delivery import ExportDelivery
 from bot.incident_delivery import IncidentCards
-from bot.slack_delivery import SlackDelivery
+from bot.slack_delivery import CARD_KINDS, SlackDelivery
 from bot.slack_http import KeepAliveWebClient
+from bot.slack_pacing import Pacer
 from bot.slack_retries import listener_retries
 from exports.service import ExportService
 from handlers.i18n import Translator
@@ -187,8 +188,10 @@ def build(settings: Settings, db: Database | None = None) -> Runtime:
     share_client(app)
     register_all(app, services)
 
-    delivery = SlackDelivery(web_client(settings, retries=False), services, settings)
-    email = EmailDelivery.build(services, settings, web_client(settings, retries=False))
+    # Slack's rate budgets, shared with every other delivery process through the database.
+    pacer = Pacer(db, enabled=settings.slack_pacing)
+    delivery = SlackDelivery(web_client(settings, retries=False), services, settings, pacer=pacer)
+    email = EmailDelivery.build(services, settings, web_client(settings, retries=False), pacer=pacer)
     incident_cards = IncidentCards(web_client(settings, retries=False), services, settings)
     deliverers = {**delivery.deliverers(), **email.deliverers(), **incident_cards.deliverers()}
     dispatcher = Dispatcher(
@@ -197,6 +200,7 @@ def build(settings: Settings, db: Database | None = None) -> Runtime:
         max_attempts=settings.outbox_max_attempts,
         lease=timedelta(seconds=settings.outbox_lease_seconds),
         exclude_kinds=outbox.EXPORT_KINDS,
+        mergeable=CARD_KINDS,  # several changes to one card pending: one redraw (storage.outbox_pacing)
     )
     dispatcher.on_idle(email.tidy)
     dispatcher.on_prepare(delivery.prepare)

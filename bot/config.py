@@ -53,6 +53,9 @@ class Settings:
     # 43 attempts ≈ 24 h of retries with storage.outbox's backoff (see outbox.retry_span).
     outbox_max_attempts: int = 43
     outbox_lease_seconds: int = 120
+    # Delivery paces itself within Slack's rate limits (bot.slack_pacing); off: every call is
+    # made at once and a 429 is an ordinary retry (the test suite's fast default).
+    slack_pacing: bool = True
     admin_emails: tuple[str, ...] = ()
     smtp_host: str | None = None  # None: emails are written to the log (console backend)
     smtp_port: int = 25
@@ -171,6 +174,7 @@ def parse_settings(values: Mapping[str, str]) -> Settings:
     dispatch_interval = float(env.number("DISPATCH_INTERVAL_SECONDS", 5, 1, 3600))
     outbox_max_attempts = env.number("OUTBOX_MAX_ATTEMPTS", 43, 1, 1000)
     outbox_lease_seconds = env.number("OUTBOX_LEASE_SECONDS", 120, 2, 3600)
+    slack_pacing = get("SLACK_PACING") is None or env.flag("SLACK_PACING")
     mail = mail_settings(env)
     zone = parse_timezone(get("TIMEZONE"))
     export_max_attempts = env.number("EXPORT_MAX_ATTEMPTS", 8, 1, 100)
@@ -191,6 +195,7 @@ def parse_settings(values: Mapping[str, str]) -> Settings:
         dispatch_interval=dispatch_interval,
         outbox_max_attempts=outbox_max_attempts,
         outbox_lease_seconds=outbox_lease_seconds,
+        slack_pacing=slack_pacing,
         **mail,
         timezone=zone,
         export_max_attempts=export_max_attempts,

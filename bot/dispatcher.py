@@ -2,22 +2,25 @@
 
 Each delivery function takes a row's payload and either returns (done) or raises: `Retry`
 (try again later, maybe not before `retry_after`), `Permanent` (dead at once, with the reason),
-or anything else (a retry, logged with its traceback).
+`Deferred` (a rate budget holds it: due again in so many seconds, no attempt counted), or
+anything else (a retry, logged with its traceback).
 """
 
 from __future__ import annotations
 
+import heapq
 import logging
 import os
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
-from storage import outbox
+from storage import outbox, outbox_pacing
 from storage.db import Database
 
 log = logging.getLogger("ticketbot.dispatcher")
@@ -37,6 +40,14 @@ class Permanent(Exception):
     """Trying again cannot help (a channel that does not exist, a refused recipient)."""
 
 
+class Deferred(Exception):
+    """Not now, and no failure: a rate budget (or Slack's Retry-After) frees it in `seconds`."""
+
+    def __init__(self, reason: str, seconds: float) -> None:
+        super().__init__(reason)
+        self.seconds = seconds
+
+
 class Dispatcher:
     def __init__(
         self,
@@ -51,15 +62,19 @@ class Dispatcher:
         on_dead: OnDead | None = None,
         name: str = "outbox-dispatcher",
         concurrency: int = 4,
+        mergeable: Collection[str] = (),
     ) -> None:
         """`kinds` / `exclude_kinds`: which rows this dispatcher claims (None: any kind).
-        `on_dead(row, reason)` runs when a row has failed for the last time."""
+        `on_dead(row, reason)` runs when a row has failed for the last time. `mergeable`: kinds
+        whose later pending rows of a stream one delivery stands for (storage.outbox_pacing)."""
         self.db = db
         self.deliverers = dict(deliverers)
         self.max_attempts = max_attempts
         self.batch = batch
         self.claim_options = {"kinds": kinds, "exclude_kinds": exclude_kinds, "lease": lease}
         self.on_dead = on_dead
+        self.mergeable = frozenset(mergeable)
+        self.lease = lease
         self.name = name
         self.worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         # A batch holds at most one row per stream, so its rows may leave side by side: delivery is
@@ -73,6 +88,11 @@ class Dispatcher:
         # One pass at a time per dispatcher: what is read ahead belongs to the group being
         # delivered (`drain()` from a CLI or a test may run beside the loop thread).
         self._one_pass = threading.Lock()
+        # When the rows this dispatcher deferred fall due (time.monotonic(), a heap): the loop
+        # wakes then by itself, not at the next poll.
+        self._due: list[float] = []
+        self._merges: dict[int, list[int]] = {}
+        self._lock = threading.Lock()
 
     # -- running -----------------------------------------------------------------------------
 
@@ -112,7 +132,12 @@ class Dispatcher:
 
     def _loop(self) -> None:
         while not self._stop.is_set():
-            self._wake.wait()
+            with self._lock:
+                now = time.monotonic()
+                while self._due and self._due[0] <= now:
+                    heapq.heappop(self._due)
+                soonest = self._due[0] if self._due else None
+            self._wake.wait(None if soonest is None else max(0.0, soonest - now))
             self._wake.clear()
             try:
                 while not self._stop.is_set() and self.run_once():
@@ -138,6 +163,10 @@ class Dispatcher:
 
     def _run_once(self) -> int:
         claimed = outbox.claim(self.db, self.worker, self.batch, **self.claim_options)
+        if self.mergeable:
+            self._merges = outbox_pacing.merge_later(
+                self.db, claimed, self.worker, self.mergeable, self.lease
+            )
         # Slack before email within a batch: people watch Slack, and an email then links to
         # the card just posted. Order within a stream is kept: no stream mixes the two.
         slack_first = [row for row in claimed if not row.kind.startswith("email.")]
@@ -158,7 +187,11 @@ class Dispatcher:
                 # One transaction marks the group's delivered rows done, not one per row. Until
                 # it commits they stay claimed and pending: a crash before it re-sends them after
                 # the lease (at least once, as before), and the next row of each stream waits.
+                outbox_pacing.finish_merged(
+                    self.db, {i: self._merges[i] for i in delivered if i in self._merges}, self.worker
+                )
                 outbox.complete(self.db, delivered, self.worker)
+        self._merges = {}
         return len(claimed)
 
     def drain(self, rounds: int = 1000) -> None:
@@ -186,6 +219,8 @@ class Dispatcher:
             if deliver is None:
                 raise Permanent(f"no delivery for kind {row.kind!r}")
             deliver(row.payload)
+        except Deferred as error:
+            self._deferred(row, error)
         except Permanent as error:
             self._failed(row, f"permanent: {error}", permanent=True)
         except Retry as error:
@@ -196,7 +231,16 @@ class Dispatcher:
         else:
             delivered.append(row.id)
 
+    def _deferred(self, row: outbox.Claimed, error: Deferred) -> None:
+        merged = self._merges.get(row.id, ())
+        outbox_pacing.defer(self.db, row.id, self.worker, error.seconds, f"deferred: {error}", merged)
+        due = time.monotonic() + error.seconds
+        with self._lock:
+            heapq.heappush(self._due, due)
+        log.debug("outbox row %s (%s) deferred %.1f s: %s", row.id, row.kind, error.seconds, error)
+
     def _failed(self, row: outbox.Claimed, reason: str, **kwargs: Any) -> None:
+        outbox_pacing.release_merged(self.db, self._merges.get(row.id, ()), self.worker)
         state = outbox.fail(self.db, row.id, self.worker, reason, max_attempts=self.max_attempts, **kwargs)
         if state == outbox.DEAD:
             log.critical(

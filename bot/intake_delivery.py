@@ -34,10 +34,12 @@ class SourceReplies:
         client: WebClient,
         services: Services,
         ticket: Callable[[int], Ticket],
+        call: Callable[..., Any] = call,
     ) -> None:
         self.client = client
         self.services = services
         self._ticket = ticket  # SlackDelivery._ticket: Permanent when gone
+        self.call = call  # slack_errors.call, or a Pacer's (bot.slack_pacing)
 
     def deliver(self, payload: dict[str, Any]) -> None:
         ticket = self._ticket(payload["ticket_id"])
@@ -49,7 +51,9 @@ class SourceReplies:
         message = source_reply(self.services.tr, ticket)
         thread_ts = payload.get("thread_ts") or ts
         try:
-            call(self.client.chat_postMessage, channel=channel, thread_ts=thread_ts, **message.as_kwargs())
+            self.call(
+                self.client.chat_postMessage, channel=channel, thread_ts=thread_ts, **message.as_kwargs()
+            )
         except Permanent as error:
             if str(error) not in UNREACHABLE:
                 raise
@@ -62,7 +66,7 @@ class SourceReplies:
 
     def _remember_permalink(self, ticket: Ticket, channel: str, ts: str) -> None:
         try:
-            response = call(self.client.chat_getPermalink, channel=channel, message_ts=ts)
+            response = self.call(self.client.chat_getPermalink, channel=channel, message_ts=ts)
         except Permanent as error:
             log.warning("no permalink for the message of %s in %s (%s)", ticket.number, channel, error)
             return

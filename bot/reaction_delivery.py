@@ -3,6 +3,7 @@ what it said was relayed (the row leaves after the relay, in the same stream).""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from slack_sdk import WebClient
@@ -15,13 +16,14 @@ DONE_ALREADY = frozenset({"already_reacted", "message_not_found", "no_item_speci
 
 
 class Reactions:
-    def __init__(self, client: WebClient) -> None:
+    def __init__(self, client: WebClient, call: Callable[..., Any] = call) -> None:
         self.client = client
+        self.call = call  # slack_errors.call, or a Pacer's: reactions.add is Tier 3 (bot.slack_pacing)
 
     def deliver(self, payload: dict[str, Any]) -> None:
         where = {"channel": payload["channel"], "timestamp": payload["ts"], "name": payload["name"]}
         try:
-            call(self.client.reactions_add, **where)
+            self.call(self.client.reactions_add, **where)
         except Exception as error:  # Retry or Permanent, from the SlackApiError behind it
             cause = error.__cause__
             if isinstance(cause, SlackApiError) and cause.response.get("error") in DONE_ALREADY:

@@ -9,11 +9,12 @@ from typing import Any
 from slack_sdk import WebClient
 
 from bot.config import Settings
-from bot.dispatcher import Deliver, Permanent
+from bot.dispatcher import Deferred, Deliver, Permanent
 from bot.intake_delivery import SourceReplies
 from bot.reaction_delivery import Reactions
 from bot.similar_cards import triage_suggestions, triage_suggestions_ahead
-from bot.slack_errors import call
+from bot.slack_pacing import Pacer
+from bot.triage_burst import TriageBursts
 from handlers.blocks.actions import card_actions
 from handlers.blocks.card_metadata import TICKET_CREATED, TICKET_UPDATED, card_metadata
 from handlers.blocks.cards import Message, ticket_card
@@ -33,6 +34,8 @@ log = logging.getLogger("ticketbot.slack")
 # (ticket, audience, whose DM it is when not the audience's own: a former engineer) → the card
 CardRenderer = Callable[[Ticket, str, str | None], Message]
 
+# Card rows: drawn from the ticket at delivery, so one stands for the later ones of its stream.
+CARD_KINDS = frozenset({outbox.SLACK_TRIAGE_CARD, outbox.SLACK_REPORTER_CARD, outbox.SLACK_ENGINEER_CARD})
 # Rows whose payload names a ticket (and, for replies, an event) read ahead for a whole group.
 TICKET_KINDS = frozenset(
     {
@@ -52,6 +55,7 @@ class SlackDelivery:
         services: Services,
         settings: Settings,
         render_card: CardRenderer | None = None,
+        pacer: Pacer | None = None,
     ) -> None:
         self.client = client
         self.services = services
@@ -59,6 +63,9 @@ class SlackDelivery:
         self.render_card = render_card or self._plain_card
         self._ahead = NOTHING_AHEAD
         self._similar_ahead: dict[int, list] = {}
+        # Every call draws on Slack's rate budgets first (bot.slack_pacing): none sleeps.
+        self.pacer = pacer or Pacer(services.db, enabled=settings.slack_pacing)
+        self.bursts = TriageBursts(client, services, settings, self.pacer, self._ticket, self._engineers)
 
     def deliverers(self) -> dict[str, Deliver]:
         return {
@@ -66,8 +73,10 @@ class SlackDelivery:
             outbox.SLACK_REPORTER_CARD: lambda p: self.sync_card(p, REPORTER),
             outbox.SLACK_ENGINEER_CARD: lambda p: self.sync_card(p, ENGINEER),
             outbox.SLACK_EVENT_REPLY: self.event_reply,
-            outbox.SLACK_SOURCE_REPLY: SourceReplies(self.client, self.services, self._ticket).deliver,
-            outbox.SLACK_REACTION: Reactions(self.client).deliver,
+            outbox.SLACK_SOURCE_REPLY: SourceReplies(
+                self.client, self.services, self._ticket, self.pacer.call
+            ).deliver,
+            outbox.SLACK_REACTION: Reactions(self.client, self.pacer.call).deliver,
         }
 
     def prepare(self, rows: list[outbox.Claimed]) -> None:
@@ -76,6 +85,7 @@ class SlackDelivery:
         row leaves, they are as current as a row's own read was: a change after it has rows of
         its own, queued behind this one in the same stream."""
         self._ahead, self._similar_ahead = NOTHING_AHEAD, {}
+        self.bursts.listed = set()
         rows = [row for row in rows if row.kind in TICKET_KINDS]
         ticket_ids = {row.payload["ticket_id"] for row in rows}
         if not ticket_ids:
@@ -88,6 +98,7 @@ class SlackDelivery:
         triage = {row.payload["ticket_id"] for row in rows if row.kind == outbox.SLACK_TRIAGE_CARD}
         found = [self._ahead.tickets[i] for i in triage if i in self._ahead.tickets]
         self._similar_ahead = triage_suggestions_ahead(self.services.db, found) if found else {}
+        self.bursts.prepare(rows)  # many new tickets for the triage channel: list them at once
 
     # -- cards -------------------------------------------------------------------------------
 
@@ -105,16 +116,28 @@ class SlackDelivery:
         if channel and ts:
             try:
                 updated = card_metadata(ticket, audience, TICKET_UPDATED)
-                call(self.client.chat_update, channel=channel, ts=ts, metadata=updated, **message.as_kwargs())
+                self.pacer.call(
+                    self.client.chat_update, channel=channel, ts=ts, metadata=updated, **message.as_kwargs()
+                )
                 return
             except Permanent as error:
                 if "message_not_found" not in str(error):
                     raise
                 log.warning("card of %s in %s was deleted; posting it again", ticket.number, channel)
         created = card_metadata(ticket, audience, TICKET_CREATED)
-        response = call(
-            self.client.chat_postMessage, channel=destination, metadata=created, **message.as_kwargs()
-        )
+        # A new ticket not yet listed comes back at the channel's next free slot, not behind the
+        # queue: a burst of them is then listed together (bot.triage_burst).
+        queue = audience != TRIAGE or ticket.id in self.bursts.listed
+        try:
+            response = self.pacer.call(
+                self.client.chat_postMessage,
+                queue=queue,
+                channel=destination,
+                metadata=created,
+                **message.as_kwargs(),
+            )
+        except Deferred as error:
+            raise self.bursts.later(ticket.id, error) if audience == TRIAGE else error from None
         stored = remember_card(self.services.db, ticket, audience, response["channel"], response["ts"])
         if audience == ENGINEER and not stored:
             # Reassigned between the read and the post: this card went to the former engineer
@@ -137,7 +160,7 @@ class SlackDelivery:
         try:
             former = card_metadata(ticket, FORMER_ENGINEER, TICKET_UPDATED)
             where = {"channel": payload["channel"], "ts": payload["ts"]}
-            call(self.client.chat_update, **where, metadata=former, **message.as_kwargs())
+            self.pacer.call(self.client.chat_update, **where, metadata=former, **message.as_kwargs())
         except Permanent as error:
             if "message_not_found" not in str(error):
                 raise
@@ -176,11 +199,7 @@ class SlackDelivery:
                 "card.taken_from_you", number=ticket.number, engineer=mention(ticket.engineer_id or "")
             )
         picking = audience == TRIAGE and ticket.status != "closed"
-        engineers = []
-        if picking:
-            engineers = self._ahead.engineers
-            if engineers is None:
-                engineers = self.services.people.engineers()
+        engineers = self._engineers() if picking else []
         actions = card_actions(tr, ticket, audience, engineers, workspace.specialty_for(ticket.category))
         sla = sla_line(tr, ticket, self.services.tickets.clock(), staff=audience != REPORTER)
         # Other people's tickets: on the triage card only, which only staff see.
@@ -217,11 +236,15 @@ class SlackDelivery:
         if channel is None:
             return
         extra = {"reply_broadcast": True} if payload.get("broadcast") and thread_ts else {}
-        call(
+        self.pacer.call(
             self.client.chat_postMessage, channel=channel, thread_ts=thread_ts, **extra, **message.as_kwargs()
         )
 
     # -- plumbing ----------------------------------------------------------------------------
+
+    def _engineers(self) -> list:
+        engineers = self._ahead.engineers
+        return engineers if engineers is not None else self.services.people.engineers()
 
     def _ticket(self, ticket_id: int, *, fresh: bool = False) -> Ticket:
         ticket = None if fresh else self._ahead.tickets.get(ticket_id)

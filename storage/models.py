@@ -9,6 +9,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -308,6 +309,30 @@ class OutboxRow(Base):
     claimed_until: Mapped[datetime | None]
     done_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+    # A card row that left as part of an earlier row's redraw of the same card (no call of its own).
+    merged_into: Mapped[int | None] = mapped_column(BigId)
+
+
+class SlackPace(Base):
+    """One of Slack's rate budgets (storage.slack_pacing), shared by every delivery process.
+    Times are epoch seconds: `tat` is when the bucket is empty again, `held_until` a 429's end."""
+
+    __tablename__ = "slack_pace"
+
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    tat: Mapped[float] = mapped_column(Float)
+    held_until: Mapped[float] = mapped_column(Float)
+
+
+class TriageListing(Base):
+    """A new ticket announced in a "new tickets" list message of the triage channel (a burst)."""
+
+    __tablename__ = "triage_listings"
+
+    ticket_id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    ts: Mapped[str] = mapped_column(String(32))
+    listed_at: Mapped[float] = mapped_column(Float)
 
 
 class Chart(Base):

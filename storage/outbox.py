@@ -135,6 +135,7 @@ class Claimed:
     kind: str
     payload: dict[str, Any]
     attempts: int
+    stream: str | None = None
 
 
 def claim(
@@ -175,7 +176,7 @@ def claim(
         for row in rows:
             row.claimed_by = worker
             row.claimed_until = now + lease
-        return [Claimed(r.id, r.kind, dict(r.payload), r.attempts) for r in rows]
+        return [Claimed(r.id, r.kind, dict(r.payload), r.attempts, r.stream) for r in rows]
 
 
 def complete(db: Database, row_ids: int | Collection[int], worker: str) -> None:

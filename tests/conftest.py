@@ -29,7 +29,17 @@ SIGNING_SECRET = "test-signing-secret"
 TRIAGE = "C0TRIAGE"
 ADMIN = "U0ADMIN"
 REPORTER = "U0REPORTER"
-TABLES = ("incident_events", "ticket_events", "outbox", "tickets", "incidents", "engineers", "users")
+TABLES = (
+    "incident_events",
+    "ticket_events",
+    "outbox",
+    "tickets",
+    "incidents",
+    "engineers",
+    "users",
+    "slack_pace",
+    "triage_listings",
+)
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 
 
@@ -138,6 +148,7 @@ def settings(fake_slack: FakeSlack, database_url: str, language: str):
             "SLACK_SIGNING_SECRET": SIGNING_SECRET,
             "SLACK_API_URL": fake_slack.base_url,
             "DATABASE_URL": database_url,
+            "SLACK_PACING": "false",  # fast: tests of pacing turn it on (tests/bot/pacing)
             "TRIAGE_CHANNEL_ID": TRIAGE,
             "ADMIN_USER_IDS": ADMIN,
             "BOT_LANGUAGE": language,
@@ -156,6 +167,7 @@ def cli_env(monkeypatch, tmp_path, fake_slack, database_url):
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-cli")
     monkeypatch.setenv("SLACK_API_URL", fake_slack.base_url)
     monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("SLACK_PACING", "false")
     return tmp_path
 
 

@@ -21,6 +21,7 @@ from bot.email.links import SlackLinks
 from bot.email.recipients import AddressBook
 from bot.email.render import render
 from bot.email.smtp import Sender, sender_for
+from bot.slack_pacing import Pacer
 from handlers.services import Services
 from storage import email_plan, outbox, read_ahead
 from storage.models import Ticket, TicketEvent, User
@@ -57,12 +58,17 @@ class EmailDelivery:
 
     @classmethod
     def build(
-        cls, services: Services, settings: Settings, client: WebClient, sender: Sender | None = None
+        cls,
+        services: Services,
+        settings: Settings,
+        client: WebClient,
+        sender: Sender | None = None,
+        pacer: Pacer | None = None,
     ) -> EmailDelivery:
         sender = sender or sender_for(settings)
         log.info("email backend: %s", sender.description)
         book, links = (
-            AddressBook(services.people, client),
+            AddressBook(services.people, client, pacer=pacer),
             SlackLinks(client, settings.triage_channel_id),
         )
         return cls(services, settings, sender, book, links)

@@ -21,6 +21,7 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 
 from bot.dispatcher import Retry
 from bot.slack_errors import classify
+from bot.slack_pacing import Pacer
 from handlers.directory import UnknownUser, lookup
 from storage.errors import DuplicateKey
 from storage.models import User, utcnow
@@ -44,8 +45,10 @@ class AddressBook:
         client: WebClient,
         ttl: timedelta = PROFILE_TTL,
         clock: Callable[[], datetime] = utcnow,
+        pacer: Pacer | None = None,
     ) -> None:
         self.people, self.client, self.ttl, self.clock = people, client, ttl, clock
+        self.pacer = pacer  # users.info draws on Slack's Tier 4 budget (bot.slack_pacing)
 
     def resolve(self, to: dict[str, str], known: User | None = None) -> Mailbox | None:
         """The address to write to, or None (logged) when there is none to be had. `known`: the
@@ -56,6 +59,8 @@ class AddressBook:
         cached = known if known is not None and known.slack_id == user_id else self.people.user(user_id)
         if cached and cached.fetched_at and self.clock() - cached.fetched_at < self.ttl:
             return _address(user_id, cached.display, cached.email)
+        if self.pacer is not None:
+            self.pacer.admit("users.info", None)  # Deferred: the email waits for the budget
         try:
             profile = lookup(self.client, user_id)
         except UnknownUser as error:
@@ -65,7 +70,10 @@ class AddressBook:
             if cached and cached.email:
                 return _address(user_id, cached.display, cached.email)
             if isinstance(error, SlackApiError):
-                raise classify(error) from error
+                failure = classify(error)
+                if self.pacer is not None and isinstance(failure, Retry):
+                    failure = self.pacer.limited("users.info", None, failure)
+                raise failure from error
             raise Retry(f"cannot reach Slack for users.info: {error}") from error
         with suppress(DuplicateKey):  # another process cached the same person just now
             self.people.remember(profile)

@@ -16,6 +16,15 @@ MESSAGES = {
         ":mag: Possibly the same as *{number}* — {title} ({status})",
         ":mag: Posiblemente el mismo que *{number}* — {title} ({status})",
     ),
+    # A burst of new tickets listed in one triage message (handlers/blocks/triage_list.py)
+    "burst.header": ("{count} new tickets", "{count} tickets nuevos"),
+    "burst.fallback": ("{count} new tickets — {numbers}", "{count} tickets nuevos — {numbers}"),
+    "burst.note": (
+        "Many tickets came in at once: assign them from here. Each one's own card, with its "
+        "thread, follows below as Slack allows.",
+        "Llegaron muchos tickets a la vez: asígnalos desde aquí. La tarjeta de cada uno, con su "
+        "hilo, sigue abajo a medida que Slack lo permite.",
+    ),
     # The triage picker
     "assign.placeholder": ("Assign", "Asignar"),
     "assign.load": ("{count} open", "{count} abiertos"),

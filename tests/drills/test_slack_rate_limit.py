@@ -58,7 +58,7 @@ def drill_url(tmp_path):
 
 def test_slack_rate_limits_for_30_seconds(drill_url, fake_slack, tmp_path):
     workers = "2" if drill_url.startswith("postgresql") else "1"
-    env = bot_env(fake_slack, drill_url, DISPATCH_INTERVAL_SECONDS="1")
+    env = bot_env(fake_slack, drill_url, DISPATCH_INTERVAL_SECONDS="1", SLACK_PACING="true")
     bot = BotProcess(["serve", "--workers", workers, "--host", "127.0.0.1"], env, tmp_path)
     db = Database.from_url(drill_url)
     settings = load_settings({"SLACK_BOT_TOKEN": "xoxb-x", "TRIAGE_CHANNEL_ID": TRIAGE}, dotenv=False)

@@ -29,6 +29,7 @@ from typing import Any
 
 from tests.fakes.blockkit import block_problems, request_problems, view_problems
 from tests.fakes.slack_faults import Faults
+from tests.fakes.slack_limits import Limits
 from tests.fakes.slack_methods import APP_ID, BOT_ID, BOT_USER_ID, TEAM_ID, Json, WebApiMethods
 from tests.fakes.slack_parsing import decode_json_fields
 from tests.fakes.slack_server import Handler, Reply
@@ -61,11 +62,12 @@ class Call:
     status: int = 200
 
 
-class FakeSlack(Faults, Views, WebApiMethods):
+class FakeSlack(Faults, Limits, Views, WebApiMethods):
     """In-process Slack Web API. Use as ``with FakeSlack() as fake:`` or start()/stop().
     Fault injection (``fail``, ``rate_limit``, ``hold``...) comes from :class:`Faults`; the
     workspace and its Web API methods (``add_user``, ``message``...) from :class:`WebApiMethods`;
-    views and the triggers they need (``issue_trigger``) from :class:`Views`."""
+    views and the triggers they need (``issue_trigger``) from :class:`Views`; Slack's rate limits,
+    when a test opts in (``enforce_limits``), from :class:`Limits`."""
 
     def __init__(self, tls: ssl.SSLContext | None = None) -> None:
         """`tls`: serve HTTPS with this server context (slack.com is HTTPS only)."""
@@ -97,6 +99,7 @@ class FakeSlack(Faults, Views, WebApiMethods):
         self.connections_opened = 0
         self.violations: list[str] = []
         self._init_faults()
+        self._init_limits()
         self._init_workspace()
         self._init_views()
 
@@ -255,7 +258,7 @@ class FakeSlack(Faults, Views, WebApiMethods):
         if api and not token.startswith(wanted):
             wrong_kind = token.startswith(("xapp-", "xox"))
             return 200, {"ok": False, "error": "not_allowed_token_type" if wrong_kind else "not_authed"}, {}
-        fault = self._injected_fault(method, api)
+        fault = self._injected_fault(method, api) or self._limit_answer(method, params, api)
         if fault is not None:
             return fault
         problems = decode_json_fields(params)  # if that fails, validating the raw text would only repeat it
