@@ -1,7 +1,7 @@
 """Similar tickets: which open (or lately closed) tickets look like the same problem as this one.
 
 Two steps. The database finds candidates with its full-text index — PostgreSQL a GIN index on
-the accent-folded words of title and description (open tickets only; migration 0006), SQLite an
+the stored accent-folded words of title and description (open tickets only; migration 0008), SQLite an
 FTS5 table kept by triggers — asking for every spelling, in English and Spanish, of what is
 wrong ("toner", "tinta"), newest first. Python then scores each (storage.similar_text: concepts,
 topic words weighing little, the title more than the description), adds a bonus for the same
@@ -153,13 +153,15 @@ _COLUMNS = "id, title, description, category, status, created_at"
 def _statement(dialect: str) -> TextClause:
     # Built from this module's constants only: every value is a bound parameter.
     if dialect == "postgresql":
+        # The stored words: walking the open tickets newest first (ix_tickets_open) reads each
+        # one's words, never recomputes them; few matches, and the GIN index answers instead.
         sql = f"""
         (SELECT {_COLUMNS} FROM tickets
           WHERE status <> 'closed' AND {TICKET_WORDS} @@ to_tsquery('simple', :query) AND id <> :exclude
           ORDER BY id DESC LIMIT :n)
         UNION ALL
         (SELECT {_COLUMNS} FROM (
-            SELECT {_COLUMNS} FROM tickets WHERE status = 'closed' AND closed_at >= :since
+            SELECT {_COLUMNS}, {TICKET_WORDS} FROM tickets WHERE status = 'closed' AND closed_at >= :since
              ORDER BY closed_at DESC LIMIT :recent) AS closed
           WHERE {TICKET_WORDS} @@ to_tsquery('simple', :query) AND id <> :exclude
           ORDER BY id DESC LIMIT :closed_n)
@@ -176,5 +178,13 @@ def _statement(dialect: str) -> TextClause:
 
 
 def is_fts_table(name: str | None) -> bool:
-    """SQLite's FTS5 table and its shadow tables: made by migration 0006, no model of theirs."""
+    """SQLite's FTS5 table and its shadow tables: made by migration 0008, no model of theirs."""
     return bool(name) and name.startswith(FTS_TABLE)
+
+
+def modelled(name: str | None, type_: str, parents: dict) -> bool:
+    """What alembic's compare should read of the database: all but what 0008 made with no model
+    (SQLite's FTS5 tables, PostgreSQL's generated tickets.words column)."""
+    if type_ == "table":
+        return not is_fts_table(name)
+    return not (type_ == "column" and name == TICKET_WORDS and parents.get("table_name") == "tickets")
