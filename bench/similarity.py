@@ -11,7 +11,8 @@ its figures), over the 240 pairs (120 same problem, 120 different problems shari
   * Python: the engine (concepts in en+es, topics light, other-topic penalty, category bonus).
 Latency: `similar_tickets()` (SQL + scoring) for 200 probes over a seeded database of its own
 (PostgreSQL `ticketbot_bench_similar`, dropped at the end; `--sqlite` a temporary file): 3 % of
-tickets not closed, the rest closed over two years, the labelled tellings as their texts.
+tickets not closed, the rest closed over two years, the labelled tellings as their texts (which
+one a hash of the ticket's number), each with a site and an asset tag of its own.
 
     python bench/similarity.py                       # PostgreSQL, 1,000,000 tickets
     python bench/similarity.py --sqlite              # the same on SQLite
@@ -236,7 +237,7 @@ def run(db: Database, count: int) -> None:
     started = time.perf_counter()
     seed(db, count)
     seeded = time.perf_counter()
-    upgrade(db.engine)  # the indexes of 0003-0006 built over the rows, as on a live upgrade
+    upgrade(db.engine)  # the indexes of 0003-0008 built over the rows, as on a live upgrade
     print(
         f"\nseeded {count:,} tickets in {seeded - started:.0f} s, "
         f"migrated in {time.perf_counter() - seeded:.0f} s"

@@ -47,7 +47,8 @@ SQLITE_TRIGGERS = {
 
 
 def upgrade() -> None:
-    op.execute("CREATE INDEX ix_tickets_open ON tickets (id) WHERE status <> 'closed'")
+    # "id > 0": see storage.models (the walk's index, not the GIN query's).
+    op.execute("CREATE INDEX ix_tickets_open ON tickets (id) WHERE status <> 'closed' AND id > 0")
     if op.get_bind().dialect.name == "postgresql":
         op.execute(
             f"ALTER TABLE tickets ADD COLUMN words tsvector GENERATED ALWAYS AS ({PG_DOCUMENT}) STORED"
