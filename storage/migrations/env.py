@@ -3,7 +3,7 @@
 from alembic import context
 
 from storage.models import Base
-from storage.similar import is_fts_table
+from storage.similar import modelled
 
 config = context.config
 target_metadata = Base.metadata
@@ -31,8 +31,8 @@ def _run(connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
-        # SQLite's FTS5 tables (0006) have no model: autogenerate must not drop them.
-        include_name=lambda name, type_, _parent: not (type_ == "table" and is_fts_table(name)),
+        # What 0008 made with no model (FTS5 tables, tickets.words): autogenerate must not drop it.
+        include_name=modelled,
     )
     with context.begin_transaction():
         context.run_migrations()
