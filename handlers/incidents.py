@@ -13,9 +13,10 @@ from collections.abc import Callable
 from slack_bolt import App
 
 from handlers import ids
+from handlers.after_ack import NOTHING_FOLLOWS
 from handlers.blocks.incidents import text_modal
 from handlers.edge import ack_only, acks_safely, error_text, field_errors, logs_failures
-from handlers.payload import actor_of, field_value, selected_value, string, trigger_of
+from handlers.payload import actor_of, field_value, selected_value, state_values, string, trigger_of
 from handlers.router import Invocation, Router
 from handlers.services import Services
 from handlers.text import escape
@@ -121,6 +122,9 @@ def register(app: App, services: Services, router: Router) -> None:
 
     app.action(ids.INCIDENT_STATUS)(services.after_ack.listener(ack_only, set_status))
 
+    def submitted_words(view: dict) -> str:
+        return field_value(state_values(view), ids.NOTE_BLOCK, ids.NOTE_ACTION)
+
     def submission(change: Callable[[Actor, int, str], object]):
         @acks_safely(services.tr_for)
         def submitted(ack, body, view):
@@ -129,19 +133,31 @@ def register(app: App, services: Services, router: Router) -> None:
             incident_id = _incident_id(view.get("private_metadata"))
             if incident_id is None:
                 ack()
-                return
-            words = field_value(view.get("state", {}).get("values", {}), ids.NOTE_BLOCK, ids.NOTE_ACTION)
+                return NOTHING_FOLLOWS
+            words = submitted_words(view)
             try:
                 change(actor, incident_id, words)
             except InvalidInput as error:
                 ack(response_action="errors", errors=field_errors(tr, error.errors))
-                return
+                return NOTHING_FOLLOWS
             except TicketError as error:
                 ack(response_action="errors", errors={ids.NOTE_BLOCK: error_text(tr, error)})
-                return
+                return NOTHING_FOLLOWS  # refused: nothing runs after the ack
             ack()
+            return None
 
         return submitted
 
     app.view(ids.INCIDENT_UPDATE_VIEW)(submission(lambda a, i, w: incidents.post_update(a, i, w)))
-    app.view(ids.INCIDENT_RESOLVE_VIEW)(submission(lambda a, i, w: incidents.resolve(a, i, w)))
+
+    # A resolve closes every linked ticket (hundreds, in an outage): the ack only checks it may,
+    # so the modal closes within Slack's 3 s; the closes themselves run right after the ack.
+    @logs_failures
+    def resolve_after(body, view):
+        incident_id = _incident_id(view.get("private_metadata"))
+        if incident_id is not None:
+            incidents.resolve(actor_of(body), incident_id, submitted_words(view))
+
+    app.view(ids.INCIDENT_RESOLVE_VIEW)(
+        services.after_ack.listener(submission(incidents.check_resolve), resolve_after)
+    )

@@ -30,6 +30,7 @@ from storage.errors import (
 )
 from storage.models import Incident, IncidentEvent, Ticket
 from storage.roles import REPORTER
+from storage.sla_queries import not_closed
 from storage.tickets import TicketService
 
 CARD_LISTED = 10  # linked tickets the incident card names; the rest are "…and N more"
@@ -216,14 +217,28 @@ class IncidentService:
                 notifications.refresh_cards(session, ticket)  # their cards show its status
             return incident
 
-    def resolve(self, actor: Actor, incident_id: int, resolution: str) -> Resolved:
-        """Resolve, closing every linked ticket still open with `resolution` (each reporter told
-        and asked once, each ticket's SLA decided). Resolving a resolved incident changes nothing."""
+    @staticmethod
+    def _resolution(resolution: str) -> str:
         resolution = resolution.strip()
         if not resolution:
             raise InvalidInput({"note": "error.required"})
         if len(resolution) > NOTE_MAX:
             raise InvalidInput({"note": "error.too_long"})
+        return resolution
+
+    def check_resolve(self, actor: Actor, incident_id: int, resolution: str) -> None:
+        """What `resolve` would refuse, read only: a modal's ack answers it at once, and the
+        resolve itself (a close per linked ticket) runs after the ack."""
+        self._resolution(resolution)
+        with self.db.read() as session:
+            if session.get(Incident, incident_id) is None:
+                raise IncidentNotFound(number=incident_id)
+            self._require_staff(session, actor)
+
+    def resolve(self, actor: Actor, incident_id: int, resolution: str) -> Resolved:
+        """Resolve, closing every linked ticket still open with `resolution` (each reporter told
+        and asked once, each ticket's SLA decided). Resolving a resolved incident changes nothing."""
+        resolution = self._resolution(resolution)
         with self._changing(incident_id) as (session, incident):
             self._require_staff(session, actor)
             if incident.status == IncidentStatus.RESOLVED.value:
@@ -256,9 +271,7 @@ class IncidentService:
             tickets, reporters = session.execute(
                 select(func.count(Ticket.id), func.count(func.distinct(Ticket.reporter_id))).where(linked)
             ).one()
-            still_open = session.scalar(
-                select(func.count(Ticket.id)).where(linked, Ticket.status != Status.CLOSED.value)
-            )
+            still_open = session.scalar(select(func.count(Ticket.id)).where(linked, not_closed()))
             rows = session.execute(
                 select(Ticket.id, Ticket.status).where(linked).order_by(Ticket.id).limit(CARD_LISTED)
             ).all()
