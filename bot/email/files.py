@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.email.attachments import Attachment
+from handlers.blocks.detail import file_size
 from storage.attachments import FAILED, PENDING, STORED, FileInfo
 
 EMAIL_FILES_MAX = 10 * 1024 * 1024  # bytes attached to one email, in all
@@ -35,12 +36,6 @@ def waiting(files: Iterable[FileInfo]) -> bool:
     return any(f.state == PENDING for f in files)
 
 
-def human_size(size: int) -> str:
-    if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f} MB"
-    return f"{max(1, round(size / 1024))} KB"
-
-
 def choose(
     files: Sequence[FileInfo], data_of: Callable[[list[int]], dict[int, bytes]], cap: int = EMAIL_FILES_MAX
 ) -> tuple[list[Attachment], list[Listed]]:
@@ -53,7 +48,7 @@ def choose(
     data = data_of(fits) if fits else {}
     attached, listed = [], []
     for file in files:
-        size = "?" if file.state == FAILED and not file.size else human_size(file.size)
+        size = "?" if file.state == FAILED and not file.size else file_size(file.size)
         if file.id in data:
             attached.append(Attachment(file.filename, data[file.id], file.mimetype))
         listed.append(Listed(file.filename, size, file.id in data))

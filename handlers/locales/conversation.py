@@ -45,6 +45,11 @@ MESSAGES = {
         ":warning: {name} could not be fetched from Slack, so it was not passed on with your message.",
         ":warning: No se pudo obtener {name} de Slack, así que no se reenvió con tu mensaje.",
     ),
+    "detail.files": ("*Files ({count})*", "*Archivos ({count})*"),
+    "detail.file": ("📎 {name} ({size}), from {who}", "📎 {name} ({size}), de {who}"),
+    "detail.file_internal": (":lock: internal", ":lock: interno"),
+    "detail.file_pending": ("being fetched", "descargándose"),
+    "detail.file_failed": ("could not be fetched from Slack", "no se pudo obtener de Slack"),
     "error.file_too_large": (
         "{name} is larger than {max_mb} MB.",
         "{name} pesa más de {max_mb} MB.",
