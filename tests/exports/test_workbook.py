@@ -207,6 +207,7 @@ def test_spanish_headers_sheet_names_and_words(db, tmp_path, helpdesk):
         "A",
         "Nota",
         "Visibilidad",
+        "Archivos",
     ]
     vpn = book.records("Tickets")[0]
     assert (vpn["Estado"], vpn["Prioridad"], vpn["Categoría"]) == ("Cerrado", "Crítica", "Software")
