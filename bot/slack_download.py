@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import urllib.request
 from urllib.error import HTTPError, URLError
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from bot.dispatcher import Permanent, Retry
 
 TIMEOUT = 60  # seconds per read: a 20 MB file on a slow link
 GONE = (401, 403, 404, 410)
+URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
 
 
 class TooLarge(Exception):
@@ -50,6 +51,7 @@ def download(url: str, token: str, max_bytes: int, *, api_url: str, mimetype: st
     """The file's bytes and the content type it was served with."""
     if not trusted(url, api_url):
         raise Permanent(f"not a Slack file URL: {_host(url) or url[:80]!r}")
+    url = quote(url, safe=URL_SAFE)  # Slack encodes its URLs; a stray space must not break the call
     request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
     try:
         with _OPENER.open(request, timeout=TIMEOUT) as response:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 from typing import Any
+from urllib.parse import quote
 
 from tests.fakes.slack_methods import TEAM_ID, Json
 
@@ -33,7 +34,7 @@ class SharedFiles:
         with self._cond:
             self._shared_seq += 1
             file_id = f"F0SHARED{self._shared_seq:04d}"
-            path = f"files-pri/{TEAM_ID}-{file_id}"
+            path, quoted = f"files-pri/{TEAM_ID}-{file_id}", quote(name)  # Slack's URLs are percent-encoded
             obj = {
                 "id": file_id,
                 "created": 1_800_000_000,
@@ -54,8 +55,8 @@ class SharedFiles:
                 "public_url_shared": False,
                 "display_as_bot": False,
                 "username": "",
-                "url_private": f"{self.root_url}/{path}/{name}",
-                "url_private_download": f"{self.root_url}/{path}/download/{name}",
+                "url_private": f"{self.root_url}/{path}/{quoted}",
+                "url_private_download": f"{self.root_url}/{path}/download/{quoted}",
                 "permalink": f"https://test.slack.com/files/{user}/{file_id}/{name}",
             }
             self._shared[file_id] = obj
