@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from storage.domain import Actor, Visibility
 from storage.models import OutboxRow, TicketAttachment
+from storage.people import Profile
 from tests.conftest import ADMIN, REPORTER, _harness
 from tests.fakes.smtp import FakeSMTP
-from storage.people import Profile
 from tests.handlers.kit import CARLOS, MARIA, assigned, card_where, events, filed, poll, replies
 
 SCREENSHOT = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40  # ~10 KB, every byte value
