@@ -231,3 +231,13 @@ def test_the_token_must_be_the_bots_and_unknown_files_are_404(fake_slack):
     with pytest.raises(HTTPError) as missing:
         urllib.request.urlopen(url.replace(png["id"], "F0NOPE"))
     assert missing.value.code == 404
+
+
+def test_the_refusal_speaks_the_writers_language(h):
+    number = filed(h)
+    theirs = card_where(h.db, "reporter", number)
+    assert h.slack.command("language es", user=REPORTER).status == 200
+    big = h.fake.share_file("video.mov", "video/quicktime", b"\0" * (21 * 1024 * 1024), user=REPORTER)
+    share(h, REPORTER, theirs, [big])
+    poll(lambda: any("video.mov pesa más de 20 MB" in r for r in replies(h.fake, theirs)), what="in Spanish")
+    assert [e for e in events(h.db, number) if e.kind == "note"] == []
