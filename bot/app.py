@@ -16,6 +16,7 @@ from bot.digests import MISFIRE_GRACE, Digests
 from bot.dispatcher import Dispatcher
 from bot.email.delivery import EmailDelivery
 from bot.export_delivery import ExportDelivery
+from bot.file_delivery import FileDelivery
 from bot.incident_delivery import IncidentCards
 from bot.slack_delivery import CARD_KINDS, SlackDelivery
 from bot.slack_http import KeepAliveWebClient
@@ -27,6 +28,7 @@ from handlers.malformed import MalformedPayloads
 from handlers.services import Services
 from handlers.surfaces import register_all
 from storage import outbox, sla_sweep
+from storage.attachments import MB, Attachments
 from storage.dashboards import Dashboards
 from storage.db import Database
 from storage.email_plan import MailPolicy
@@ -53,6 +55,7 @@ EXPORT_LEASE = timedelta(
     minutes=30
 )  # a million-ticket export takes minutes: no one else may take it meanwhile
 EXPORT_UPLOAD_TIMEOUT = 300  # seconds for a Web API call or the upload of a large workbook
+FILE_TIMEOUT = 120  # seconds for the upload of a file shared in a card's thread (FILE_MAX_MB)
 
 
 def web_client(settings: Settings, *, retries: bool) -> KeepAliveWebClient:
@@ -130,6 +133,7 @@ def build_services(settings: Settings, db: Database) -> Services:
         levels=settings.service_levels,
         mail=MailPolicy(settings.admin_user_ids, settings.admin_emails),
         reopen_window=timedelta(days=settings.reopen_window_days),
+        file_max_bytes=settings.file_max_mb * MB,
     )
     return Services(
         workspace=settings.workspace,
@@ -141,6 +145,7 @@ def build_services(settings: Settings, db: Database) -> Services:
         dashboards=Dashboards(db, roles),
         exports=ExportService(db, roles),
         incidents=IncidentService(tickets),
+        attachments=Attachments(db, settings.file_max_mb * MB),
     )
 
 
@@ -193,7 +198,15 @@ def build(settings: Settings, db: Database | None = None) -> Runtime:
     delivery = SlackDelivery(web_client(settings, retries=False), services, settings, pacer=pacer)
     email = EmailDelivery.build(services, settings, web_client(settings, retries=False), pacer=pacer)
     incident_cards = IncidentCards(web_client(settings, retries=False), services, settings)
-    deliverers = {**delivery.deliverers(), **email.deliverers(), **incident_cards.deliverers()}
+    files_client = web_client(settings, retries=False)
+    files_client.timeout = FILE_TIMEOUT
+    files = FileDelivery(files_client, services, settings)
+    deliverers = {
+        **delivery.deliverers(),
+        **email.deliverers(),
+        **incident_cards.deliverers(),
+        **files.deliverers(),
+    }
     dispatcher = Dispatcher(
         db,
         deliverers,
@@ -201,6 +214,7 @@ def build(settings: Settings, db: Database | None = None) -> Runtime:
         lease=timedelta(seconds=settings.outbox_lease_seconds),
         exclude_kinds=outbox.EXPORT_KINDS,
         mergeable=CARD_KINDS,  # several changes to one card pending: one redraw (storage.outbox_pacing)
+        on_dead=files.on_dead,  # files that will never come: an email waiting for them leaves
     )
     dispatcher.on_idle(email.tidy)
     dispatcher.on_prepare(delivery.prepare)

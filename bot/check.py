@@ -28,6 +28,7 @@ REQUIRED_SCOPES = frozenset(
         "groups:history",  # the same in private channels; messages in triage card threads
         "im:history",  # messages in the threads of DM cards, and plain DMs to the bot
         "reactions:write",  # ✅ on a thread message once relayed
+        "files:read",  # download the files shared in card threads (url_private_download)
     }
 )
 # Needed only for :ticket: reaction intake: an install without INTAKE_CHANNELS may lack it. (The

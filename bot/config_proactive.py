@@ -59,4 +59,6 @@ def proactive_settings(env: Env, zone: str) -> dict:
         "intake_channels": intake,
         # A reporter's reply this many days after a close reopens the ticket; later, a new one.
         "reopen_window_days": env.number("REOPEN_WINDOW_DAYS", 7, 0, 365),
+        # A file shared in a card's thread is kept with the ticket up to this size (each row holds it).
+        "file_max_mb": env.number("FILE_MAX_MB", 20, 1, 200),
     }

@@ -74,6 +74,7 @@ def history_columns(tr: Translate) -> list[Column]:
         Column(tr("export.col.to"), 24),
         Column(tr("export.col.note"), 60, wrap=True),
         Column(tr("export.col.visibility"), 12),
+        Column(tr("export.col.files"), 30, wrap=True),
     ]
 
 
@@ -183,7 +184,8 @@ class RowMaker:
         ]
         return "\n".join(lines) or None
 
-    def history_row(self, e: EventRow) -> list[Any]:
+    def history_row(self, e: EventRow, files: Sequence[str] = ()) -> list[Any]:
+        """`files`: the names of the files that came with the event (storage.reports `files_of`)."""
         labels, names = self.labels, self._names
         if self.history.widths is not self._history_widths:
             self._history_widths = self.history.widths
@@ -208,4 +210,5 @@ class RowMaker:
             new,
             self.cells.text(e.note, self._note_wrap) if e.note else None,
             labels.visibility.get(e.visibility) or self._label(labels.visibility, e.visibility),
+            self.cells.text(", ".join(files), None) if files else None,
         ]

@@ -30,7 +30,7 @@ from storage.db import Database
 from storage.domain import Category
 from storage.models import utcnow
 from storage.queries import TicketFilter, count
-from storage.reports import events_of, ticket_chunks, user_name
+from storage.reports import events_of, files_of, ticket_chunks, user_name
 from storage.satisfaction import ratings_by_engineer
 
 log = logging.getLogger("ticketbot.exports")
@@ -93,16 +93,19 @@ def write_workbook(
                 events = events_of(
                     session, [t.id for t in batch], include_internal=job.scope.include_internal
                 )
+                files = files_of(session, [t.id for t in batch], include_internal=job.scope.include_internal)
                 by_ticket = {k: list(g) for k, g in itertools.groupby(events, key=lambda e: e.ticket_id)}
                 if tickets.widths is None:
                     sample = batch[:SAMPLE_ROWS]
                     tickets.size_columns([maker.ticket_row(t, by_ticket.get(t.id, ())) for t in sample])
-                    history.size_columns([maker.history_row(e) for e in events[:SAMPLE_ROWS]])
+                    history.size_columns(
+                        [maker.history_row(e, files.get(e.id, ())) for e in events[:SAMPLE_ROWS]]
+                    )
                 for t in batch:
                     tickets.append(maker.ticket_row(t, by_ticket.get(t.id, ())))
                     stats.add(t)
                 for event in events:
-                    history.append(maker.history_row(event))
+                    history.append(maker.history_row(event, files.get(event.id, ())))
                 if progress:
                     progress(tickets.rows_written, expected)
             ratings = ratings_by_engineer(session, flt)  # a small query of its own for the Summary

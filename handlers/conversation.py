@@ -9,7 +9,10 @@ with New ticket and the person's open tickets, instead of silence.
 
 Never a loop or a ping: the bot's own messages and other bots' are ignored, and so are the
 subtypes it does not handle (joins, topics…; edits and deletions too: a comment once passed on
-stays as it was written, and an edit is never relayed as a new one; files are not carried yet).
+stays as it was written, and an edit is never relayed as a new one). Files shared with a message
+(`file_share`, or `files` on a plain one: handlers/message_files.py) go with its comment: only
+noted here, fetched and passed on by delivery; one over FILE_MAX_MB refuses the message, with a
+reply in the thread.
 Retries of an event already handled are dropped by handlers/retries.py. What people wrote is
 stored as plain text and escaped wherever the bot shows it (handlers/text.py): a `<!channel>`
 or a user-group mention of theirs never pings anyone from the bot's mouth.
@@ -24,16 +27,19 @@ from handlers import ids
 from handlers.blocks.conversation import notice, plain_dm_message, too_late_message
 from handlers.blocks.ticket_form import new_ticket_view
 from handlers.edge import ack_only, error_text, logs_failures
+from handlers.message_files import files_of
 from handlers.message_text import clip_words, first_line, plain_text
 from handlers.payload import actor_of, string, trigger_of
 from handlers.services import Services
+from handlers.text import escape
 from storage.domain import NOTE_MAX, TITLE_MAX, Actor, format_number
-from storage.errors import InvalidInput, NotAllowed, TicketError
+from storage.errors import FileTooLarge, InvalidInput, NotAllowed, TicketError
 from storage.notifications import Line
 from storage.threads import thread_of
 
-# Subtypes that are a person writing: a plain message, and a thread reply also sent to the channel.
-WRITTEN = frozenset({None, "thread_broadcast"})
+# Subtypes that are a person writing: a plain message, a thread reply also sent to the channel,
+# and a message with files.
+WRITTEN = frozenset({None, "thread_broadcast", "file_share"})
 OPEN_LISTED = 10  # open tickets listed under the answer to a plain DM
 
 
@@ -66,7 +72,7 @@ def register(app: App, services: Services) -> None:
         if thread_ts and thread_ts != ts:
             thread = thread_of(services.db, channel, thread_ts)
             if thread is not None:
-                line = Line(thread.audience, channel, ts)
+                line = Line(thread.audience, channel, ts, files_of(event))
                 comment(client, thread.ticket_id, Actor(user), text, line, thread_ts)
                 return
         if event.get("channel_type") == "im" and text:
@@ -78,8 +84,13 @@ def register(app: App, services: Services) -> None:
         where = {"channel": line.channel, "thread_ts": thread_ts}
         try:
             done = tickets.comment(ticket_id, actor, text, line)
+        except FileTooLarge as error:  # nothing of the message was written: say why, in the thread
+            name, max_mb = escape(str(error.params["name"])), error.params["max_mb"]
+            said = notice(tr("thread.file_too_large", name=name, max_mb=max_mb))
+            client.chat_postMessage(**where, **said.as_kwargs())
+            return
         except InvalidInput:
-            return  # nothing but blanks (or a file, not carried yet): nothing to pass on
+            return  # nothing but blanks: nothing to pass on
         except NotAllowed:
             said = notice(tr("thread.not_allowed", number=number))
             client.chat_postEphemeral(user=actor.user_id, **where, **said.as_kwargs())

@@ -56,7 +56,8 @@ def register(app: App, services: Services, router: Router) -> None:
         events = services.tickets.history(number, invocation.user_id)
         staff = services.tickets.is_staff_on(ticket, invocation.user_id)
         sla = sla_line(tr, ticket, services.tickets.clock(), staff=staff)
-        message = ticket_detail(tr, ticket, events, services.workspace.categories, sla=sla)
+        files = services.attachments.for_ticket(number, include_internal=staff)  # the reporter: public only
+        message = ticket_detail(tr, ticket, events, services.workspace.categories, sla=sla, files=files)
         ack(**message.as_kwargs(), response_type="ephemeral")
 
     def list_(invocation: Invocation, ack: Callable) -> None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from exports.service import ExportService
 from handlers.after_ack import AfterAck
 from handlers.i18n import Translator, translator
+from storage.attachments import Attachments
 from storage.dashboards import Dashboards
 from storage.db import Database
 from storage.domain import Category
@@ -47,6 +48,7 @@ class Services:
     dashboards: Dashboards
     exports: ExportService
     incidents: IncidentService  # one outage, many tickets (storage.incidents)
+    attachments: Attachments  # files that came with comments (storage.attachments)
     after_ack: AfterAck = field(default_factory=AfterAck)  # listeners' follow-up work
 
     def tr_for(self, user_id: str | None) -> Translator:

@@ -14,8 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from storage import attachments
 from storage.domain import NOTE_MAX, Actor, EventKind, Status, Visibility
-from storage.errors import InvalidInput, NotAllowed
+from storage.errors import FileTooLarge, InvalidInput, NotAllowed
 from storage.models import Engineer, TicketEvent
 from storage.notifications import ENGINEER, REPORTER, TRIAGE, Line
 from storage.ticket_core import TicketCore
@@ -34,12 +35,23 @@ class Comment:
         return self.event is None
 
 
+def files_line(files) -> str:
+    """The text of a message that was only files: a comment all the same."""
+    return "📎 " + ", ".join(f.name for f in files)
+
+
 class Conversation(TicketCore):
     reopen_window: timedelta = REOPEN_WINDOW
+    file_max_bytes: int = attachments.MAX_BYTES
 
     def comment(self, ticket_id: int, actor: Actor, text: str, line: Line) -> Comment:
-        """What `actor` wrote in the thread of the `line.audience` card of the ticket."""
-        text = text.strip()
+        """What `actor` wrote in the thread of the `line.audience` card of the ticket, with the
+        files shared with it (`line.files`). A file over the size limit refuses the whole message
+        (FileTooLarge): nothing is written."""
+        for file in line.files:
+            if attachments.too_large(file.size, self.file_max_bytes):
+                raise FileTooLarge(name=file.name, max_mb=self.file_max_bytes // attachments.MB)
+        text = text.strip() or (files_line(line.files) if line.files else "")
         if not text:
             raise InvalidInput({"note": "error.required"})
         clipped = len(text) > NOTE_MAX
@@ -71,4 +83,5 @@ class Conversation(TicketCore):
             event = self._record(
                 session, ticket, actor, EventKind.NOTE, note=text, visibility=visibility, line=line
             )
+            attachments.record_pending(session, event, line.files)
             return Comment(event, reopened=reopened, clipped=clipped)

@@ -70,3 +70,9 @@ class IncidentResolved(TicketError):
     """A resolved incident takes no more links, updates or status changes."""
 
     code = "incident.resolved"
+
+
+class FileTooLarge(TicketError):
+    """A file over FILE_MAX_MB: refused, and nothing of its message is written (`name`, `max_mb`)."""
+
+    code = "error.file_too_large"

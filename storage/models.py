@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     TypeDecorator,
@@ -21,7 +22,7 @@ from sqlalchemy import (
     literal_column,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, deferred, mapped_column, relationship
 
 from storage.domain import IncidentStatus, Priority, Status, format_incident, format_number
 
@@ -265,6 +266,39 @@ class TicketEvent(Base):
     ticket_version: Mapped[int | None]
 
     actor: Mapped[User] = relationship(lazy="joined")
+
+
+class TicketAttachment(Base):
+    """A file that came with a ticket event (a comment written in a card's thread, an email):
+    storage.attachments. Its visibility is its event's: a file in the triage thread is internal.
+
+    The bytes live in the row (`data`, bytea on PostgreSQL), not in a directory: the file
+    commits with its comment, one database backup holds the ticket with its files, and every
+    delivery process, on any host, reads them with no shared disk to mount. FILE_MAX_MB (20 MB
+    by default) bounds each row. `data` is deferred (never read with a listing) and NULL while a
+    Slack file waits for delivery to fetch it (`state` pending)."""
+
+    __tablename__ = "ticket_attachments"
+    __table_args__ = (
+        Index("ix_ticket_attachments_ticket", "ticket_id", "id"),
+        Index("ix_ticket_attachments_event", "event_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))
+    event_id: Mapped[int] = mapped_column(ForeignKey("ticket_events.id"))
+    actor_id: Mapped[str] = mapped_column(ForeignKey("users.slack_id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    filename: Mapped[str] = mapped_column(String(255))
+    mimetype: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(BigInteger)
+    visibility: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(16))  # stored, pending (Slack, to fetch), failed
+    source: Mapped[str] = mapped_column(String(16))  # slack, email
+    slack_file_id: Mapped[str | None] = mapped_column(String(32))
+    download_url: Mapped[str | None] = mapped_column(Text)
+    relayed_file_id: Mapped[str | None] = mapped_column(String(32))  # its copy in the other thread
+    data: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
 
 
 class SlaAlert(Base):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from storage import email_plan, outbox
+from storage.attachments import SlackFile
 from storage.domain import CsatOutcome, EventKind, Visibility
 from storage.models import Ticket, TicketEvent
 
@@ -30,11 +31,13 @@ DELIVERED = "white_check_mark"  # the reaction a thread message gets once it is 
 @dataclass(frozen=True)
 class Line:
     """A message someone wrote in the thread of a ticket's card (storage.conversation): whose
-    card (`audience`), and where the message is, for the reaction that says it was delivered."""
+    card (`audience`), and where the message is, for the reaction that says it was delivered;
+    `files`, those shared with it (storage.attachments: fetched and passed on at delivery)."""
 
     audience: str
     channel: str
     ts: str
+    files: tuple[SlackFile, ...] = ()
 
 
 def stream(audience: str, ticket_id: int) -> str:
@@ -122,8 +125,8 @@ def plan(
 def relay(session: Session, ticket: Ticket, event: TicketEvent, line: Line) -> None:
     """A note written in a card's thread goes to the other side's thread only, never back into
     its own: the reporter's to the engineer (nobody assigned: the triage channel), the
-    engineer's to the reporter, the triage channel's (internal) to the engineer. Then ✅ on the
-    message, in the same stream, so it shows once the relay was posted."""
+    engineer's to the reporter, the triage channel's (internal) to the engineer; its files after
+    it. Then ✅ on the message, in the same stream, so it shows once the relay was posted."""
     internal = event.visibility == Visibility.INTERNAL.value
     for audience in [TRIAGE, REPORTER] + ([ENGINEER] if ticket.engineer_id else []):
         if not (audience == REPORTER and internal):  # the version on its buttons
@@ -136,6 +139,9 @@ def relay(session: Session, ticket: Ticket, event: TicketEvent, line: Line) -> N
         to = ENGINEER if ticket.engineer_id else None
     if to is not None:
         reply(session, ticket, event, to, relay=True)
+    if line.files:  # fetched, then uploaded into the `to` thread: after the text, before the ✅
+        files = {"ticket_id": ticket.id, "event_id": event.id, "to": to, "from": line.audience}
+        outbox.write(session, outbox.SLACK_FILES, files, stream(to or line.audience, ticket.id))
     payload = {"channel": line.channel, "ts": line.ts, "name": DELIVERED}
     outbox.write(session, outbox.SLACK_REACTION, payload, stream(to or line.audience, ticket.id))
 

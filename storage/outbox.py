@@ -35,6 +35,9 @@ SLACK_EVENT_REPLY = "slack.event_reply"  # payload: event_id, audience
 SLACK_INCIDENT_CARD = "slack.incident_card"  # payload: incident_id; its card in the triage channel
 SLACK_SOURCE_REPLY = "slack.source_reply"  # the number, in the thread of the message a ticket came from
 SLACK_REACTION = "slack.reaction"  # payload: channel, ts, name: ✅ on a thread message once relayed
+# payload: ticket_id, event_id, to (an audience or None), from (the card they were shared under): the
+# Slack files of a thread message, fetched and stored, then uploaded into the `to` card's thread.
+SLACK_FILES = "slack.files"
 # Excel exports: minutes of work each, so a dispatcher of their own delivers them (`kinds`).
 SLACK_EXPORT = "slack.export"  # payload: see exports.service
 SLACK_EXPORT_FAILED = "slack.export_failed"  # tell the requester an export went dead

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, aliased
 
 from storage.db import Database
 from storage.domain import Visibility
-from storage.models import Ticket, TicketEvent, User
+from storage.models import Ticket, TicketAttachment, TicketEvent, User
 from storage.queries import TicketFilter, apply
 
 
@@ -58,6 +58,7 @@ class EventRow(NamedTuple):
     new_login: str | None
     note: str | None
     visibility: str
+    id: int = 0  # the event's: its files (`files_of`)
 
 
 def _rows(result: Result, shape: type[NamedTuple]) -> list:
@@ -131,6 +132,7 @@ def events_of(session: Session, ticket_ids: Sequence[int], *, include_internal: 
             new_user.name.label("new_login"),
             TicketEvent.note,
             TicketEvent.visibility,
+            TicketEvent.id,
         )
         .join(actor, actor.slack_id == TicketEvent.actor_id)
         .outerjoin(old_user, old_user.slack_id == TicketEvent.old_value)
@@ -141,6 +143,21 @@ def events_of(session: Session, ticket_ids: Sequence[int], *, include_internal: 
     if not include_internal:
         query = query.where(TicketEvent.visibility == Visibility.PUBLIC.value)
     return _rows(session.connection().execute(query), EventRow)
+
+
+def files_of(session: Session, ticket_ids: Sequence[int], *, include_internal: bool) -> dict[int, list[str]]:
+    """The names of the files of these tickets' events, by event id, in order (the History sheet)."""
+    if not ticket_ids:
+        return {}
+    query = select(TicketAttachment.event_id, TicketAttachment.filename).where(
+        TicketAttachment.ticket_id.in_(list(ticket_ids))
+    )
+    if not include_internal:
+        query = query.where(TicketAttachment.visibility == Visibility.PUBLIC.value)
+    found: dict[int, list[str]] = {}
+    for event_id, filename in session.connection().execute(query.order_by(TicketAttachment.id)):
+        found.setdefault(event_id, []).append(filename)
+    return found
 
 
 def user_name(session: Session, user_id: str) -> str:

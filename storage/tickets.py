@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from storage import notifications
+from storage.attachments import MAX_BYTES
 from storage.conversation import REOPEN_WINDOW, Conversation
 from storage.csat import CsatAnswers
 from storage.db import Database
@@ -56,6 +57,7 @@ class TicketService(TicketReads, TicketLifecycle, CsatAnswers, Conversation):
         mail: MailPolicy | None = None,
         clock: Callable[[], datetime] = utcnow,
         reopen_window: timedelta = REOPEN_WINDOW,
+        file_max_bytes: int = MAX_BYTES,
     ) -> None:
         self.db = db
         self.roles = roles
@@ -64,6 +66,7 @@ class TicketService(TicketReads, TicketLifecycle, CsatAnswers, Conversation):
         self.levels = levels
         self.clock = clock  # tests travel in time through it
         self.reopen_window = reopen_window  # a reply this long after a close reopens the ticket
+        self.file_max_bytes = file_max_bytes  # a file shared in a card's thread may be this large
         # People whose users row is committed (rows are never deleted): no upsert for them.
         self._known_users: set[str] = set()
 

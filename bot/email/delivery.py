@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from email.utils import parseaddr
 from typing import Any
 
 from slack_sdk import WebClient
 
 from bot.config import Settings
-from bot.dispatcher import Deliver, Permanent
+from bot.dispatcher import Deferred, Deliver, Permanent
+from bot.email import files as email_files
+from bot.email.attachments import attach
 from bot.email.compose import compose, message_id, thread_root
 from bot.email.links import SlackLinks
 from bot.email.recipients import AddressBook
@@ -24,9 +27,16 @@ from bot.email.smtp import Sender, sender_for
 from bot.slack_pacing import Pacer
 from handlers.services import Services
 from storage import email_plan, outbox, read_ahead
-from storage.models import Ticket, TicketEvent, User
+from storage.attachments import FileInfo
+from storage.domain import EventKind
+from storage.models import Ticket, TicketEvent, User, utcnow
 
 log = logging.getLogger("ticketbot.email")
+
+# An email of a comment whose Slack files delivery has yet to fetch waits for them (no attempt
+# counted), for up to FILES_WAIT after the comment; then it leaves, naming those not attached.
+FILES_WAIT = timedelta(minutes=10)
+FILES_RECHECK = 1.0  # seconds between looks
 
 
 @dataclass(frozen=True)
@@ -55,6 +65,7 @@ class EmailDelivery:
         self.book, self.links = book, links
         self._ahead: dict[tuple[int, int], Facts] = {}  # (ticket id, event id) → facts, one group's
         self._ahead_users: dict[str, User] = {}  # the group's recipients' rows
+        self._ahead_files: dict[int, list[FileInfo]] | None = None  # the group's comments' files
 
     @classmethod
     def build(
@@ -82,7 +93,7 @@ class EmailDelivery:
     def prepare(self, rows: list[outbox.Claimed]) -> None:
         """Dispatcher hook: read the tickets, events and people of a group of email rows in one
         session (each email used to open one or two of its own)."""
-        self._ahead, self._ahead_users = {}, {}
+        self._ahead, self._ahead_users, self._ahead_files = {}, {}, None
         payloads = [row.payload for row in rows if row.kind == email_plan.EMAIL]
         keys = {(p["ticket_id"], p["event_id"]) for p in payloads if "ticket_id" in p and "event_id" in p}
         if not keys:
@@ -96,6 +107,8 @@ class EmailDelivery:
                 continue  # the row reads for itself, and finds out
             self._ahead[(ticket_id, event_id)] = self._facts_of(ticket, event, users)
         self._ahead_users = users
+        notes = [e.id for e in ahead.events.values() if e.kind == EventKind.NOTE.value]
+        self._ahead_files = self.services.attachments.for_events(notes)
 
     def deliver(self, payload: dict[str, Any]) -> None:
         template, to = payload["template"], payload["to"]
@@ -107,6 +120,10 @@ class EmailDelivery:
         if mailbox is None:
             return  # nobody to write to; the address book said why, once
         settings, ticket = self.settings, facts.ticket
+        files = email_files.visible_to(self._files(facts.event), to.get("user"), ticket.reporter_id)
+        if email_files.waiting(files) and utcnow() - facts.event.created_at < FILES_WAIT:
+            raise Deferred("its files are still being fetched from Slack", FILES_RECHECK)
+        attachments, listed = email_files.choose(files, self.services.attachments.data_of)
         # A person reads it in their language (the book has just refreshed their locale, if it was
         # old); a literal address (ADMIN_EMAILS) in the workspace's.
         tr = self.services.tr_for(to.get("user"))
@@ -120,6 +137,7 @@ class EmailDelivery:
             name_of=facts.name_of,
             link=self._link(ticket, template, to.get("user")),
             zone=settings.timezone,
+            files=listed,
         )
         message = compose(
             content,
@@ -130,7 +148,18 @@ class EmailDelivery:
             root=thread_root(ticket.number, settings.mail_domain),
             date=facts.event.created_at,
         )
+        if attachments:
+            message = attach(message, *attachments)
         self.sender.send(message, parseaddr(settings.mail_from)[1], mailbox.address)
+
+    def _files(self, event: TicketEvent) -> list[FileInfo]:
+        """The files of the comment (only comments have any): read ahead for the group, or now."""
+        if event.kind != EventKind.NOTE.value:
+            return []
+        ahead = self._ahead_files
+        if ahead is not None and (event.ticket_id, event.id) in self._ahead:
+            return ahead.get(event.id, [])
+        return self.services.attachments.for_events([event.id]).get(event.id, [])
 
     def _facts(self, ticket_id: int, event_id: int) -> Facts:
         ahead = self._ahead.get((ticket_id, event_id))

@@ -10,6 +10,7 @@ import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -88,9 +89,11 @@ def render(
     name_of: Callable[[str | None], str],
     link: str | None,
     zone: str = "UTC",
+    files: Sequence[Any] = (),
 ) -> EmailContent:
     """`reader` is the recipient's name for the greeting; `name_of(user_id)` names anyone else;
-    times are shown in `zone` (the workspace's TIMEZONE)."""
+    times are shown in `zone` (the workspace's TIMEZONE); `files`, the comment's (bot.email.files
+    `Listed`: name, size, attached)."""
     status, priority = ticket.status, ticket.priority
     engineer = name_of(event.new_value) if template == email_plan.REASSIGNED else ""
     new_status = tr(f"status.{event.new_value}") if template == email_plan.STATUS else ""
@@ -124,11 +127,14 @@ def render(
             ),
             (tr("email.field.created"), _when(ticket.created_at, zone)),
         ],
+        "files": files,
         "link": link if link and link.startswith(("https://", "slack://")) else None,
         "labels": {
             "latest": tr("email.label.latest"),
             "description": tr("field.description"),
             "open_in_slack": tr("email.open_in_slack"),
+            "files": tr("email.label.files"),
+            "not_attached": tr("email.files.not_attached"),
         },
         "footer": tr("email.footer", number=ticket.number),
     }

@@ -13,6 +13,7 @@ from handlers.blocks.replies import event_text
 from handlers.blocks.sla import sla_badge
 from handlers.i18n import Translator
 from handlers.text import clip, escaped, mention, slack_date
+from storage.attachments import FileInfo
 from storage.domain import Category
 from storage.models import Ticket, TicketEvent
 
@@ -57,9 +58,11 @@ def ticket_detail(
     events: Sequence[TicketEvent],
     categories: Sequence[Category],
     sla: str | None = None,
+    files: Sequence[FileInfo] = (),
 ) -> Message:
     """The card, its dates, and every note the viewer may see (the service filtered them);
-    `sla` is the service-level line drawn for this viewer (handlers.blocks.sla)."""
+    `sla` is the service-level line drawn for this viewer (handlers.blocks.sla); `files`, the
+    ticket's attachments the viewer may see (storage.attachments), in one block."""
     card = ticket_card(tr, ticket, categories, sla=sla)
     blocks: list[Block] = list(card.blocks)
     if ticket.closed_at is not None:
@@ -70,15 +73,38 @@ def ticket_detail(
         DividerBlock(),
         SectionBlock(text=MarkdownTextObject(text=tr("detail.notes", count=len(noted)))),
     ]
-    if len(noted) > DETAIL_NOTES:
-        earlier = tr("detail.earlier", count=len(noted) - DETAIL_NOTES)
+    room = DETAIL_NOTES - (1 if files else 0)  # the files' block takes a note's place
+    if len(noted) > room:
+        earlier = tr("detail.earlier", count=len(noted) - room)
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=earlier)]))
-    for event in noted[-DETAIL_NOTES:]:
+    for event in noted[-room:]:
         text = f"{clip(event_text(tr, event), 2000)}\n_{slack_date(event.created_at)}_"
         blocks.append(SectionBlock(text=MarkdownTextObject(text=text)))
     if not noted:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=tr("detail.no_notes"))]))
+    if files:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=files_text(tr, files))))
     return Message(text=card.text, blocks=blocks)
+
+
+def file_size(size: int) -> str:
+    """`1.5 MB`, `12 KB`: how big a file is, for people."""
+    return f"{size / (1024 * 1024):.1f} MB" if size >= 1024 * 1024 else f"{max(1, round(size / 1024))} KB"
+
+
+def files_text(tr: Translator, files: Sequence[FileInfo]) -> str:
+    """`*Files (2)*` and a line per file: name, size, who and when; 🔒 for an internal one."""
+    lines = [tr("detail.files", count=len(files))]
+    for file in files:
+        name, who = escaped(file.filename, 120), mention(file.actor_id)
+        line = tr("detail.file", name=name, size=file_size(file.size), who=who)
+        line += f" · {slack_date(file.created_at)}"
+        if file.internal:
+            line += " · " + tr("detail.file_internal")
+        if file.state != "stored":
+            line += " · " + tr(f"detail.file_{file.state}")
+        lines.append(line)
+    return clip("\n".join(lines), 3000)
 
 
 def ticket_list(

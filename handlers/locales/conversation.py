@@ -30,6 +30,30 @@ MESSAGES = {
         "Your message was long: only its first {max} characters were passed on.",
         "Tu mensaje era largo: solo se reenviaron sus primeros {max} caracteres.",
     ),
+    "thread.file_too_large": (
+        ":warning: {name} is larger than {max_mb} MB, so your message was not passed on. "
+        "Share a smaller file (or a link to it) and write your message again.",
+        ":warning: {name} pesa más de {max_mb} MB, así que tu mensaje no se reenvió. "
+        "Comparte un archivo más pequeño (o un enlace) y escribe tu mensaje de nuevo.",
+    ),
+    "thread.file_not_kept": (
+        ":warning: {name} is larger than {max_mb} MB: it was not kept with {number} nor passed on "
+        "(your message was).",
+        ":warning: {name} pesa más de {max_mb} MB: no se guardó con {number} ni se reenvió (tu mensaje sí).",
+    ),
+    "thread.file_failed": (
+        ":warning: {name} could not be fetched from Slack, so it was not passed on with your message.",
+        ":warning: No se pudo obtener {name} de Slack, así que no se reenvió con tu mensaje.",
+    ),
+    "detail.files": ("*Files ({count})*", "*Archivos ({count})*"),
+    "detail.file": ("📎 {name} ({size}), from {who}", "📎 {name} ({size}), de {who}"),
+    "detail.file_internal": (":lock: internal", ":lock: interno"),
+    "detail.file_pending": ("being fetched", "descargándose"),
+    "detail.file_failed": ("could not be fetched from Slack", "no se pudo obtener de Slack"),
+    "error.file_too_large": (
+        "{name} is larger than {max_mb} MB.",
+        "{name} pesa más de {max_mb} MB.",
+    ),
     "dm.intro": (
         "I read the threads under your ticket cards: to write about a ticket, reply in its thread. "
         "To report something new, file a ticket (it starts from what you wrote).",

@@ -104,6 +104,14 @@ MESSAGES = {
         "Update",
         "Actualización",
     ),
+    "email.label.files": (
+        "Files",
+        "Archivos",
+    ),
+    "email.files.not_attached": (
+        "not attached (too large for email, or not available): see it in Slack",
+        "no adjunto (demasiado grande para el correo, o no disponible): míralo en Slack",
+    ),
     "email.label.latest": (
         "Latest change",
         "Último cambio",

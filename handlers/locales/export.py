@@ -35,6 +35,7 @@ MESSAGES = {
     "export.col.to": ("To", "A"),
     "export.col.note": ("Note", "Nota"),
     "export.col.visibility": ("Visibility", "Visibilidad"),
+    "export.col.files": ("Files", "Archivos"),
     # History values
     "export.event.created": ("Created", "Creado"),
     "export.event.assigned": ("Assigned", "Asignado"),

@@ -45,7 +45,7 @@ EN_TICKET_HEADERS = [
     "Notes (visible to reporter)",
     "Internal notes",
 ]
-EN_HISTORY_HEADERS = ["Ticket", "When", "Who", "Event", "From", "To", "Note", "Visibility"]
+EN_HISTORY_HEADERS = ["Ticket", "When", "Who", "Event", "From", "To", "Note", "Visibility", "Files"]
 
 
 @pytest.fixture
@@ -207,6 +207,7 @@ def test_spanish_headers_sheet_names_and_words(db, tmp_path, helpdesk):
         "A",
         "Nota",
         "Visibilidad",
+        "Archivos",
     ]
     vpn = book.records("Tickets")[0]
     assert (vpn["Estado"], vpn["Prioridad"], vpn["Categoría"]) == ("Cerrado", "Crítica", "Software")
@@ -281,7 +282,7 @@ def test_header_is_bold_coloured_frozen_filtered_and_columns_sized(db, tmp_path,
     header = ws["A1"]
     assert header.font.b and header.fill.fgColor.rgb.endswith("1F4E78")
     assert ws.freeze_panes == "A2" and book.book["History"].freeze_panes == "A2"
-    assert ws.auto_filter.ref == "A1:R5" and book.book["History"].auto_filter.ref == "A1:H11"
+    assert ws.auto_filter.ref == "A1:R5" and book.book["History"].auto_filter.ref == "A1:I11"
     widths = {letter: ws.column_dimensions[letter].width for letter in "ABCDEFGHIJKLMNO"}
     assert all(8 <= w <= 60 for w in widths.values())
     assert widths["A"] == 12 and widths["C"] > widths["H"]

@@ -29,6 +29,7 @@ from typing import Any
 
 from tests.fakes.blockkit import block_problems, request_problems, view_problems
 from tests.fakes.slack_faults import Faults
+from tests.fakes.slack_files import SharedFiles
 from tests.fakes.slack_limits import Limits
 from tests.fakes.slack_methods import APP_ID, BOT_ID, BOT_USER_ID, TEAM_ID, Json, WebApiMethods
 from tests.fakes.slack_parsing import decode_json_fields
@@ -62,7 +63,7 @@ class Call:
     status: int = 200
 
 
-class FakeSlack(Faults, Limits, Views, WebApiMethods):
+class FakeSlack(Faults, Limits, Views, SharedFiles, WebApiMethods):
     """In-process Slack Web API. Use as ``with FakeSlack() as fake:`` or start()/stop().
     Fault injection (``fail``, ``rate_limit``, ``hold``...) comes from :class:`Faults`; the
     workspace and its Web API methods (``add_user``, ``message``...) from :class:`WebApiMethods`;
@@ -89,6 +90,7 @@ class FakeSlack(Faults, Limits, Views, WebApiMethods):
             "groups:history",
             "im:history",
             "reactions:write",
+            "files:read",
         ]
         self._cond = threading.Condition(threading.RLock())
         self._calls: list[Call] = []
@@ -102,6 +104,7 @@ class FakeSlack(Faults, Limits, Views, WebApiMethods):
         self._init_limits()
         self._init_workspace()
         self._init_views()
+        self._init_shared_files()
 
     # ---- lifecycle
     def start(self) -> FakeSlack:
@@ -272,6 +275,8 @@ class FakeSlack(Faults, Limits, Views, WebApiMethods):
         if custom is None and builtin is None:
             return 200, {"ok": False, "error": "unknown_method"}, {}
         result = custom(params) if custom is not None else builtin(params)
+        if isinstance(result, tuple):  # an endpoint with its own status and headers (downloads)
+            return result
         if isinstance(result, str):  # plain-text endpoints (upload URLs, response_urls)
             return 200, result, {}
         scopes = {"X-OAuth-Scopes": ",".join(self.scopes)} if api else {}

@@ -34,7 +34,8 @@ class Endpoint(Protocol):
 
 
 class Handler(BaseHTTPRequestHandler):
-    """Routes /api/<method>, /upload/<file_id> and /response/<name> to the fake."""
+    """Routes /api/<method>, /upload/<file_id>, /files-pri/<team>-<file_id>/… (files people
+    shared: tests/fakes/slack_files.py) and /response/<name> to the fake."""
 
     fake: Endpoint  # the FakeSlack, set on a per-server subclass by FakeSlack.start()
     # Keep-alive, as slack.com: a client may send many calls on one connection.
@@ -78,6 +79,9 @@ class Handler(BaseHTTPRequestHandler):
                 body = parts[0] if parts else b""
             params = {"file_id": rest, "length": len(body), "bytes": body}
             self._send(*self.fake.handle("file_upload", params, headers, api=False))
+        elif prefix == "files-pri" and rest and self.command == "GET":  # url_private_download
+            params = {"path": rest, "authorization": headers.get("authorization", "")}
+            self._send(*self.fake.handle("file_download", params, headers, api=False))
         elif prefix == "response" and rest:
             params = parse_request(url.query, content_type, body)
             self._send(*self.fake.handle("response_url", params, headers, api=False))
@@ -85,10 +89,14 @@ class Handler(BaseHTTPRequestHandler):
             self._send(404, "not found", {})
 
     def _send(self, status: int, body: Any, extra_headers: dict[str, str]) -> None:
-        is_text = isinstance(body, str)
-        payload = (body if is_text else json.dumps(body)).encode("utf-8")
+        is_text = isinstance(body, str | bytes)
+        # A file's bytes go as they are (their Content-Type comes in extra_headers).
+        payload = body if isinstance(body, bytes) else (body if is_text else json.dumps(body)).encode("utf-8")
+        extra_headers = dict(extra_headers)
+        content_type = extra_headers.pop("Content-Type", None)
         self.send_response(status)
-        self.send_header("Content-Type", "text/plain" if is_text else "application/json; charset=utf-8")
+        default = "text/plain" if is_text else "application/json; charset=utf-8"
+        self.send_header("Content-Type", content_type or default)
         self.send_header("Content-Length", str(len(payload)))
         for name, value in extra_headers.items():
             self.send_header(name, value)
