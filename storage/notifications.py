@@ -30,11 +30,17 @@ DELIVERED = "white_check_mark"  # the reaction a thread message gets once it is 
 @dataclass(frozen=True)
 class Line:
     """A message someone wrote in the thread of a ticket's card (storage.conversation): whose
-    card (`audience`), and where the message is, for the reaction that says it was delivered."""
+    card (`audience`), and where the message is, for the reaction that says it was delivered.
+    An email (bot.mail_in) is a line with no channel: the writer's side by their role, nothing
+    to react to."""
 
     audience: str
-    channel: str
-    ts: str
+    channel: str = ""
+    ts: str = ""
+
+    @property
+    def by_email(self) -> bool:
+        return not self.channel
 
 
 def stream(audience: str, ticket_id: int) -> str:
@@ -136,6 +142,12 @@ def relay(session: Session, ticket: Ticket, event: TicketEvent, line: Line) -> N
         to = ENGINEER if ticket.engineer_id else None
     if to is not None:
         reply(session, ticket, event, to, relay=True)
+    if line.by_email:
+        # No Slack thread of the writer's shows it: an admin's public answer by email is shown
+        # to the engineer too, and nothing is reacted to.
+        if to == REPORTER and ticket.engineer_id and event.actor_id != ticket.engineer_id:
+            reply(session, ticket, event, ENGINEER, relay=True)
+        return
     payload = {"channel": line.channel, "ts": line.ts, "name": DELIVERED}
     outbox.write(session, outbox.SLACK_REACTION, payload, stream(to or line.audience, ticket.id))
 
