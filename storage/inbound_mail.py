@@ -56,13 +56,14 @@ def taken(db: Database, key: str) -> bool:
 def claim(session: Session, key: str, message_id: str | None, ticket_id: int) -> None:
     """Record the message in the caller's transaction; `DuplicateMail` if it is there already
     (on PostgreSQL a racing insert of the same key is waited for, then found)."""
-    insert = dialect_insert(session.get_bind().dialect.name)(InboundMail)
+    table = InboundMail.__table__
+    insert = dialect_insert(session.get_bind().dialect.name)(table)
     values = {
         "key": key,
         "message_id": (message_id or None) and message_id[:MESSAGE_ID_KEPT],
         "ticket_id": ticket_id,
         "received_at": utcnow(),
     }
-    result = session.execute(insert.values(**values).on_conflict_do_nothing(index_elements=["key"]))
-    if result.rowcount == 0:
+    statement = insert.values(**values).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.key)
+    if session.execute(statement).scalar() is None:
         raise DuplicateMail()
