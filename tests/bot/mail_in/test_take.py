@@ -236,3 +236,20 @@ def test_a_database_that_cannot_be_reached_is_a_tempfail(runtime, fake_slack):
 def _outbox_count(db) -> int:
     with db.read() as s:
         return len(s.scalars(select(OutboxRow.id)).all())
+
+
+def test_hostile_text_by_email_pings_nobody_and_is_escaped_in_the_email(runtime, smtp, mail_in, fake_slack):
+    number = assigned_ticket(runtime)
+    engineer_card = card_where(runtime.db, "engineer", number)
+    smtp.received.clear()
+    hostile = "Urgent <!channel> <!subteam^S0IT|@it> <script>alert(1)</script> & more"
+    raw = fixture("apple_mail_reply.eml").replace(
+        b"Still dropping every 20 minutes, even after the restart.", hostile.encode()
+    )
+    assert mail_in.take(raw) is MailOutcome.TAKEN
+    runtime.dispatcher.drain()
+    (relayed,) = [r for r in replies(fake_slack, engineer_card) if "Urgent" in r]
+    assert "<!channel>" not in relayed and "<!subteam" not in relayed
+    (mailed,) = smtp.wait_for(1, lambda m: m.rcpt_to == CARLOS_MAIL)
+    html = mailed.part("html")
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
