@@ -11,7 +11,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from bot import cli_digest, cli_engineers, cli_export, cli_outbox, cli_run
+from bot import cli_digest, cli_engineers, cli_export, cli_mail, cli_outbox, cli_run
 from bot.cli_support import CliError
 from bot.config import ConfigError, load_settings
 from storage.errors import DatabaseUnusable
@@ -35,10 +35,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.handler(settings, args)
     except (ConfigError, CliError) as error:
         print(f"ticketbot: {error}", file=sys.stderr)
-        return 2
+        return getattr(args, "error_status", 2)  # mail-in: 75, so the MTA keeps the message
     except DatabaseUnusable as error:
         print(f"ticketbot: cannot use the database ({error.orig}); check DATABASE_URL", file=sys.stderr)
-        return 2
+        return getattr(args, "error_status", 2)
     except KeyboardInterrupt:
         return 130
 
@@ -53,6 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_outbox.register(commands)
     cli_export.register(commands)
     cli_digest.register(commands)
+    cli_mail.register(commands)
     return parser
 
 

@@ -23,6 +23,7 @@ from bot.config_categories import (
 )
 from bot.config_env import CHANNEL_ID, ConfigError, Env
 from bot.config_mail import mail_settings
+from bot.config_mail_in import DEFAULT_MAX_BYTES, mail_in_settings
 from bot.config_proactive import parse_timezone, proactive_settings
 from handlers.services import Workspace
 from storage.domain import LANGUAGES, Category
@@ -67,6 +68,11 @@ class Settings:
     mail_from: str = "ticketbot@localhost"
     mail_reply_to: str | None = None
     mail_domain: str = "localhost"
+    # Email in (bot/mail_in): the largest message taken, the receiving servers whose
+    # Authentication-Results are believed, and whether strangers' mail files tickets.
+    mail_max_bytes: int = DEFAULT_MAX_BYTES
+    mail_trusted_authserv_ids: tuple[str, ...] = ()
+    mail_accept_unknown: bool = False
     timezone: str = "UTC"  # the workspace's IANA zone: dates in Excel exports are shown in it
     export_max_attempts: int = 8  # upload attempts before the requester is told the export failed
     service_levels: ServiceLevels = field(default_factory=ServiceLevels.parse)
@@ -198,6 +204,7 @@ def parse_settings(values: Mapping[str, str]) -> Settings:
         outbox_lease_seconds=outbox_lease_seconds,
         slack_pacing=slack_pacing,
         **mail,
+        **mail_in_settings(env),
         timezone=zone,
         export_max_attempts=export_max_attempts,
         socket_ping_seconds=socket_ping_seconds,

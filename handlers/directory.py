@@ -51,3 +51,19 @@ def lookup(client: WebClient, user_id: str) -> Profile:
     if user.get("is_bot") or user.get("deleted"):
         raise UnknownUser(f"{user_id} is a bot or a deactivated account, not a person")
     return profile_from_user(user)
+
+
+def lookup_by_email(client: WebClient, address: str) -> Profile | None:
+    """The workspace member with this address (users.lookupByEmail, `users:read.email`), or None
+    for nobody, a bot, or a deactivated account. Other Slack errors are raised."""
+    try:
+        response = client.users_lookupByEmail(email=address)
+    except SlackApiError as error:
+        code = error.response.get("error") if isinstance(error.response.data, dict) else None
+        if code in ("users_not_found", "user_not_found"):
+            return None
+        raise
+    user = response.get("user") or {}
+    if not user.get("id") or user.get("is_bot") or user.get("deleted"):
+        return None
+    return profile_from_user(user)

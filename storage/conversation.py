@@ -14,9 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from storage import attachments
+from storage import attachments, inbound_mail
 from storage.domain import NOTE_MAX, Actor, EventKind, Status, Visibility
 from storage.errors import FileTooLarge, InvalidInput, NotAllowed
+from storage.inbound_mail import Inbound
 from storage.models import Engineer, TicketEvent
 from storage.notifications import ENGINEER, REPORTER, TRIAGE, Line
 from storage.ticket_core import TicketCore
@@ -44,10 +45,14 @@ class Conversation(TicketCore):
     reopen_window: timedelta = REOPEN_WINDOW
     file_max_bytes: int = attachments.MAX_BYTES
 
-    def comment(self, ticket_id: int, actor: Actor, text: str, line: Line) -> Comment:
+    def comment(
+        self, ticket_id: int, actor: Actor, text: str, line: Line, *, mail: Inbound | None = None
+    ) -> Comment:
         """What `actor` wrote in the thread of the `line.audience` card of the ticket, with the
         files shared with it (`line.files`). A file over the size limit refuses the whole message
-        (FileTooLarge): nothing is written."""
+        (FileTooLarge): nothing is written. By email (`mail`: the message, recorded in the same
+        transaction, `DuplicateMail` if it was before) the engineer's side is the engineer's or an
+        admin's."""
         for file in line.files:
             if attachments.too_large(file.size, self.file_max_bytes):
                 raise FileTooLarge(name=file.name, max_mb=self.file_max_bytes // attachments.MB)
@@ -58,10 +63,13 @@ class Conversation(TicketCore):
         if clipped:  # a Slack message may be far longer than a note: keep what fits
             text = text[: NOTE_MAX - 1] + "…"
         with self._changing(ticket_id) as (session, ticket):
+            if mail is not None:
+                inbound_mail.claim(session, mail.key, mail.message_id, ticket.id)
             if line.audience == REPORTER:
                 allowed = actor.user_id == ticket.reporter_id
             elif line.audience == ENGINEER:
                 allowed = actor.user_id == ticket.engineer_id
+                allowed = allowed or (line.by_email and self.is_admin(actor.user_id))  # admins by email
             else:  # the triage channel: admins, and engineers (any: it is the staff room)
                 allowed = self.is_staff_on(ticket, actor.user_id) or session.get(Engineer, actor.user_id)
             if not allowed:

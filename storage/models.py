@@ -301,6 +301,18 @@ class TicketAttachment(Base):
     data: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
 
 
+class InboundMail(Base):
+    """An email taken by `ticketbot mail-in` (storage.inbound_mail): the same message taken twice
+    (the MTA or the IMAP poller retrying) is one comment. Written in the comment's transaction."""
+
+    __tablename__ = "inbound_mail"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the Message-ID, or the bytes
+    message_id: Mapped[str | None] = mapped_column(String(255))  # as it came, clipped: for people
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class SlaAlert(Base):
     """A warning the SLA sweep has sent: one row per ticket and threshold, so never twice."""
 

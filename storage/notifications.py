@@ -32,12 +32,18 @@ DELIVERED = "white_check_mark"  # the reaction a thread message gets once it is 
 class Line:
     """A message someone wrote in the thread of a ticket's card (storage.conversation): whose
     card (`audience`), and where the message is, for the reaction that says it was delivered;
-    `files`, those shared with it (storage.attachments: fetched and passed on at delivery)."""
+    `files`, those shared with it (storage.attachments: fetched and passed on at delivery).
+    An email (bot.mail_in) is a line with no channel: the writer's side by their role, nothing
+    to react to."""
 
     audience: str
-    channel: str
-    ts: str
+    channel: str = ""
+    ts: str = ""
     files: tuple[SlackFile, ...] = ()
+
+    @property
+    def by_email(self) -> bool:
+        return not self.channel
 
 
 def stream(audience: str, ticket_id: int) -> str:
@@ -142,6 +148,12 @@ def relay(session: Session, ticket: Ticket, event: TicketEvent, line: Line) -> N
     if line.files:  # fetched, then uploaded into the `to` thread: after the text, before the ✅
         files = {"ticket_id": ticket.id, "event_id": event.id, "to": to, "from": line.audience}
         outbox.write(session, outbox.SLACK_FILES, files, stream(to or line.audience, ticket.id))
+    if line.by_email:
+        # No Slack thread of the writer's shows it: an admin's public answer by email is shown
+        # to the engineer too, and nothing is reacted to.
+        if to == REPORTER and ticket.engineer_id and event.actor_id != ticket.engineer_id:
+            reply(session, ticket, event, ENGINEER, relay=True)
+        return
     payload = {"channel": line.channel, "ts": line.ts, "name": DELIVERED}
     outbox.write(session, outbox.SLACK_REACTION, payload, stream(to or line.audience, ticket.id))
 

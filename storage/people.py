@@ -103,6 +103,21 @@ class People:
         with self.db.read() as session:
             return session.get(User, slack_id)
 
+    def user_by_email(self, address: str) -> User | None:
+        """The person whose stored address (users.info's) this is, whatever its case; of two
+        rows with one address (an account re-created), the one last looked up."""
+        address = address.strip().lower()
+        if not address:
+            return None
+        query = (
+            select(User)
+            .where(func.lower(User.email) == address)
+            .order_by(User.fetched_at.desc().nulls_last(), User.slack_id)
+            .limit(1)
+        )
+        with self.db.read() as session:
+            return session.scalars(query).first()
+
     def add_engineer(self, profile: Profile, specialty: str, phone: str | None = None) -> bool:
         """Register (or update) an engineer; returns True when they were not one before."""
         specialty = specialty.strip()

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from storage import notifications
+from storage import inbound_mail, notifications
 from storage.attachments import MAX_BYTES
 from storage.conversation import REOPEN_WINDOW, Conversation
 from storage.csat import CsatAnswers
@@ -24,6 +24,7 @@ from storage.db import Database
 from storage.domain import DESCRIPTION_MAX, TITLE_MAX, Actor, EventKind, Priority, Status
 from storage.email_plan import MailPolicy
 from storage.errors import InvalidInput
+from storage.inbound_mail import Inbound
 from storage.inserts import insert_row
 from storage.models import Ticket, utcnow
 from storage.roles import Roles
@@ -77,11 +78,14 @@ class TicketService(TicketReads, TicketLifecycle, CsatAnswers, Conversation):
 
     # -- filing ------------------------------------------------------------------------------
 
-    def create(self, reporter: Actor, new: NewTicket, filed_by: Actor | None = None) -> tuple[Ticket, bool]:
+    def create(
+        self, reporter: Actor, new: NewTicket, filed_by: Actor | None = None, *, mail: Inbound | None = None
+    ) -> tuple[Ticket, bool]:
         """File a ticket; returns it and whether it is new (False: the same request came twice).
 
         `filed_by` is who filed it for `reporter` (a :ticket: reaction, the message shortcut on
-        someone's message): the actor of its history's first event."""
+        someone's message): the actor of its history's first event. `mail`: the email it was
+        filed from, recorded in the same transaction (storage.inbound_mail)."""
         title, description = new.title.strip(), new.description.strip()
         errors: dict[str, str] = {}
         if not title:
@@ -128,6 +132,8 @@ class TicketService(TicketReads, TicketLifecycle, CsatAnswers, Conversation):
                 if existing is None:  # cannot happen: the conflicting row is committed
                     raise RuntimeError(f"no ticket holds request key {new.request_key!r}")
                 return existing, False
+            if mail is not None:
+                inbound_mail.claim(session, mail.key, mail.message_id, ticket.id)
             event = self._record(
                 session, ticket, filed_by or reporter, EventKind.CREATED, new_value=Status.OPEN.value
             )

@@ -31,6 +31,7 @@ ADMIN = "U0ADMIN"
 REPORTER = "U0REPORTER"
 TABLES = (
     "ticket_attachments",
+    "inbound_mail",
     "incident_events",
     "ticket_events",
     "outbox",

@@ -164,3 +164,37 @@ def test_weekly_report_cron_reads_weekdays_as_crontab_does():
     for bad in ("0 7 * *", "0 7 * * 8", "61 7 * * 1"):
         with pytest.raises(ConfigError):
             load_settings({"WEEKLY_REPORT_CRON": bad}, dotenv=False)
+
+
+def test_mail_in_settings_and_their_defaults():
+    default = load_settings({}, dotenv=False)
+    assert (default.mail_max_bytes, default.mail_trusted_authserv_ids, default.mail_accept_unknown) == (
+        25 * 1024 * 1024,
+        (),
+        False,
+    )
+    chosen = load_settings(
+        {
+            "MAIL_MAX_BYTES": "1000000",
+            "MAIL_TRUSTED_AUTHSERV_ID": "MX.example.com, mx2.example.com",
+            "MAIL_ACCEPT_UNKNOWN": "true",
+        },
+        dotenv=False,
+    )
+    assert chosen.mail_max_bytes == 1_000_000 and chosen.mail_accept_unknown
+    assert chosen.mail_trusted_authserv_ids == ("mx.example.com", "mx2.example.com")
+
+
+@pytest.mark.parametrize(
+    ("env", "name"),
+    [
+        ({"MAIL_MAX_BYTES": "12"}, "MAIL_MAX_BYTES"),
+        ({"MAIL_MAX_BYTES": "big"}, "MAIL_MAX_BYTES"),
+        ({"MAIL_TRUSTED_AUTHSERV_ID": "mx.example.com; dmarc=pass"}, "MAIL_TRUSTED_AUTHSERV_ID"),
+        ({"MAIL_ACCEPT_UNKNOWN": "perhaps"}, "MAIL_ACCEPT_UNKNOWN"),
+    ],
+)
+def test_a_bad_mail_in_setting_is_named_in_one_line(env, name):
+    with pytest.raises(ConfigError, match=name) as raised:
+        load_settings(env, dotenv=False)
+    assert "\n" not in str(raised.value)

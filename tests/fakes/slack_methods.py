@@ -232,6 +232,19 @@ class WebApiMethods:
             user["locale"] = u["locale"]
         return {"user": user}
 
+    def _api_users_lookupByEmail(self, params: dict[str, Any]) -> Json:
+        """As Slack documents it: the member with that address (any case), `users_not_found`
+        when there is none; needs `users:read.email`."""
+        if "users:read.email" not in self.scopes:
+            return {"ok": False, "error": "missing_scope", "needed": "users:read.email"}
+        wanted = str(params.get("email", "")).strip().lower()
+        if not wanted:
+            return {"ok": False, "error": "invalid_email"}
+        for u in self._users.values():
+            if (u["email"] or "").lower() == wanted:
+                return self._api_users_info({"user": u["id"]})
+        return {"ok": False, "error": "users_not_found"}
+
     def _api_files_getUploadURLExternal(self, params: dict[str, Any]) -> Json:
         if not params.get("filename") or not str(params.get("length", "")).isdigit():
             return {"ok": False, "error": "invalid_arguments"}

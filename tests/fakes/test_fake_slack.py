@@ -220,3 +220,14 @@ def test_message_metadata_is_checked_against_slacks_shape(fake: FakeSlack, clien
         with pytest.raises(SlackApiError, match="invalid_blocks"):
             client.chat_update(channel="C1", ts=posted["ts"], text="t", metadata=metadata)
     assert len(fake.violations) == 4 and all("metadata" in v for v in fake.violations), fake.violations
+
+
+def test_users_lookup_by_email(fake: FakeSlack, client: WebClient) -> None:
+    fake.add_user("U1", "ana", "Ana Pérez", email="ana@example.com")
+    user = client.users_lookupByEmail(email="ANA@example.com")["user"]
+    assert user["id"] == "U1" and user["profile"]["email"] == "ana@example.com"
+    with pytest.raises(SlackApiError, match="users_not_found"):
+        client.users_lookupByEmail(email="nobody@example.com")
+    fake.scopes.remove("users:read.email")
+    with pytest.raises(SlackApiError, match="missing_scope"):
+        client.users_lookupByEmail(email="ana@example.com")

@@ -1,0 +1,200 @@
+"""Taking one email in: the entry point of `ticketbot mail-in` and of the IMAP poller.
+
+`MailIn.take(raw)` says what became of the message (`MailOutcome`): taken (a comment on its
+ticket, or a new ticket), ignored (a robot wrote it, or it was taken before), refused (too big,
+failing DMARC, from someone who may not write there; logged, nothing changed), tempfail (the
+database or Slack cannot be reached now: leave it for later) or dataerr (not an email at all).
+It never raises.
+"""
+
+from __future__ import annotations
+
+import logging
+from email.utils import parseaddr
+from enum import Enum
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot.config import Settings
+from bot.mail_in.auth import dmarc_fails
+from bot.mail_in.loops import automatic
+from bot.mail_in.match import ticket_number
+from bot.mail_in.parse import Attachment, NotAnEmail, ParsedMail, parse
+from handlers.directory import lookup_by_email
+from handlers.intake import default_category
+from handlers.message_fields import quoted
+from handlers.message_text import clip_words
+from handlers.services import Services
+from storage import inbound_mail
+from storage.domain import DESCRIPTION_MAX, TITLE_MAX, Actor, Priority, format_number
+from storage.errors import DatabaseError, NotAllowed, TicketError, TicketNotFound
+from storage.inbound_mail import DuplicateMail, Inbound
+from storage.notifications import ENGINEER, REPORTER, Line
+from storage.tickets import NewTicket
+
+log = logging.getLogger("ticketbot.mail_in")
+
+
+class MailOutcome(str, Enum):
+    TAKEN = "taken"
+    IGNORED = "ignored"
+    REFUSED = "refused"
+    TEMPFAIL = "tempfail"  # leave it for later; every other outcome: done with it
+    DATAERR = "dataerr"
+
+
+class MailIn:
+    def __init__(self, services: Services, settings: Settings, client: WebClient | None = None) -> None:
+        self.services = services
+        self.settings = settings
+        self._client = client
+
+    @property
+    def client(self) -> WebClient:
+        if self._client is None:  # only a sender not in the users table needs Slack
+            from bot.app import web_client
+
+            self._client = web_client(self.settings, retries=True)
+        return self._client
+
+    def take(self, raw: bytes) -> MailOutcome:
+        try:
+            return self._take(raw)
+        except DatabaseError as error:
+            log.warning("mail not taken now, the database cannot be used: %s", _short(error))
+        except (SlackApiError, SlackClientError, OSError) as error:
+            log.warning("mail not taken now, Slack cannot be asked who the sender is: %s", _short(error))
+        except Exception as error:  # a bug: keep the message for a retry, say what it was
+            log.error("mail not taken now, unexpected %s: %s", type(error).__name__, _short(error))
+            log.debug("mail-in failure", exc_info=True)
+        return MailOutcome.TEMPFAIL
+
+    def _take(self, raw: bytes) -> MailOutcome:
+        if len(raw) > self.settings.mail_max_bytes:
+            log.warning("mail refused: %s bytes, over MAIL_MAX_BYTES", len(raw))
+            return MailOutcome.REFUSED
+        try:
+            mail = parse(raw)
+        except NotAnEmail as error:
+            log.warning("input is not an email (%s)", error)
+            return MailOutcome.DATAERR
+        about = f"mail {mail.message_id or '(no Message-ID)'} from {mail.sender}"
+        own = (self.settings.mail_from, self.settings.mail_reply_to or "")
+        why = automatic(mail, [_address(a) for a in own])
+        if why:
+            log.info("%s ignored: %s", about, why)
+            return MailOutcome.IGNORED
+        inbound = Inbound(inbound_mail.mail_key(mail.message_id, raw), mail.message_id)
+        if inbound_mail.taken(self.services.db, inbound.key):
+            log.info("%s ignored: taken before", about)
+            return MailOutcome.IGNORED
+        trusted = self.settings.mail_trusted_authserv_ids
+        if trusted and dmarc_fails(mail.header("authentication-results"), trusted, mail.sender_domain):
+            log.warning("%s refused: it fails DMARC for %s", about, mail.sender_domain)
+            return MailOutcome.REFUSED
+        sender = self._member(mail.sender)
+        number = ticket_number(mail, self.settings.mail_domain)
+        if number is not None:
+            return self._comment(mail, number, sender, inbound, about)
+        return self._file(mail, sender, inbound, about)
+
+    # -- who wrote ---------------------------------------------------------------------------
+
+    def _member(self, address: str) -> Actor | None:
+        """The workspace member with this address: the users table first, else Slack."""
+        user = self.services.people.user_by_email(address)
+        if user is not None:
+            return Actor(user.slack_id, user.display)
+        profile = lookup_by_email(self.client, address)
+        if profile is None:
+            return None
+        self.services.people.remember(profile)
+        return Actor(profile.slack_id, profile.real_name or profile.name)
+
+    # -- a reply to a ticket -------------------------------------------------------------------
+
+    def _comment(self, mail: ParsedMail, number: int, sender: Actor | None, inbound: Inbound, about: str):
+        ticket_name = format_number(number)
+        if sender is None:
+            log.warning("%s refused: not a workspace member's address, writing to %s", about, ticket_name)
+            return MailOutcome.REFUSED
+        tickets = self.services.tickets
+        try:
+            ticket = tickets.get(number, sender.user_id)
+        except TicketNotFound:
+            log.warning("%s refused: %s does not exist or is not theirs", about, ticket_name)
+            return MailOutcome.REFUSED
+        line = Line(REPORTER if ticket.reporter_id == sender.user_id else ENGINEER)
+        text = mail.text or ("\n".join(a.filename for a in mail.attachments))
+        try:
+            done = tickets.comment(number, sender, text, line, mail=inbound)
+        except DuplicateMail:
+            log.info("%s ignored: taken before", about)
+            return MailOutcome.IGNORED
+        except NotAllowed:
+            log.warning("%s refused: %s may not write to %s", about, sender.user_id, ticket_name)
+            return MailOutcome.REFUSED
+        except TicketError as error:  # nothing but blanks, or a lost race: nothing was written
+            log.warning("%s refused: %s (%s)", about, error.code, ticket_name)
+            return MailOutcome.REFUSED
+        if done.too_late:
+            days = tickets.reopen_window.days
+            log.warning("%s refused: %s was closed over %s days ago", about, ticket_name, days)
+            return MailOutcome.REFUSED
+        self.store_attachments(number, mail.attachments)
+        log.info("%s taken: a comment on %s%s", about, ticket_name, " (reopened)" if done.reopened else "")
+        return MailOutcome.TAKEN
+
+    # -- a new ticket ----------------------------------------------------------------------------
+
+    def _file(self, mail: ParsedMail, sender: Actor | None, inbound: Inbound, about: str):
+        tr = self.services.tr_for(sender.user_id if sender else None)
+        description = clip_words(mail.text, DESCRIPTION_MAX) or tr("mail.no_text")
+        if sender is None:
+            admins = sorted(self.settings.admin_user_ids)
+            if not (self.settings.mail_accept_unknown and admins):
+                log.warning("%s refused: not a workspace member (MAIL_ACCEPT_UNKNOWN is off)", about)
+                return MailOutcome.REFUSED
+            # As for a Slack Connect author: the outsider is quoted, the helpdesk (an admin) reports.
+            sender = Actor(admins[0])
+            who = f"{mail.sender_name} <{mail.sender}>" if mail.sender_name else mail.sender
+            description = quoted(clip_words(mail.text, DESCRIPTION_MAX), tr("mail.written_by", address=who))
+        new = NewTicket(
+            title=clip_words(mail.subject, TITLE_MAX) or tr("mail.untitled"),
+            description=description,
+            category=default_category(self.services.workspace.category_keys),
+            priority=Priority.MEDIUM.value,
+            request_key=inbound_mail.request_key(inbound.key),
+        )
+        try:
+            ticket, created = self.services.tickets.create(sender, new, mail=inbound)
+        except DuplicateMail:
+            created = False
+        except TicketError as error:
+            log.warning("%s refused: %s", about, error)
+            return MailOutcome.REFUSED
+        if not created:
+            log.info("%s ignored: taken before", about)
+            return MailOutcome.IGNORED
+        self.store_attachments(ticket.id, mail.attachments)
+        log.info("%s taken: filed as %s", about, ticket.number)
+        return MailOutcome.TAKEN
+
+    def store_attachments(self, ticket_id: int, attachments: tuple[Attachment, ...]) -> None:
+        """HOOK (issue 15, attachments): ticket attachments are another helper's work. Once they
+        exist, store `attachments` ((filename, mimetype, bytes) each) with the ticket here, in the
+        comment's transaction or right after it. Until then they are counted in the log only."""
+        if attachments:
+            names = ", ".join(a.filename for a in attachments)
+            number = format_number(ticket_id)
+            log.info("%s: %s attachment(s) not stored yet: %s", number, len(attachments), names)
+
+
+def _address(value: str) -> str:
+    return parseaddr(value)[1].lower()
+
+
+def _short(error: BaseException) -> str:
+    text = str(getattr(error, "orig", None) or error)
+    return " ".join(text.split())[:300]

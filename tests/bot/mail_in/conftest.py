@@ -1,0 +1,22 @@
+"""Email in: the app wired to a real SMTP server (tests/bot/email's fixtures) and the fake Slack,
+delivering only when a test drains it; mail fixtures from tests/data/mail."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.mail_in import MailIn
+from tests.bot.email.conftest import mail_settings, runtime  # noqa: F401 (fixtures)
+
+MAIL = Path(__file__).resolve().parents[2] / "data" / "mail"
+
+
+def fixture(name: str) -> bytes:
+    return (MAIL / name).read_bytes()
+
+
+@pytest.fixture
+def mail_in(runtime):  # noqa: F811 (the fixture imported above)
+    return MailIn(runtime.services, runtime.settings)

@@ -1,0 +1,255 @@
+"""Email in through `MailIn.take`: a reply becomes a public comment that reaches the other side
+in Slack and by email; who may write; robots, duplicates, forgeries and strangers change nothing."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from bot.mail_in import MailIn, MailOutcome
+from storage.domain import Visibility
+from storage.models import InboundMail, OutboxRow, Ticket, TicketEvent
+from tests.bot.email.conftest import ADMIN, ANA, ANA_MAIL, CARLOS, CARLOS_MAIL, new_ticket
+from tests.bot.mail_in.conftest import fixture
+from tests.handlers.kit import card_where, replies
+
+SECRET = "the vendor's admin password is hunter2"
+
+
+def assigned_ticket(runtime) -> int:
+    tickets = runtime.services.tickets
+    ticket, _ = tickets.create(ANA, new_ticket("VPN drops", category="network"))
+    tickets.assign(ticket.id, CARLOS.user_id, ADMIN)
+    tickets.add_note(ticket.id, ADMIN, SECRET, Visibility.INTERNAL)  # never to reach Ana
+    runtime.dispatcher.drain()
+    return ticket.id
+
+
+def notes(db, ticket_id: int = 1) -> list[TicketEvent]:
+    with db.read() as s:
+        query = select(TicketEvent).where(TicketEvent.ticket_id == ticket_id, TicketEvent.kind == "note")
+        return list(s.scalars(query.order_by(TicketEvent.id)))
+
+
+def tickets_in(db) -> list[Ticket]:
+    with db.read() as s:
+        return list(s.scalars(select(Ticket).order_by(Ticket.id)))
+
+
+def reactions(fake) -> list:
+    return fake.calls("reactions.add")
+
+
+def test_the_reporter_answers_by_email_and_the_engineer_reads_it_in_slack_and_by_email(
+    runtime, smtp, mail_in, fake_slack
+):
+    number = assigned_ticket(runtime)
+    engineer_card, triage_card = (
+        card_where(runtime.db, "engineer", number),
+        card_where(runtime.db, "triage", number),
+    )
+    smtp.received.clear()
+
+    assert mail_in.take(fixture("outlook_reply_en.eml")) is MailOutcome.TAKEN
+    (said,) = [n for n in notes(runtime.db) if n.actor_id == ANA.user_id]
+    assert said.visibility == "public"
+    assert said.note == "Hi Carlos,\n\nThe asset tag is LAP-4411. It’s the grey Dell on my desk."
+    runtime.dispatcher.drain()
+    relayed = [r for r in replies(fake_slack, engineer_card) if "LAP-4411" in r]
+    assert len(relayed) == 1 and "(reporter) wrote:" in relayed[0]
+    assert not any("LAP-4411" in r for r in replies(fake_slack, triage_card))  # the engineer has it
+    assert reactions(fake_slack) == []  # an email has no Slack message to react to
+    (mailed,) = smtp.wait_for(1, lambda m: m.rcpt_to == CARLOS_MAIL)
+    assert "LAP-4411" in mailed.part("plain") and mailed.subject.startswith("[TKT-000001]")
+    assert [m for m in smtp.messages() if m.rcpt_to == ANA_MAIL] == []  # nobody is told what they did
+
+    # The MTA handing the same message in again: one comment.
+    assert mail_in.take(fixture("outlook_reply_en.eml")) is MailOutcome.IGNORED
+    assert len([n for n in notes(runtime.db) if n.actor_id == ANA.user_id]) == 1
+    with runtime.db.read() as s:
+        (row,) = s.scalars(select(InboundMail)).all()
+    assert row.ticket_id == number and row.message_id.startswith("<AM6PR05MB4194")
+
+
+def test_the_engineer_answers_by_email_and_the_reporter_gets_it_without_the_internal_note(
+    runtime, smtp, mail_in, fake_slack
+):
+    number = assigned_ticket(runtime)
+    reporter_card = card_where(runtime.db, "reporter", number)
+    smtp.received.clear()
+
+    assert mail_in.take(fixture("gmail_reply_en.eml")) is MailOutcome.TAKEN
+    said = notes(runtime.db)[-1]
+    assert (said.actor_id, said.visibility) == (CARLOS.user_id, "public")
+    runtime.dispatcher.drain()
+    relayed = [r for r in replies(fake_slack, reporter_card) if "new VPN profile" in r]
+    assert len(relayed) == 1 and "(engineer) wrote:" in relayed[0]
+    (mailed,) = smtp.wait_for(1, lambda m: m.rcpt_to == ANA_MAIL)
+    assert "new VPN profile" in mailed.part("plain")
+    for part in ("plain", "html"):
+        assert "hunter2" not in mailed.part(part)
+    assert not any("hunter2" in r for r in replies(fake_slack, reporter_card))
+
+
+def test_an_admin_answers_publicly_by_email_and_the_engineer_sees_it_too(runtime, smtp, mail_in, fake_slack):
+    number = assigned_ticket(runtime)
+    engineer_card, reporter_card = (
+        card_where(runtime.db, "engineer", number),
+        card_where(runtime.db, "reporter", number),
+    )
+    raw = fixture("gmail_reply_en.eml").replace(b"carlos@example.com>\nDate", b"admin@example.com>\nDate")
+    raw = raw.replace(b"=?UTF-8?Q?Carlos_P=C3=A9rez?=", b"Alex Admin")
+    assert mail_in.take(raw) is MailOutcome.TAKEN
+    assert notes(runtime.db)[-1].actor_id == ADMIN.user_id and notes(runtime.db)[-1].visibility == "public"
+    runtime.dispatcher.drain()
+    assert any("new VPN profile" in r for r in replies(fake_slack, reporter_card))
+    assert any("new VPN profile" in r for r in replies(fake_slack, engineer_card))
+    smtp.wait_for(1, lambda m: m.rcpt_to == ANA_MAIL and "new VPN profile" in m.part("plain"))
+
+
+def test_spanish_replies_are_stored_as_written(runtime, mail_in):
+    assigned_ticket(runtime)
+    assert mail_in.take(fixture("outlook_reply_es.eml")) is MailOutcome.TAKEN
+    assert mail_in.take(fixture("gmail_reply_es.eml")) is MailOutcome.TAKEN
+    assert [n.note for n in notes(runtime.db)[-2:]] == [
+        "Sí, la etiqueta es LAP-4411. Está en el escritorio de contabilidad.",
+        "Ya reinicié y la VPN funciona. ¡Gracias!",
+    ]
+
+
+def test_anyone_else_writing_to_a_ticket_is_refused_and_it_stays_untouched(runtime, mail_in, caplog):
+    number = assigned_ticket(runtime)
+    before = (len(notes(runtime.db)), tickets_in(runtime.db)[0].version)
+    stranger = fixture("outlook_reply_en.eml").replace(b"<Ana@Example.com>", b"<maria@example.com>")
+    with caplog.at_level(logging.WARNING, "ticketbot.mail_in"):
+        assert mail_in.take(stranger) is MailOutcome.REFUSED  # María: an engineer, not on this ticket
+        outsider = fixture("outlook_reply_en.eml").replace(b"<Ana@Example.com>", b"<someone@evil.test>")
+        assert mail_in.take(outsider) is MailOutcome.REFUSED
+    assert "refused" in caplog.text and "TKT-000001" in caplog.text
+    assert (len(notes(runtime.db)), tickets_in(runtime.db)[0].version) == before
+    assert number == 1
+
+
+def test_forged_mail_failing_dmarc_is_refused_where_a_trusted_server_said_so(runtime, mail_in):
+    assigned_ticket(runtime)
+    trusting = MailIn(
+        runtime.services, replace(runtime.settings, mail_trusted_authserv_ids=("mx.example.com",))
+    )
+    before = len(notes(runtime.db))
+    assert trusting.take(fixture("forged_dmarc_fail.eml")) is MailOutcome.REFUSED
+    assert len(notes(runtime.db)) == before
+    assert trusting.take(fixture("outlook_reply_en.eml")) is MailOutcome.TAKEN  # dmarc=pass
+    # Without MAIL_TRUSTED_AUTHSERV_ID nobody's Authentication-Results is believed (README warns).
+    assert mail_in.take(fixture("forged_dmarc_fail.eml")) is MailOutcome.TAKEN
+
+
+def test_auto_replies_bounces_and_our_own_mail_change_nothing(runtime, smtp, mail_in):
+    assigned_ticket(runtime)
+    rows_before = _outbox_count(runtime.db)
+    for name in ("auto_reply_ooo.eml", "bounce_mailer_daemon.eml"):
+        assert mail_in.take(fixture(name)) is MailOutcome.IGNORED
+    ours = fixture("outlook_reply_en.eml").replace(b"<Ana@Example.com>", b"<helpdesk@example.com>")
+    assert mail_in.take(ours) is MailOutcome.IGNORED
+    assert _outbox_count(runtime.db) == rows_before and len(tickets_in(runtime.db)) == 1
+
+
+def test_a_member_without_a_reference_files_a_new_ticket_from_html_mail(runtime, smtp, mail_in):
+    assert mail_in.take(fixture("html_only_script.eml")) is MailOutcome.TAKEN
+    (ticket,) = tickets_in(runtime.db)
+    assert (ticket.reporter_id, ticket.category, ticket.priority) == (ANA.user_id, "other", "medium")
+    assert ticket.title == "Printer on floor 3 is offline"
+    assert (
+        ticket.description.startswith('The printer HP-3F shows "offline"')
+        and "script" not in ticket.description
+    )
+    runtime.dispatcher.drain()
+    smtp.wait_for(1, lambda m: m.rcpt_to == ANA_MAIL and "received" in m.subject)  # the usual receipt
+    assert mail_in.take(fixture("html_only_script.eml")) is MailOutcome.IGNORED
+    assert len(tickets_in(runtime.db)) == 1
+
+
+def test_a_member_known_only_to_slack_is_looked_up_by_email(runtime, mail_in, fake_slack):
+    fake_slack.add_user("U0NEW", "new", "Nia Newcomer", email="nia@example.com")
+    raw = fixture("header_injection.eml").replace(b"Ana Gomez <ana@example.com>", b"Nia <NIA@example.com>")
+    assert mail_in.take(raw) is MailOutcome.TAKEN
+    (ticket,) = tickets_in(runtime.db)
+    assert ticket.reporter_id == "U0NEW"
+    assert "\n" not in ticket.title and ticket.title.startswith("Monitor broken Bcc: victim@evil.test")
+    assert [c.params["email"] for c in fake_slack.calls("users.lookupByEmail")] == ["nia@example.com"]
+
+
+def test_strangers_are_refused_unless_mail_accept_unknown(runtime, mail_in):
+    raw = fixture("html_only_script.eml").replace(
+        b"Ana Gomez <ana@example.com>", b"Pat Vendor <pat@vendor.test>"
+    )
+    assert mail_in.take(raw) is MailOutcome.REFUSED
+    assert tickets_in(runtime.db) == []
+    accepting = MailIn(runtime.services, replace(runtime.settings, mail_accept_unknown=True))
+    assert accepting.take(raw) is MailOutcome.TAKEN
+    (ticket,) = tickets_in(runtime.db)
+    assert ticket.reporter_id == ADMIN.user_id  # as for a Slack Connect author: the helpdesk reports
+    assert ticket.description.startswith("Sent by email by Pat Vendor <pat@vendor.test>:\nThe printer HP-3F")
+
+
+def test_a_reply_long_after_the_close_is_refused_and_within_the_window_reopens(runtime, mail_in):
+    number = assigned_ticket(runtime)
+    tickets = runtime.services.tickets
+    tickets.close(number, CARLOS, "New VPN profile")
+    assert mail_in.take(fixture("apple_mail_reply.eml")) is MailOutcome.TAKEN
+    assert tickets_in(runtime.db)[0].status == "open"
+    tickets.close(number, CARLOS, "Really fixed")
+    later = tickets.clock() + timedelta(days=30)
+    tickets.clock = lambda: later
+    again = fixture("outlook_reply_en.eml")
+    assert mail_in.take(again) is MailOutcome.REFUSED
+    assert tickets_in(runtime.db)[0].status == "closed"
+
+
+def test_oversize_mail_is_refused_and_an_attachment_only_reply_is_noted(runtime, mail_in, caplog):
+    assigned_ticket(runtime)
+    small = MailIn(runtime.services, replace(runtime.settings, mail_max_bytes=10_000))
+    assert small.take(fixture("outlook_reply_en.eml") + b"x" * 10_000) is MailOutcome.REFUSED
+    with caplog.at_level(logging.INFO, "ticketbot.mail_in"):
+        assert mail_in.take(fixture("with_attachment.eml")) is MailOutcome.TAKEN
+    assert notes(runtime.db)[-1].note == "Here is the error on screen and the client log."
+    assert "2 attachment(s) not stored yet: vpn error.png, vpnclient.log" in caplog.text
+
+
+def test_a_database_that_cannot_be_reached_is_a_tempfail(runtime, fake_slack):
+    from bot.app import build_services
+    from storage.db import Database
+
+    down = Database.from_url("postgresql+psycopg://postgres@127.0.0.1:9/nowhere?connect_timeout=2")
+    try:
+        outcome = MailIn(build_services(runtime.settings, down), runtime.settings).take(
+            fixture("outlook_reply_en.eml")
+        )
+    finally:
+        down.dispose()
+    assert outcome is MailOutcome.TEMPFAIL
+    assert MailIn(runtime.services, runtime.settings).take(fixture("garbage.eml")) is MailOutcome.DATAERR
+
+
+def _outbox_count(db) -> int:
+    with db.read() as s:
+        return len(s.scalars(select(OutboxRow.id)).all())
+
+
+def test_hostile_text_by_email_pings_nobody_and_is_escaped_in_the_email(runtime, smtp, mail_in, fake_slack):
+    number = assigned_ticket(runtime)
+    engineer_card = card_where(runtime.db, "engineer", number)
+    smtp.received.clear()
+    hostile = "Urgent <!channel> <!subteam^S0IT|@it> <script>alert(1)</script> & more"
+    raw = fixture("apple_mail_reply.eml").replace(
+        b"Still dropping every 20 minutes, even after the restart.", hostile.encode()
+    )
+    assert mail_in.take(raw) is MailOutcome.TAKEN
+    runtime.dispatcher.drain()
+    (relayed,) = [r for r in replies(fake_slack, engineer_card) if "Urgent" in r]
+    assert "<!channel>" not in relayed and "<!subteam" not in relayed
+    (mailed,) = smtp.wait_for(1, lambda m: m.rcpt_to == CARLOS_MAIL)
+    html = mailed.part("html")
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
