@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -16,6 +17,8 @@ from bot.digests import MISFIRE_GRACE, Digests
 from bot.dispatcher import Dispatcher
 from bot.email.delivery import EmailDelivery
 from bot.export_delivery import ExportDelivery
+from bot.imap_poll import TEMPFAIL, ImapPoller, MailHandler
+from bot.imap_poll import install as install_imap_poll
 from bot.incident_delivery import IncidentCards
 from bot.slack_delivery import CARD_KINDS, SlackDelivery
 from bot.slack_http import KeepAliveWebClient
@@ -78,6 +81,7 @@ class Runtime:
     leadership: Leadership
     export_dispatcher: Dispatcher | None = None  # exports only: slow work apart from notifications
     export_delivery: ExportDelivery | None = None
+    imap_poller: ImapPoller | None = None  # email in by IMAP (IMAP_HOST), run by the leader
 
     @property
     def db(self) -> Database:
@@ -99,6 +103,8 @@ class Runtime:
 
     def stop(self) -> None:
         self.services.after_ack.stop()  # modals on their way still open
+        if self.imap_poller is not None:
+            self.imap_poller.stop()  # a poll in progress finishes its message in hand, takes no more
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)
         if self.export_delivery is not None:
@@ -170,7 +176,25 @@ def sweep_sla(services: Services, settings: Settings) -> None:
     sla_sweep.run(services.tickets, services.tickets.clock(), timedelta(minutes=minutes) if minutes else None)
 
 
-def build(settings: Settings, db: Database | None = None) -> Runtime:
+MailHandlerFactory = Callable[[Services, Settings], MailHandler]
+
+
+def mail_in_handler(services: Services, settings: Settings) -> MailHandler:
+    """THE SEAM of email in: what takes each message read from the IMAP mailbox (and answers
+    "taken", "ignored", "refused", "dataerr" or "tempfail"; see bot.imap_poll). Until bot.mail_in
+    is here nothing is taken: every message is left unread in the mailbox for later."""
+
+    def not_yet(raw: bytes) -> str:
+        log.warning("IMAP: email in is not part of this build; the message stays unread")
+        return TEMPFAIL
+
+    return not_yet
+
+
+def build(
+    settings: Settings, db: Database | None = None, mail_handler: MailHandlerFactory = mail_in_handler
+) -> Runtime:
+    """`mail_handler`: what the IMAP poller hands each message to (tests give their own)."""
     db = db or Database.from_url(settings.database_url)
     services = build_services(settings, db)
 
@@ -275,4 +299,7 @@ def build(settings: Settings, db: Database | None = None) -> Runtime:
     ChartDelivery(export_client, services, settings).install(
         scheduler, export_dispatcher, runtime.leader_only
     )
+    if settings.imap is not None:  # email in by IMAP: the leader reads the mailbox
+        runtime.imap_poller = ImapPoller(settings.imap, mail_handler(services, settings))
+        install_imap_poll(scheduler, runtime.leader_only, runtime.imap_poller)
     return runtime
