@@ -18,7 +18,26 @@ _OTHERS = (
     "IMAP_POLL_SECONDS",
     "IMAP_DONE_FOLDER",
     "IMAP_CA_FILE",
+    "IMAP_OAUTH2_CLIENT_ID",
+    "IMAP_OAUTH2_CLIENT_SECRET",
+    "IMAP_OAUTH2_TENANT",
+    "IMAP_OAUTH2_TOKEN_URL",
+    "IMAP_OAUTH2_SCOPE",
 )
+MICROSOFT_TOKEN_URL = "https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token"
+MICROSOFT_SCOPE = "https://outlook.office365.com/.default"
+_TENANT = re.compile(r"^[A-Za-z0-9.-]+$")  # a tenant id (a GUID) or domain, like contoso.onmicrosoft.com
+_LOOPBACK = re.compile(r"^http://(127\.0\.0\.1|localhost|\[::1\])[:/]")
+
+
+@dataclass(frozen=True)
+class OAuthClient:
+    """An app that logs in with an OAuth 2.0 token of its own (client credentials; bot.imap_oauth)."""
+
+    token_url: str
+    client_id: str
+    client_secret: str = field(repr=False)
+    scope: str = MICROSOFT_SCOPE
 
 
 @dataclass(frozen=True)
@@ -32,6 +51,7 @@ class ImapSettings:
     done_folder: str | None = None  # None: a handled message is flagged \Seen (and a keyword) instead
     poll_seconds: int = 60
     ca_file: str | None = None  # None: the system's trusted certificates
+    oauth: OAuthClient | None = None  # set: XOAUTH2 with a token of this app's, and no password
 
     @property
     def address(self) -> str:
@@ -58,8 +78,15 @@ def imap_settings(env: Env) -> dict:
     username, password = env.get("IMAP_USERNAME"), env.values.get("IMAP_PASSWORD", "")
     if not username:
         raise ConfigError("IMAP_USERNAME is not set: the mailbox's login, like helpdesk@example.com")
-    if not password.strip():
-        raise ConfigError("IMAP_PASSWORD is not set: the mailbox's password (or app password)")
+    oauth = _oauth(env)
+    if oauth and password.strip():
+        raise ConfigError(
+            "IMAP_PASSWORD and IMAP_OAUTH2_CLIENT_ID exclude each other: a password, or a token"
+        )
+    if not oauth and not password.strip():
+        raise ConfigError(
+            "IMAP_PASSWORD is not set: the mailbox's password (or app password), or IMAP_OAUTH2_* for a token"
+        )
     starttls = env.flag("IMAP_STARTTLS")
     folder = _folder(env, "IMAP_FOLDER", "INBOX")
     done = _folder(env, "IMAP_DONE_FOLDER", None)
@@ -81,5 +108,32 @@ def imap_settings(env: Env) -> dict:
             done_folder=done,
             poll_seconds=env.number("IMAP_POLL_SECONDS", 60, 5, 3600),
             ca_file=ca_file,
+            oauth=oauth,
         )
     }
+
+
+def _oauth(env: Env) -> OAuthClient | None:
+    client_id, secret = env.get("IMAP_OAUTH2_CLIENT_ID"), env.get("IMAP_OAUTH2_CLIENT_SECRET")
+    tenant, token_url = env.get("IMAP_OAUTH2_TENANT"), env.get("IMAP_OAUTH2_TOKEN_URL")
+    if not (client_id or secret or tenant or token_url):
+        return None
+    if not client_id or not secret:
+        raise ConfigError(
+            "IMAP_OAUTH2_CLIENT_ID and IMAP_OAUTH2_CLIENT_SECRET go together: the app's id and secret"
+        )
+    if tenant and token_url:
+        raise ConfigError(
+            "IMAP_OAUTH2_TENANT and IMAP_OAUTH2_TOKEN_URL exclude each other: one names the other"
+        )
+    if tenant:
+        if not _TENANT.match(tenant):
+            raise ConfigError(
+                f"IMAP_OAUTH2_TENANT={tenant!r} is not a tenant id or domain like contoso.onmicrosoft.com"
+            )
+        token_url = MICROSOFT_TOKEN_URL.format(tenant=tenant)
+    if not token_url:
+        raise ConfigError("IMAP_OAUTH2_TENANT is not set: the Microsoft 365 tenant (id or domain)")
+    if not (token_url.startswith("https://") or _LOOPBACK.match(token_url)):
+        raise ConfigError("IMAP_OAUTH2_TOKEN_URL must be an https:// URL: the app's secret travels on it")
+    return OAuthClient(token_url, client_id, secret, env.get("IMAP_OAUTH2_SCOPE") or MICROSOFT_SCOPE)

@@ -31,6 +31,7 @@ from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError, LoginError
 
 from bot.config_imap import ImapSettings
+from bot.imap_oauth import TokenError, TokenSource
 
 log = logging.getLogger("ticketbot.imap")
 
@@ -64,6 +65,7 @@ class ImapPoller:
         self.settings = settings
         self.handle = handle
         self.ssl_context = ssl_context or ssl.create_default_context(cafile=settings.ca_file)
+        self.tokens = TokenSource(settings.oauth) if settings.oauth else None
         self.stopping = threading.Event()  # set by Runtime.stop: finish the message in hand, no more
 
     def stop(self) -> None:
@@ -79,15 +81,19 @@ class ImapPoller:
             with client:  # logs out on the way out, whatever happened
                 if s.starttls:
                     client.starttls(self.ssl_context)
-                client.login(s.username, s.password)
+                self._login(client)
                 self._read(client, report)
+        except TokenError as error:
+            report.error = f"no token: {error}"
+            log.error("IMAP: no OAuth 2.0 token to log in to %s: %s", s.address, error)
         except LoginError as error:
             report.error = f"login refused: {_reason(error)}"
             log.error(
-                "IMAP: %s refused the login of %s (%s): check IMAP_USERNAME and IMAP_PASSWORD",
+                "IMAP: %s refused the login of %s (%s): check IMAP_USERNAME and %s",
                 s.address,
                 s.username,
                 _reason(error),
+                "the app's access to the mailbox" if s.oauth else "IMAP_PASSWORD",
             )
         except (OSError, IMAPClientError) as error:  # refused, timed out, TLS, a dropped connection…
             report.error = _reason(error)
@@ -108,6 +114,17 @@ class ImapPoller:
                 report.left,
             )
         return report
+
+    def _login(self, client: IMAPClient) -> None:
+        s = self.settings
+        if self.tokens is None:
+            client.login(s.username, s.password)
+            return
+        try:
+            client.oauth2_login(s.username, self.tokens.token())
+        except LoginError:
+            self.tokens.forget()  # expired or revoked early: a new one next poll
+            raise
 
     def _read(self, client: IMAPClient, report: PollReport) -> None:
         s = self.settings

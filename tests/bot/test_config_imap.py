@@ -12,6 +12,9 @@ MAILBOX = {
     "IMAP_PASSWORD": "p4ss",
 }
 
+APP = {"IMAP_OAUTH2_CLIENT_ID": "app-id", "IMAP_OAUTH2_CLIENT_SECRET": "s3cr3t"}
+MICROSOFT = {**MAILBOX, "IMAP_PASSWORD": "", **APP, "IMAP_OAUTH2_TENANT": "contoso.onmicrosoft.com"}
+
 
 def settings(**env):
     return load_settings(env, dotenv=False)
@@ -65,10 +68,31 @@ def test_starttls_on_143_and_every_other_setting(tmp_path):
         ({**MAILBOX, "IMAP_FOLDER": 'In"box'}, "IMAP_FOLDER"),
         ({**MAILBOX, "IMAP_DONE_FOLDER": "inbox"}, "IMAP_DONE_FOLDER"),
         ({**MAILBOX, "IMAP_CA_FILE": "/nowhere/ca.pem"}, "IMAP_CA_FILE"),
+        ({**MAILBOX, **APP, "IMAP_OAUTH2_TENANT": "contoso"}, "IMAP_PASSWORD"),
+        ({**APP, "IMAP_HOST": "h", "IMAP_USERNAME": "u@x.example"}, "IMAP_OAUTH2_TENANT"),
+        ({**MAILBOX, "IMAP_PASSWORD": "", "IMAP_OAUTH2_CLIENT_ID": "id"}, "IMAP_OAUTH2_CLIENT_SECRET"),
+        ({**MICROSOFT, "IMAP_OAUTH2_TENANT": "contoso/../x"}, "IMAP_OAUTH2_TENANT"),
+        ({**MICROSOFT, "IMAP_OAUTH2_TOKEN_URL": "https://idp.example/token"}, "IMAP_OAUTH2_TOKEN_URL"),
+        ({**APP, "IMAP_HOST": "h", "IMAP_USERNAME": "u", "IMAP_OAUTH2_TOKEN_URL": "http://idp/t"}, "https"),
     ],
 )
 def test_a_bad_imap_setting_is_named_in_one_line(env, name):
     with pytest.raises(ConfigError) as raised:
         settings(**env)
     message = str(raised.value)
-    assert name in message and "\n" not in message and "p4ss" not in message
+    assert name in message and "\n" not in message and "p4ss" not in message and "s3cr3t" not in message
+
+
+def test_microsoft_365_logs_in_with_a_token_of_the_tenant():
+    s = settings(**MICROSOFT)
+    oauth = s.imap.oauth
+    assert oauth.token_url == "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token"
+    assert (oauth.client_id, oauth.scope) == ("app-id", "https://outlook.office365.com/.default")
+    assert "s3cr3t" not in repr(s)
+    other = settings(
+        **{k: v for k, v in MICROSOFT.items() if k != "IMAP_OAUTH2_TENANT"},
+        IMAP_OAUTH2_TOKEN_URL="https://idp.example/oauth/token",
+        IMAP_OAUTH2_SCOPE="imap",
+    ).imap.oauth
+    assert (other.token_url, other.scope) == ("https://idp.example/oauth/token", "imap")
+    assert settings(**MAILBOX).imap.oauth is None

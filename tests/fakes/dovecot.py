@@ -60,6 +60,7 @@ class Dovecot:
         self._process: subprocess.Popen | None = None
         self._key = key
         self.capabilities: str | None = None  # None: Dovecot's own list (MOVE and UIDPLUS among them)
+        self.introspection_url: str | None = None  # set: XOAUTH2 logins too, tokens checked there
         self._prepare_folders()
 
     def _prepare_folders(self) -> None:
@@ -84,6 +85,16 @@ class Dovecot:
         internal, login = self._internal, self._login_user
         dh = f"ssl_dh = <{_DH}\n" if _DH.exists() else ""
         capability = f"imap_capability = {self.capabilities}\n" if self.capabilities else ""
+        mechanisms, oauth = "plain login", ""
+        if self.introspection_url:
+            oauth_conf = self.folder / "oauth2.conf"
+            oauth_conf.write_text(
+                f"introspection_mode = post\nintrospection_url = {self.introspection_url}\n"
+                "username_attribute = email\nforce_introspection = yes\n"
+                "active_attribute = active\nactive_value = true\n"
+            )
+            mechanisms += " xoauth2 oauthbearer"
+            oauth = f"passdb {{\n  driver = oauth2\n  args = {oauth_conf}\n}}\n"
         self.conf.write_text(
             f"""\
 protocols = imap
@@ -99,12 +110,12 @@ first_valid_uid = 1
 ssl = yes
 ssl_cert = <{self.cert}
 ssl_key = <{key}
-{dh}{capability}auth_mechanisms = plain login
+{dh}{capability}auth_mechanisms = {mechanisms}
 passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {passwd}
 }}
-userdb {{
+{oauth}userdb {{
   driver = passwd-file
   args = username_format=%u {passwd}
 }}
@@ -173,10 +184,13 @@ service imap-login {{
             return True
         return False
 
-    def restart(self, capabilities: str | None) -> None:
-        """Again on the same ports, announcing `capabilities` after login (e.g. without MOVE)."""
+    def restart(self, **changes) -> None:
+        """Again on the same ports, changed: `capabilities` announced after login (e.g. without
+        MOVE), `introspection_url` to take OAuth 2.0 tokens."""
         self.stop()
-        self.capabilities = capabilities
+        for name, value in changes.items():
+            assert hasattr(self, name), name
+            setattr(self, name, value)
         self.start()
 
     def close(self) -> None:
