@@ -22,7 +22,8 @@ from __future__ import annotations
 import logging
 import ssl
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from enum import Enum
@@ -75,36 +76,10 @@ class ImapPoller:
         report = PollReport()
         s = self.settings
         try:
-            client = IMAPClient(
-                s.host, s.port, ssl=not s.starttls, ssl_context=self.ssl_context, timeout=TIMEOUT
-            )
-            with client:  # logs out on the way out, whatever happened
-                if s.starttls:
-                    client.starttls(self.ssl_context)
-                self._login(client)
+            with self._session() as client:
                 self._read(client, report)
-        except TokenError as error:
-            report.error = f"no token: {error}"
-            log.error("IMAP: no OAuth 2.0 token to log in to %s: %s", s.address, error)
-        except LoginError as error:
-            report.error = f"login refused: {_reason(error)}"
-            log.error(
-                "IMAP: %s refused the login of %s (%s): check IMAP_USERNAME and %s",
-                s.address,
-                s.username,
-                _reason(error),
-                "the app's access to the mailbox" if s.oauth else "IMAP_PASSWORD",
-            )
-        except (OSError, IMAPClientError) as error:  # refused, timed out, TLS, a dropped connection…
-            report.error = _reason(error)
-            log.warning(
-                "IMAP: cannot read %s at %s (%s: %s); trying again in %ss",
-                s.folder,
-                s.address,
-                type(error).__name__,
-                _reason(error),
-                s.poll_seconds,
-            )
+        except (TokenError, OSError, IMAPClientError) as error:  # refused, timed out, TLS, dropped…
+            report.error = self._failure(error)
         if report.handed:
             log.info(
                 "IMAP: %s new in %s, %s finished, %s left for the next poll",
@@ -114,6 +89,49 @@ class ImapPoller:
                 report.left,
             )
         return report
+
+    def probe(self) -> tuple[bool, str]:
+        """`ticketbot check`: log in and count what waits, changing nothing; (ok, one line)."""
+        s = self.settings
+        try:
+            with self._session() as client:
+                client.select_folder(s.folder, readonly=True)
+                waiting = len(client.search(["UNSEEN", "UNDELETED"]))
+        except (TokenError, OSError, IMAPClientError) as error:
+            return False, self._failure(error, log_it=False)
+        how = "a token" if s.oauth else "a password"
+        return True, f"{s.username} at {s.address} logs in with {how}; {waiting} unread in {s.folder}"
+
+    @contextmanager
+    def _session(self) -> Iterator[IMAPClient]:
+        s = self.settings
+        client = IMAPClient(s.host, s.port, ssl=not s.starttls, ssl_context=self.ssl_context, timeout=TIMEOUT)
+        with client:  # logs out on the way out, whatever happened
+            if s.starttls:
+                client.starttls(self.ssl_context)
+            self._login(client)
+            yield client
+
+    def _failure(self, error: Exception, log_it: bool = True) -> str:
+        """Logged as one line for an operator (no traceback) unless not `log_it`; returned: the
+        reason (the poll's report), or that line (`ticketbot check`)."""
+        s = self.settings
+        level = logging.ERROR  # needs the operator: a login or a token refused
+        if isinstance(error, TokenError):
+            reason = f"no token: {error}"
+            line = f"no OAuth 2.0 token to log in to {s.address}: {error}"
+        elif isinstance(error, LoginError):
+            reason = f"login refused: {_reason(error)}"
+            check = "the app's access to the mailbox" if s.oauth else "IMAP_PASSWORD"
+            line = f"{s.address} refused the login of {s.username} ({_reason(error)})"
+            line += f": check IMAP_USERNAME and {check}"
+        else:  # the network, the server, TLS: may pass by itself
+            reason, level = _reason(error), logging.WARNING
+            line = f"cannot read {s.folder} at {s.address} ({type(error).__name__}: {reason})"
+        if not log_it:
+            return line
+        log.log(level, "IMAP: %s; trying again in %ss", line, s.poll_seconds)
+        return reason
 
     def _login(self, client: IMAPClient) -> None:
         s = self.settings

@@ -83,3 +83,20 @@ def test_until_email_in_is_wired_every_message_stays_unread(settings, db, doveco
         assert b"\\Seen" not in flags
     finally:
         runtime.stop()
+
+
+def test_check_logs_in_and_counts_what_waits_taking_nothing(settings, dovecot):
+    from bot.check import check_mailbox, run_checks
+
+    dovecot.append(mail(1))
+    [result] = run_checks(with_mailbox(settings, dovecot), [check_mailbox])
+    assert result.ok, result.line()
+    assert result.line() == (
+        f"✔ IMAP mailbox: {USER} at 127.0.0.1:{dovecot.imaps_port} logs in with a password; 1 unread in INBOX"
+    )
+    [flags] = dovecot.messages().values()
+    assert b"\\Seen" not in flags
+    [refused] = run_checks(with_mailbox(settings, dovecot, IMAP_PASSWORD="wrong-horse"), [check_mailbox])
+    assert not refused.ok and "refused the login of helpdesk@example.com" in refused.detail
+    assert "check IMAP_USERNAME and IMAP_PASSWORD" in refused.detail and "wrong-horse" not in refused.detail
+    assert run_checks(settings, [check_mailbox]) == []
