@@ -12,6 +12,7 @@ and look at the mailbox with `client()`; all of it over real IMAP.
 from __future__ import annotations
 
 import contextlib
+import grp
 import os
 import pwd
 import shutil
@@ -105,6 +106,7 @@ log_path = {self.log}
 info_log_path = {self.log}
 debug_log_path = {self.log}
 default_internal_user = {internal}
+default_internal_group = {grp.getgrgid(pwd.getpwnam(internal).pw_gid).gr_name}
 default_login_user = {login}
 first_valid_uid = 1
 ssl = yes
