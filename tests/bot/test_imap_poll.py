@@ -210,3 +210,19 @@ def test_a_server_down_is_logged_and_the_next_poll_after_it_is_back_reads(doveco
 def test_a_missing_folder_is_logged(dovecot, caplog):
     report = poller(dovecot, Mailroom(), folder="Nowhere").poll()
     assert report.error and "cannot read Nowhere" in caplog.text
+
+
+def test_a_stop_during_a_poll_finishes_the_message_in_hand_and_takes_no_more(dovecot):
+    for n in (1, 2):
+        dovecot.append(mail(n))
+    room = Mailroom()
+
+    def handle(raw: bytes) -> str:
+        the_poller.stop()  # Runtime.stop, while this message is in hand
+        return room(raw)
+
+    the_poller = poller(dovecot, handle, done_folder=DONE)
+    report = the_poller.poll()
+    assert (report.handed, report.finished) == (1, 1)
+    assert room.stored == ["<m1@mail.example.com>"]
+    assert len(dovecot.messages(DONE)) == 1 and all(unseen(f) for f in dovecot.messages().values())
