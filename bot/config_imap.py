@@ -116,7 +116,7 @@ def imap_settings(env: Env) -> dict:
 def _oauth(env: Env) -> OAuthClient | None:
     client_id, secret = env.get("IMAP_OAUTH2_CLIENT_ID"), env.get("IMAP_OAUTH2_CLIENT_SECRET")
     tenant, token_url = env.get("IMAP_OAUTH2_TENANT"), env.get("IMAP_OAUTH2_TOKEN_URL")
-    if not (client_id or secret or tenant or token_url):
+    if not (client_id or secret or tenant or token_url or env.get("IMAP_OAUTH2_SCOPE")):
         return None
     if not client_id or not secret:
         raise ConfigError(

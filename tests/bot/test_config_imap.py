@@ -71,6 +71,7 @@ def test_starttls_on_143_and_every_other_setting(tmp_path):
         ({**MAILBOX, **APP, "IMAP_OAUTH2_TENANT": "contoso"}, "IMAP_PASSWORD"),
         ({**APP, "IMAP_HOST": "h", "IMAP_USERNAME": "u@x.example"}, "IMAP_OAUTH2_TENANT"),
         ({**MAILBOX, "IMAP_PASSWORD": "", "IMAP_OAUTH2_CLIENT_ID": "id"}, "IMAP_OAUTH2_CLIENT_SECRET"),
+        ({**MAILBOX, "IMAP_OAUTH2_SCOPE": "imap"}, "IMAP_OAUTH2_CLIENT_ID"),
         ({**MICROSOFT, "IMAP_OAUTH2_TENANT": "contoso/../x"}, "IMAP_OAUTH2_TENANT"),
         ({**MICROSOFT, "IMAP_OAUTH2_TOKEN_URL": "https://idp.example/token"}, "IMAP_OAUTH2_TOKEN_URL"),
         ({**APP, "IMAP_HOST": "h", "IMAP_USERNAME": "u", "IMAP_OAUTH2_TOKEN_URL": "http://idp/t"}, "https"),
