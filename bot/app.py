@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -17,7 +18,10 @@ from bot.dispatcher import Dispatcher
 from bot.email.delivery import EmailDelivery
 from bot.export_delivery import ExportDelivery
 from bot.file_delivery import FileDelivery
+from bot.imap_poll import ImapPoller, MailHandler
+from bot.imap_poll import install as install_imap_poll
 from bot.incident_delivery import IncidentCards
+from bot.mail_in import MailIn
 from bot.slack_delivery import CARD_KINDS, SlackDelivery
 from bot.slack_http import KeepAliveWebClient
 from bot.slack_pacing import Pacer
@@ -81,6 +85,7 @@ class Runtime:
     leadership: Leadership
     export_dispatcher: Dispatcher | None = None  # exports only: slow work apart from notifications
     export_delivery: ExportDelivery | None = None
+    imap_poller: ImapPoller | None = None  # email in by IMAP (IMAP_HOST), run by the leader
 
     @property
     def db(self) -> Database:
@@ -102,6 +107,8 @@ class Runtime:
 
     def stop(self) -> None:
         self.services.after_ack.stop()  # modals on their way still open
+        if self.imap_poller is not None:
+            self.imap_poller.stop()  # a poll in progress finishes its message in hand, takes no more
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)
         if self.export_delivery is not None:
@@ -175,7 +182,18 @@ def sweep_sla(services: Services, settings: Settings) -> None:
     sla_sweep.run(services.tickets, services.tickets.clock(), timedelta(minutes=minutes) if minutes else None)
 
 
-def build(settings: Settings, db: Database | None = None) -> Runtime:
+MailHandlerFactory = Callable[[Services, Settings], MailHandler]
+
+
+def mail_in_handler(services: Services, settings: Settings) -> MailHandler:
+    """What takes each message read from the IMAP mailbox: bot.mail_in, as `ticketbot mail-in`."""
+    return MailIn(services, settings, lambda: web_client(settings, retries=True)).take
+
+
+def build(
+    settings: Settings, db: Database | None = None, mail_handler: MailHandlerFactory = mail_in_handler
+) -> Runtime:
+    """`mail_handler`: what the IMAP poller hands each message to (tests give their own)."""
     db = db or Database.from_url(settings.database_url)
     services = build_services(settings, db)
 
@@ -289,4 +307,7 @@ def build(settings: Settings, db: Database | None = None) -> Runtime:
     ChartDelivery(export_client, services, settings).install(
         scheduler, export_dispatcher, runtime.leader_only
     )
+    if settings.imap is not None:  # email in by IMAP: the leader reads the mailbox
+        runtime.imap_poller = ImapPoller(settings.imap, mail_handler(services, settings))
+        install_imap_poll(scheduler, runtime.leader_only, runtime.imap_poller)
     return runtime

@@ -165,7 +165,24 @@ def check_email(settings: Settings, state: dict) -> Iterator[Result]:
     yield Result("email", True, f"{sender.description} accepts us; emails come from {settings.mail_from}")
 
 
-CHECKS: list[Check] = [check_configuration, check_database, check_slack, check_socket_mode, check_email]
+def check_mailbox(settings: Settings, state: dict) -> Iterator[Result]:
+    """Email in by IMAP: can we log in and open IMAP_FOLDER (read-only: nothing is taken)?"""
+    from bot.imap_poll import ImapPoller
+
+    if settings.imap is None:
+        return
+    ok, line = ImapPoller(settings.imap, lambda raw: "tempfail").probe()
+    yield Result("IMAP mailbox", ok, line)
+
+
+CHECKS: list[Check] = [
+    check_configuration,
+    check_database,
+    check_slack,
+    check_socket_mode,
+    check_email,
+    check_mailbox,
+]
 
 
 def run_checks(settings: Settings, checks: list[Check] | None = None) -> list[Result]:

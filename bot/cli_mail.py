@@ -43,13 +43,15 @@ def cmd_mail_in(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _take(settings: Settings, raw: bytes):
-    from bot.app import build_services
+    from bot.app import build_services, web_client
     from bot.mail_in import MailIn
     from storage.db import Database
 
     db = Database.from_url(settings.database_url)
     try:
-        return MailIn(build_services(settings, db), settings).take(raw)
+        return MailIn(
+            build_services(settings, db), settings, lambda: web_client(settings, retries=True)
+        ).take(raw)
     finally:
         db.dispose()
 

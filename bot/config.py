@@ -22,6 +22,7 @@ from bot.config_categories import (
     parse_specialties,
 )
 from bot.config_env import CHANNEL_ID, ConfigError, Env
+from bot.config_imap import ImapSettings, imap_settings
 from bot.config_mail import mail_settings
 from bot.config_mail_in import DEFAULT_MAX_BYTES, mail_in_settings
 from bot.config_proactive import parse_timezone, proactive_settings
@@ -85,6 +86,7 @@ class Settings:
     file_max_mb: int = 20  # a file shared in a card's thread (or mailed in) is kept up to this size
     socket_ping_seconds: int = 10  # Socket Mode: a ping this often; no pong in half of it: reconnect
     socket_max_backoff_seconds: int = 30  # Socket Mode: the longest wait between reconnect attempts
+    imap: ImapSettings | None = None  # the helpdesk mailbox read by IMAP (bot.imap_poll); None: not read
 
     @property
     def category_keys(self) -> tuple[str, ...]:
@@ -183,6 +185,7 @@ def parse_settings(values: Mapping[str, str]) -> Settings:
     outbox_lease_seconds = env.number("OUTBOX_LEASE_SECONDS", 120, 2, 3600)
     slack_pacing = get("SLACK_PACING") is None or env.flag("SLACK_PACING")
     mail = mail_settings(env)
+    imap = imap_settings(env)
     zone = parse_timezone(get("TIMEZONE"))
     export_max_attempts = env.number("EXPORT_MAX_ATTEMPTS", 8, 1, 100)
     socket_ping_seconds = env.number("SOCKET_MODE_PING_SECONDS", 10, 2, 300)
@@ -205,6 +208,7 @@ def parse_settings(values: Mapping[str, str]) -> Settings:
         slack_pacing=slack_pacing,
         **mail,
         **mail_in_settings(env),
+        **imap,
         timezone=zone,
         export_max_attempts=export_max_attempts,
         socket_ping_seconds=socket_ping_seconds,

@@ -56,13 +56,13 @@ class FileDelivery:
             raise Permanent(f"ticket {payload['ticket_id']} not found")
         event_id = payload["event_id"]
         refused = []
-        for file in self.files.from_slack(event_id):
+        for file in self.files.of_event(event_id):
             if file.state == PENDING and not self._fetch(ticket, payload, file):
                 refused.append(file.filename)
         to = payload.get("to")
         channel, thread_ts = card_of(ticket, to) if to else (None, None)
         if channel and thread_ts:
-            for file in self.files.from_slack(event_id):
+            for file in self.files.of_event(event_id):
                 if file.state == STORED and not file.relayed_file_id:
                     self._upload(file, channel, thread_ts)
         if refused:

@@ -227,7 +227,8 @@ class Attachments:
         with self.db.read() as session:
             return {row.id: row.data for row in session.execute(query) if row.data is not None}
 
-    def from_slack(self, event_id: int) -> list[Pending]:
+    def of_event(self, event_id: int) -> list[Pending]:
+        """The files of a comment: from Slack (to fetch, or fetched) or from its email (stored)."""
         query = select(
             TicketAttachment.id,
             TicketAttachment.filename,
@@ -236,7 +237,7 @@ class Attachments:
             TicketAttachment.slack_file_id,
             TicketAttachment.download_url,
             TicketAttachment.relayed_file_id,
-        ).where(TicketAttachment.event_id == event_id, TicketAttachment.source == SLACK)
+        ).where(TicketAttachment.event_id == event_id)
         with self.db.read() as session:
             return [Pending(*row) for row in session.execute(query.order_by(TicketAttachment.id))]
 

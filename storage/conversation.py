@@ -92,4 +92,8 @@ class Conversation(TicketCore):
                 session, ticket, actor, EventKind.NOTE, note=text, visibility=visibility, line=line
             )
             attachments.record_pending(session, event, line.files)
+            for file in mail.files if mail is not None else ():
+                attachments.record(
+                    session, event, file.filename, file.mimetype, file.data, max_bytes=self.file_max_bytes
+                )
             return Comment(event, reopened=reopened, clipped=clipped)

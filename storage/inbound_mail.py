@@ -22,11 +22,22 @@ MESSAGE_ID_KEPT = 255
 
 
 @dataclass(frozen=True)
+class MailFile:
+    """A file attached to an email, kept with the comment or ticket it became (storage.attachments)."""
+
+    filename: str
+    mimetype: str
+    data: bytes
+
+
+@dataclass(frozen=True)
 class Inbound:
-    """A message being taken: its key (`mail_key`) and Message-ID as it came (None: none)."""
+    """A message being taken: its key (`mail_key`), Message-ID as it came (None: none), and the
+    files attached to it (each within FILE_MAX_MB: the caller leaves out larger ones)."""
 
     key: str
     message_id: str | None = None
+    files: tuple[MailFile, ...] = ()
 
 
 class DuplicateMail(TicketError):

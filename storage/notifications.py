@@ -40,6 +40,7 @@ class Line:
     channel: str = ""
     ts: str = ""
     files: tuple[SlackFile, ...] = ()
+    mailed_files: bool = False  # an email with attachments: stored with it, uploaded at delivery
 
     @property
     def by_email(self) -> bool:
@@ -145,7 +146,9 @@ def relay(session: Session, ticket: Ticket, event: TicketEvent, line: Line) -> N
         to = ENGINEER if ticket.engineer_id else None
     if to is not None:
         reply(session, ticket, event, to, relay=True)
-    if line.files:  # fetched, then uploaded into the `to` thread: after the text, before the ✅
+    if (
+        line.files or line.mailed_files
+    ):  # fetched, then uploaded into the `to` thread: after the text, before the ✅
         files = {"ticket_id": ticket.id, "event_id": event.id, "to": to, "from": line.audience}
         outbox.write(session, outbox.SLACK_FILES, files, stream(to or line.audience, ticket.id))
     if line.by_email:

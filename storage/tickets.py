@@ -16,8 +16,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from storage import inbound_mail, notifications
-from storage.attachments import MAX_BYTES
+from storage import attachments, inbound_mail, notifications
 from storage.conversation import REOPEN_WINDOW, Conversation
 from storage.csat import CsatAnswers
 from storage.db import Database
@@ -58,7 +57,7 @@ class TicketService(TicketReads, TicketLifecycle, CsatAnswers, Conversation):
         mail: MailPolicy | None = None,
         clock: Callable[[], datetime] = utcnow,
         reopen_window: timedelta = REOPEN_WINDOW,
-        file_max_bytes: int = MAX_BYTES,
+        file_max_bytes: int = attachments.MAX_BYTES,
     ) -> None:
         self.db = db
         self.roles = roles
@@ -137,6 +136,10 @@ class TicketService(TicketReads, TicketLifecycle, CsatAnswers, Conversation):
             event = self._record(
                 session, ticket, filed_by or reporter, EventKind.CREATED, new_value=Status.OPEN.value
             )
+            for file in mail.files if mail is not None else ():
+                attachments.record(
+                    session, event, file.filename, file.mimetype, file.data, max_bytes=self.file_max_bytes
+                )
             if new.source_channel and new.source_ts:
                 notifications.source_reply(session, ticket, event, new.source_thread_ts)
             return ticket, True

@@ -18,6 +18,7 @@ from bot.config import load_settings
 from bot.http import make_http_server
 from storage.db import Database
 from storage.migrate import upgrade
+from tests.fakes.dovecot import Dovecot, dovecot_binary
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.smtp import FakeSMTP
 from tests.slack_requests import SlackRequests
@@ -135,6 +136,19 @@ def smtp() -> Iterator[FakeSMTP]:
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def dovecot() -> Iterator[Dovecot]:
+    """A real IMAP server (a private Dovecot on 127.0.0.1, IMAPS and STARTTLS) with one mailbox."""
+    if dovecot_binary() is None:
+        pytest.skip("dovecot is not installed (Debian: apt-get install dovecot-imapd): IMAP tests skipped")
+    server = Dovecot()
+    try:
+        server.start()
+        yield server
+    finally:
+        server.close()
 
 
 @pytest.fixture

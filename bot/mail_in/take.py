@@ -10,6 +10,7 @@ It never raises.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from email.utils import parseaddr
 from enum import Enum
 
@@ -20,7 +21,7 @@ from bot.config import Settings
 from bot.mail_in.auth import dmarc_fails
 from bot.mail_in.loops import automatic
 from bot.mail_in.match import ticket_number
-from bot.mail_in.parse import Attachment, NotAnEmail, ParsedMail, parse
+from bot.mail_in.parse import NotAnEmail, ParsedMail, parse
 from handlers.directory import lookup_by_email
 from handlers.intake import default_category
 from handlers.message_fields import quoted
@@ -29,7 +30,7 @@ from handlers.services import Services
 from storage import inbound_mail
 from storage.domain import DESCRIPTION_MAX, TITLE_MAX, Actor, Priority, format_number
 from storage.errors import DatabaseError, NotAllowed, TicketError, TicketNotFound
-from storage.inbound_mail import DuplicateMail, Inbound
+from storage.inbound_mail import DuplicateMail, Inbound, MailFile
 from storage.notifications import ENGINEER, REPORTER, Line
 from storage.tickets import NewTicket
 
@@ -45,17 +46,18 @@ class MailOutcome(str, Enum):
 
 
 class MailIn:
-    def __init__(self, services: Services, settings: Settings, client: WebClient | None = None) -> None:
+    def __init__(self, services: Services, settings: Settings, slack: Callable[[], WebClient]) -> None:
+        """`slack` makes the Web API client when one is first needed: only a sender not in the
+        users table needs Slack (`users.lookupByEmail`)."""
         self.services = services
         self.settings = settings
-        self._client = client
+        self._slack = slack
+        self._client: WebClient | None = None
 
     @property
     def client(self) -> WebClient:
-        if self._client is None:  # only a sender not in the users table needs Slack
-            from bot.app import web_client
-
-            self._client = web_client(self.settings, retries=True)
+        if self._client is None:
+            self._client = self._slack()
         return self._client
 
     def take(self, raw: bytes) -> MailOutcome:
@@ -85,7 +87,9 @@ class MailIn:
         if why:
             log.info("%s ignored: %s", about, why)
             return MailOutcome.IGNORED
-        inbound = Inbound(inbound_mail.mail_key(mail.message_id, raw), mail.message_id)
+        inbound = Inbound(
+            inbound_mail.mail_key(mail.message_id, raw), mail.message_id, self._kept(mail, about)
+        )
         if inbound_mail.taken(self.services.db, inbound.key):
             log.info("%s ignored: taken before", about)
             return MailOutcome.IGNORED
@@ -125,7 +129,8 @@ class MailIn:
         except TicketNotFound:
             log.warning("%s refused: %s does not exist or is not theirs", about, ticket_name)
             return MailOutcome.REFUSED
-        line = Line(REPORTER if ticket.reporter_id == sender.user_id else ENGINEER)
+        audience = REPORTER if ticket.reporter_id == sender.user_id else ENGINEER
+        line = Line(audience, mailed_files=bool(inbound.files))
         text = mail.text or ("\n".join(a.filename for a in mail.attachments))
         try:
             done = tickets.comment(number, sender, text, line, mail=inbound)
@@ -142,7 +147,6 @@ class MailIn:
             days = tickets.reopen_window.days
             log.warning("%s refused: %s was closed over %s days ago", about, ticket_name, days)
             return MailOutcome.REFUSED
-        self.store_attachments(number, mail.attachments)
         log.info("%s taken: a comment on %s%s", about, ticket_name, " (reopened)" if done.reopened else "")
         return MailOutcome.TAKEN
 
@@ -177,18 +181,25 @@ class MailIn:
         if not created:
             log.info("%s ignored: taken before", about)
             return MailOutcome.IGNORED
-        self.store_attachments(ticket.id, mail.attachments)
         log.info("%s taken: filed as %s", about, ticket.number)
         return MailOutcome.TAKEN
 
-    def store_attachments(self, ticket_id: int, attachments: tuple[Attachment, ...]) -> None:
-        """HOOK (issue 15, attachments): ticket attachments are another helper's work. Once they
-        exist, store `attachments` ((filename, mimetype, bytes) each) with the ticket here, in the
-        comment's transaction or right after it. Until then they are counted in the log only."""
-        if attachments:
-            names = ", ".join(a.filename for a in attachments)
-            number = format_number(ticket_id)
-            log.info("%s: %s attachment(s) not stored yet: %s", number, len(attachments), names)
+    def _kept(self, mail: ParsedMail, about: str) -> tuple[MailFile, ...]:
+        """The attachments kept with the ticket: each up to FILE_MAX_MB, as a file shared in Slack;
+        a larger one is left out (logged; the text still names every attachment if it had none)."""
+        limit = self.services.attachments.max_bytes
+        kept = []
+        for file in mail.attachments:
+            if len(file.data) > limit:
+                log.warning(
+                    "%s: attachment %r not kept, %s bytes is over FILE_MAX_MB",
+                    about,
+                    file.filename,
+                    len(file.data),
+                )
+            else:
+                kept.append(MailFile(file.filename, file.mimetype, file.data))
+        return tuple(kept)
 
 
 def _address(value: str) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import web_client
 from bot.mail_in import MailIn
 from tests.bot.email.conftest import mail_settings, runtime  # noqa: F401 (fixtures)
 
@@ -17,6 +18,11 @@ def fixture(name: str) -> bytes:
     return (MAIL / name).read_bytes()
 
 
+def slack_of(settings):
+    """What MailIn is given to ask Slack (`users.lookupByEmail`): a client of the fake Slack."""
+    return lambda: web_client(settings, retries=False)
+
+
 @pytest.fixture
 def mail_in(runtime):  # noqa: F811 (the fixture imported above)
-    return MailIn(runtime.services, runtime.settings)
+    return MailIn(runtime.services, runtime.settings, slack_of(runtime.settings))

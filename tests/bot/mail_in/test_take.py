@@ -13,7 +13,7 @@ from bot.mail_in import MailIn, MailOutcome
 from storage.domain import Visibility
 from storage.models import InboundMail, OutboxRow, Ticket, TicketEvent
 from tests.bot.email.conftest import ADMIN, ANA, ANA_MAIL, CARLOS, CARLOS_MAIL, new_ticket
-from tests.bot.mail_in.conftest import fixture
+from tests.bot.mail_in.conftest import fixture, slack_of
 from tests.handlers.kit import card_where, replies
 
 SECRET = "the vendor's admin password is hunter2"
@@ -136,7 +136,9 @@ def test_anyone_else_writing_to_a_ticket_is_refused_and_it_stays_untouched(runti
 def test_forged_mail_failing_dmarc_is_refused_where_a_trusted_server_said_so(runtime, mail_in):
     assigned_ticket(runtime)
     trusting = MailIn(
-        runtime.services, replace(runtime.settings, mail_trusted_authserv_ids=("mx.example.com",))
+        runtime.services,
+        replace(runtime.settings, mail_trusted_authserv_ids=("mx.example.com",)),
+        slack_of(runtime.settings),
     )
     before = len(notes(runtime.db))
     assert trusting.take(fixture("forged_dmarc_fail.eml")) is MailOutcome.REFUSED
@@ -187,7 +189,9 @@ def test_strangers_are_refused_unless_mail_accept_unknown(runtime, mail_in):
     )
     assert mail_in.take(raw) is MailOutcome.REFUSED
     assert tickets_in(runtime.db) == []
-    accepting = MailIn(runtime.services, replace(runtime.settings, mail_accept_unknown=True))
+    accepting = MailIn(
+        runtime.services, replace(runtime.settings, mail_accept_unknown=True), slack_of(runtime.settings)
+    )
     assert accepting.take(raw) is MailOutcome.TAKEN
     (ticket,) = tickets_in(runtime.db)
     assert ticket.reporter_id == ADMIN.user_id  # as for a Slack Connect author: the helpdesk reports
@@ -208,14 +212,57 @@ def test_a_reply_long_after_the_close_is_refused_and_within_the_window_reopens(r
     assert tickets_in(runtime.db)[0].status == "closed"
 
 
-def test_oversize_mail_is_refused_and_an_attachment_only_reply_is_noted(runtime, mail_in, caplog):
+def test_oversize_mail_is_refused(runtime):
     assigned_ticket(runtime)
-    small = MailIn(runtime.services, replace(runtime.settings, mail_max_bytes=10_000))
+    small = MailIn(
+        runtime.services, replace(runtime.settings, mail_max_bytes=10_000), slack_of(runtime.settings)
+    )
+    before = len(notes(runtime.db))
     assert small.take(fixture("outlook_reply_en.eml") + b"x" * 10_000) is MailOutcome.REFUSED
-    with caplog.at_level(logging.INFO, "ticketbot.mail_in"):
-        assert mail_in.take(fixture("with_attachment.eml")) is MailOutcome.TAKEN
+    assert len(notes(runtime.db)) == before
+
+
+def test_attachments_are_kept_with_the_comment_and_reach_the_engineer_in_slack_and_by_email(
+    runtime, mail_in, smtp, fake_slack
+):
+    number = assigned_ticket(runtime)
+    engineer_card = card_where(runtime.db, "engineer", number)
+    smtp.received.clear()
+    assert mail_in.take(fixture("with_attachment.eml")) is MailOutcome.TAKEN
+    comment = notes(runtime.db)[-1]
+    assert comment.note == "Here is the error on screen and the client log."
+    files = runtime.services.attachments.for_ticket(number, include_internal=False)
+    assert [(f.filename, f.event_id, f.state) for f in files] == [
+        ("vpn error.png", comment.id, "stored"),
+        ("vpnclient.log", comment.id, "stored"),  # "../../etc/vpnclient.log": no path kept
+    ]
+    log_bytes = runtime.services.attachments.get(files[1].id).data
+    assert log_bytes.startswith(b"2026-12-04 09:12:01 vpn: tunnel down")
+    runtime.dispatcher.drain()
+    uploaded = [
+        f
+        for f in fake_slack.uploaded_files()
+        if f["completed"] and (f["channel_id"], f["thread_ts"]) == engineer_card
+    ]
+    assert sorted(f["filename"] for f in uploaded) == ["vpn error.png", "vpnclient.log"]
+    assert {f["filename"]: f["bytes"] for f in uploaded}["vpnclient.log"] == log_bytes
+    (mailed,) = smtp.wait_for(1, lambda m: m.rcpt_to == CARLOS_MAIL)
+    names = {part.get_filename() for part in mailed.message.iter_attachments()}
+    assert names == {"vpn error.png", "vpnclient.log"}
+
+
+def test_an_attachment_over_file_max_mb_is_left_out_and_the_rest_is_taken(runtime, smtp):
+    number = assigned_ticket(runtime)
+    runtime.services.attachments.max_bytes = 80  # the PNG (70 bytes) fits, the log (89) does not
+    assert (
+        MailIn(runtime.services, runtime.settings, slack_of(runtime.settings)).take(
+            fixture("with_attachment.eml")
+        )
+        is MailOutcome.TAKEN
+    )
+    kept = runtime.services.attachments.for_ticket(number, include_internal=True)
+    assert [(f.filename, f.size) for f in kept] == [("vpn error.png", 70)]
     assert notes(runtime.db)[-1].note == "Here is the error on screen and the client log."
-    assert "2 attachment(s) not stored yet: vpn error.png, vpnclient.log" in caplog.text
 
 
 def test_a_database_that_cannot_be_reached_is_a_tempfail(runtime, fake_slack):
@@ -224,13 +271,16 @@ def test_a_database_that_cannot_be_reached_is_a_tempfail(runtime, fake_slack):
 
     down = Database.from_url("postgresql+psycopg://postgres@127.0.0.1:9/nowhere?connect_timeout=2")
     try:
-        outcome = MailIn(build_services(runtime.settings, down), runtime.settings).take(
-            fixture("outlook_reply_en.eml")
-        )
+        outcome = MailIn(
+            build_services(runtime.settings, down), runtime.settings, slack_of(runtime.settings)
+        ).take(fixture("outlook_reply_en.eml"))
     finally:
         down.dispose()
     assert outcome is MailOutcome.TEMPFAIL
-    assert MailIn(runtime.services, runtime.settings).take(fixture("garbage.eml")) is MailOutcome.DATAERR
+    assert (
+        MailIn(runtime.services, runtime.settings, slack_of(runtime.settings)).take(fixture("garbage.eml"))
+        is MailOutcome.DATAERR
+    )
 
 
 def _outbox_count(db) -> int:
