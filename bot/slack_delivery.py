@@ -18,6 +18,7 @@ from bot.triage_burst import TriageBursts
 from handlers.blocks.actions import card_actions
 from handlers.blocks.card_metadata import TICKET_CREATED, TICKET_UPDATED, card_metadata
 from handlers.blocks.cards import Message, ticket_card
+from handlers.blocks.incident_actions import suggestion_buttons
 from handlers.blocks.replies import event_reply
 from handlers.blocks.sla import sla_line
 from handlers.i18n import Translator
@@ -203,13 +204,25 @@ class SlackDelivery:
         actions = card_actions(tr, ticket, audience, engineers, workspace.specialty_for(ticket.category))
         sla = sla_line(tr, ticket, self.services.tickets.clock(), staff=audience != REPORTER)
         # Other people's tickets: on the triage card only, which only staff see.
-        similar = ()
+        similar, buttons = (), None
         if audience == TRIAGE:
             similar = self._similar_ahead.get(ticket.id)
             if similar is None:
                 similar = triage_suggestions(self.services.db, ticket)
+            # Each line's action (link to its incident, declare one with both); none of an
+            # incident the ticket was kept out of (storage.incident_reads).
+            links = self.services.incidents.suggestion_links(ticket, similar)
+            similar = [link.suggestion for link in links]
+            buttons = suggestion_buttons(tr, ticket, links)
         return ticket_card(
-            tr, ticket, workspace.categories, intro=intro, actions=actions, sla=sla, similar=similar
+            tr,
+            ticket,
+            workspace.categories,
+            intro=intro,
+            actions=actions,
+            sla=sla,
+            similar=similar,
+            similar_buttons=buttons,
         )
 
     # -- thread replies ----------------------------------------------------------------------

@@ -70,3 +70,9 @@ class IncidentResolved(TicketError):
     """A resolved incident takes no more links, updates or status changes."""
 
     code = "incident.resolved"
+
+
+class AlreadyResolved(TicketError):
+    """Resolving a resolved incident: a no-op, said so."""
+
+    code = "incident.resolved_already"

@@ -10,6 +10,7 @@ from handlers.locales import (
     digest,
     email,
     export,
+    incident_actions,
     incidents,
     intake,
     language,
@@ -17,4 +18,18 @@ from handlers.locales import (
     triage,
 )
 
-AREAS = (core, triage, email, export, sla, digest, intake, csat, charts, language, incidents, conversation)
+AREAS = (
+    core,
+    triage,
+    email,
+    export,
+    sla,
+    digest,
+    intake,
+    csat,
+    charts,
+    language,
+    incidents,
+    conversation,
+    incident_actions,
+)
