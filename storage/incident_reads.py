@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage.domain import Actor, IncidentStatus, format_incident, format_number
@@ -102,35 +102,32 @@ class IncidentReads:
         offers none; a suggested ticket in an open incident offers "Link to INC-…", one in none
         "Declare incident with TKT-…". A line about the incident the card's ticket was kept out
         of (or a suggested ticket kept out of the card's ticket's incident) is not shown."""
-        if not suggestions:
-            return []
-        ids = [s.ticket_id for s in suggestions]
+        return self.suggestion_links_for_each([(ticket, suggestions)]).get(ticket.id, [])
+
+    def suggestion_links_for_each(
+        self, cards: Sequence[tuple[Ticket, Sequence[Suggestion]]]
+    ) -> dict[int, list[SuggestionLink]]:
+        """`suggestion_links` for a group of triage cards, in one read (the delivery's read ahead)."""
+        suggested = {s.ticket_id for _, suggestions in cards for s in suggestions}
+        if not suggested:
+            return {ticket.id: [] for ticket, _ in cards}
         with self.db.read() as session:
             rows = session.execute(
                 select(Ticket.id, Ticket.incident_id, Incident.status)
                 .outerjoin(Incident, Incident.id == Ticket.incident_id)
-                .where(Ticket.id.in_(ids))
+                .where(Ticket.id.in_(suggested))
             ).all()
-            incident_of = {r.id: (r.incident_id, r.status) for r in rows}
+            involved = suggested | {ticket.id for ticket, _ in cards}
             pairs = session.execute(
                 select(IncidentExclusion.ticket_id, IncidentExclusion.incident_id).where(
-                    or_(IncidentExclusion.ticket_id == ticket.id, IncidentExclusion.ticket_id.in_(ids))
+                    IncidentExclusion.ticket_id.in_(involved)
                 )
             ).all()
+        incident_of = {r.id: (r.incident_id, r.status) for r in rows}
         kept_out = {(p.ticket_id, p.incident_id) for p in pairs}
-        links = []
-        for suggestion in suggestions:
-            incident_id, status = incident_of.get(suggestion.ticket_id, (None, None))
-            if (ticket.id, incident_id) in kept_out or (suggestion.ticket_id, ticket.incident_id) in kept_out:
-                continue
-            action = None
-            if ticket.incident_id is None:
-                if incident_id is None:
-                    action = DECLARE_WITH
-                elif status != IncidentStatus.RESOLVED.value:
-                    action = LINK_TO
-            links.append(SuggestionLink(suggestion, incident_id, action))
-        return links
+        return {
+            ticket.id: _links(ticket, suggestions, incident_of, kept_out) for ticket, suggestions in cards
+        }
 
     def page(self, incident_id: int, page: int, size: int = PAGE_SIZE) -> IncidentPage:
         """One page of an incident's linked tickets, oldest first; a page past the end is the last."""
@@ -160,3 +157,24 @@ class IncidentReads:
         if ticket is None:
             raise TicketNotFound(number=ticket_id)
         return ticket
+
+
+def _links(
+    ticket: Ticket,
+    suggestions: Sequence[Suggestion],
+    incident_of: dict[int, tuple[int | None, str | None]],
+    kept_out: set[tuple[int, int | None]],
+) -> list[SuggestionLink]:
+    links = []
+    for suggestion in suggestions:
+        incident_id, status = incident_of.get(suggestion.ticket_id, (None, None))
+        if (ticket.id, incident_id) in kept_out or (suggestion.ticket_id, ticket.incident_id) in kept_out:
+            continue
+        action = None
+        if ticket.incident_id is None:
+            if incident_id is None:
+                action = DECLARE_WITH
+            elif status != IncidentStatus.RESOLVED.value:
+                action = LINK_TO
+        links.append(SuggestionLink(suggestion, incident_id, action))
+    return links

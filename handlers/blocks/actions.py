@@ -102,8 +102,9 @@ def card_actions(
             return [ContextBlock(block_id=block_id, elements=[nobody]), *incident]
         return [ActionsBlock(block_id=block_id, elements=[picker]), *incident]
     if audience == ENGINEER:
-        buttons: list[Block] = [ActionsBlock(block_id=block_id, elements=work_buttons(tr, ticket))]
-        buttons += ticket_block(tr, ticket, ENGINEER)
+        # Its incident's buttons above the work ones, which stay last (nearest the thumb).
+        buttons: list[Block] = ticket_block(tr, ticket, ENGINEER)
+        buttons.append(ActionsBlock(block_id=block_id, elements=work_buttons(tr, ticket)))
         return buttons + (csat.staff_blocks(tr, ticket) if closed else [])
     if audience == REPORTER and closed:
         return csat.reporter_blocks(tr, ticket)  # "Was your problem solved?", then Reopen
