@@ -4,6 +4,8 @@ suggestion line offers, CSAT once per reporter on a resolve, a reopened child, t
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 import pytest
 from sqlalchemy import select
 
@@ -16,6 +18,7 @@ from storage.models import IncidentEvent, IncidentExclusion, OutboxRow, Ticket
 from storage.people import People, Profile
 from storage.roles import Roles
 from storage.similar import Suggestion
+from storage.sla import ServiceLevels, SlaState, state
 from storage.tickets import NewTicket, TicketService
 
 ADMIN = Actor("U0ADMIN", "admin")
@@ -202,3 +205,21 @@ def test_the_link_menu_offers_open_incidents_newest_first_at_most_100(tickets, i
         incidents.declare(ADMIN, f"Outage {n}")
     offered = incidents.open_incidents(file(tickets).id)
     assert len(offered) == 100 and offered[0].title == "Outage 101"
+
+
+def test_resolving_decides_each_tickets_sla_by_its_own_deadline(db):
+    """A critical ticket (4 business hours) and a low one (5 days) resolved together a day later:
+    the first missed, the second met."""
+    now = [datetime(2026, 12, 1, 14, 0, tzinfo=timezone.utc)]  # a Tuesday, within business hours
+    levels = ServiceLevels.parse("Mon-Fri 08:00-18:00", None, "UTC")
+    tickets = TicketService(
+        db, roles=Roles(db, {"U0ADMIN"}), categories=("network",), levels=levels, clock=lambda: now[0]
+    )
+    incidents = IncidentService(tickets)
+    urgent, _ = tickets.create(ANA, NewTicket("VPN down", "all of us", "network", priority="critical"))
+    calm, _ = tickets.create(BEA, NewTicket("VPN slow", "a little", "network", priority="low"))
+    incident = incidents.declare(ADMIN, "VPN outage", from_ticket=urgent.id, also=calm.id)
+    now[0] += timedelta(days=1)
+    incidents.resolve(ADMIN, incident.id, "Gateway replaced")
+    assert state(current(db, urgent.id), now[0]) is SlaState.BREACHED
+    assert state(current(db, calm.id), now[0]) is SlaState.MET
