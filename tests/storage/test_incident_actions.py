@@ -15,6 +15,7 @@ from storage.errors import AlreadyAnswered, AlreadyLinked, AlreadyResolved, NotA
 from storage.incident_reads import DECLARE_WITH, LINK_TO
 from storage.incidents import IncidentService
 from storage.models import IncidentEvent, IncidentExclusion, OutboxRow, Ticket
+from storage.notifications import REPORTER, Line
 from storage.people import People, Profile
 from storage.roles import Roles
 from storage.similar import Suggestion
@@ -186,6 +187,19 @@ def test_a_reopened_child_leaves_the_incident_resolved_and_tells_its_owner(ticke
     assert current(db, child.id).status == Status.OPEN.value
     assert current(db, child.id).incident_id == incident.id  # still listed with it
     assert incidents.summary(incident.id).open_tickets == 1
+
+
+def test_a_reply_in_the_reopen_window_reopens_the_child_and_tells_the_owner(tickets, incidents, db):
+    child = file(tickets)
+    incident = incidents.declare(CARLOS, "VPN outage")
+    incidents.link(CARLOS, child.id, incident.id)
+    incidents.resolve(CARLOS, incident.id, "Gateway replaced")
+    comment = tickets.comment(child.id, ANA, "It is down again", Line(REPORTER, "D0REPORTER", "1.0001"))
+    assert comment.reopened
+    with db.read() as s:
+        kinds = s.scalars(select(OutboxRow.kind).where(OutboxRow.kind == outbox.SLACK_INCIDENT_NOTICE)).all()
+    assert kinds == [outbox.SLACK_INCIDENT_NOTICE]
+    assert incidents.get(incident.id).status == "resolved"
 
 
 def test_the_list_pages_25_at_a_time(tickets, incidents):
