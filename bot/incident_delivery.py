@@ -1,5 +1,6 @@
 """Delivering an incident's card (outbox kind slack.incident_card): posted in the triage channel
-once, then redrawn in place (chat.update) as tickets are linked and its status moves."""
+once, then redrawn in place (chat.update) as tickets are linked and its status moves; and the
+DM telling a resolved incident's owner that a ticket of it was reopened (slack.incident_notice)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from slack_sdk import WebClient
 from bot.config import Settings
 from bot.dispatcher import Deliver, Permanent
 from bot.slack_errors import call
-from handlers.blocks.incidents import incident_card
+from handlers.blocks.incidents import incident_card, reopened_notice
 from handlers.services import Services
-from storage import outbox
+from storage import outbox, read_ahead
 from storage.errors import IncidentNotFound
 
 log = logging.getLogger("ticketbot.slack")
@@ -26,7 +27,21 @@ class IncidentCards:
         self.settings = settings
 
     def deliverers(self) -> dict[str, Deliver]:
-        return {outbox.SLACK_INCIDENT_CARD: self.sync}
+        return {outbox.SLACK_INCIDENT_CARD: self.sync, outbox.SLACK_INCIDENT_NOTICE: self.notice}
+
+    def notice(self, payload: dict[str, Any]) -> None:
+        """The owner hears, in their language, which ticket came back and why; the card is redrawn."""
+        try:
+            incident = self.services.incidents.get(payload["incident_id"])
+        except IncidentNotFound:
+            return
+        ticket = read_ahead.get_ticket(self.services.db, payload["ticket_id"])
+        event = read_ahead.get_event(self.services.db, payload["event_id"])
+        if ticket is None or event is None:
+            raise Permanent(f"ticket {payload['ticket_id']} or its event is gone")
+        message = reopened_notice(self.services.tr_for(incident.owner_id), incident, ticket, event)
+        call(self.client.chat_postMessage, channel=incident.owner_id, **message.as_kwargs())
+        self.sync({"incident_id": incident.id})
 
     def sync(self, payload: dict[str, Any]) -> None:
         incidents = self.services.incidents

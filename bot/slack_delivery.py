@@ -18,6 +18,7 @@ from bot.triage_burst import TriageBursts
 from handlers.blocks.actions import card_actions
 from handlers.blocks.card_metadata import TICKET_CREATED, TICKET_UPDATED, card_metadata
 from handlers.blocks.cards import Message, ticket_card
+from handlers.blocks.incident_actions import suggestion_buttons
 from handlers.blocks.replies import event_reply
 from handlers.blocks.sla import sla_line
 from handlers.i18n import Translator
@@ -63,6 +64,7 @@ class SlackDelivery:
         self.render_card = render_card or self._plain_card
         self._ahead = NOTHING_AHEAD
         self._similar_ahead: dict[int, list] = {}
+        self._links_ahead: dict[int, list] = {}  # the suggestion lines' actions (incidents)
         # Every call draws on Slack's rate budgets first (bot.slack_pacing): none sleeps.
         self.pacer = pacer or Pacer(services.db, enabled=settings.slack_pacing)
         self.bursts = TriageBursts(client, services, settings, self.pacer, self._ticket, self._engineers)
@@ -84,7 +86,7 @@ class SlackDelivery:
         one session (each row used to open two or three of its own). Read a moment before each
         row leaves, they are as current as a row's own read was: a change after it has rows of
         its own, queued behind this one in the same stream."""
-        self._ahead, self._similar_ahead = NOTHING_AHEAD, {}
+        self._ahead, self._similar_ahead, self._links_ahead = NOTHING_AHEAD, {}, {}
         self.bursts.listed = set()
         rows = [row for row in rows if row.kind in TICKET_KINDS]
         ticket_ids = {row.payload["ticket_id"] for row in rows}
@@ -98,6 +100,9 @@ class SlackDelivery:
         triage = {row.payload["ticket_id"] for row in rows if row.kind == outbox.SLACK_TRIAGE_CARD}
         found = [self._ahead.tickets[i] for i in triage if i in self._ahead.tickets]
         self._similar_ahead = triage_suggestions_ahead(self.services.db, found) if found else {}
+        if self._similar_ahead:
+            cards = [(t, self._similar_ahead.get(t.id, [])) for t in found]
+            self._links_ahead = self.services.incidents.suggestion_links_for_each(cards)
         self.bursts.prepare(rows)  # many new tickets for the triage channel: list them at once
 
     # -- cards -------------------------------------------------------------------------------
@@ -203,13 +208,27 @@ class SlackDelivery:
         actions = card_actions(tr, ticket, audience, engineers, workspace.specialty_for(ticket.category))
         sla = sla_line(tr, ticket, self.services.tickets.clock(), staff=audience != REPORTER)
         # Other people's tickets: on the triage card only, which only staff see.
-        similar = ()
+        similar, buttons = (), None
         if audience == TRIAGE:
             similar = self._similar_ahead.get(ticket.id)
+            links = self._links_ahead.get(ticket.id) if similar is not None else None
             if similar is None:
                 similar = triage_suggestions(self.services.db, ticket)
+            # Each line's action (link to its incident, declare one with both); none of an
+            # incident the ticket was kept out of (storage.incident_reads).
+            if links is None:
+                links = self.services.incidents.suggestion_links(ticket, similar)
+            similar = [link.suggestion for link in links]
+            buttons = suggestion_buttons(tr, ticket, links)
         return ticket_card(
-            tr, ticket, workspace.categories, intro=intro, actions=actions, sla=sla, similar=similar
+            tr,
+            ticket,
+            workspace.categories,
+            intro=intro,
+            actions=actions,
+            sla=sla,
+            similar=similar,
+            similar_buttons=buttons,
         )
 
     # -- thread replies ----------------------------------------------------------------------

@@ -68,3 +68,20 @@ INCIDENT_STATUS = "incident_status"
 INCIDENT_DECLARE_VIEW = "incident_declare_view"
 INCIDENT_UPDATE_VIEW = "incident_update_view"
 INCIDENT_RESOLVE_VIEW = "incident_resolve_view"
+# …and their actions on tickets (handlers/incident_actions.py). On a ticket's cards (values: a
+# ticket ref, handlers/refs.py): declare one from it, link it to one, unlink it, keep it out
+# ("not part of it after all"). On a "Possibly the same as" line: the ref and the suggested
+# ticket (declare with both) or the incident (link to it). The link modal's menu of incidents.
+INCIDENT_DECLARE_WITH = "incident_declare_with"
+INCIDENT_LINK_TO = "incident_link_to"
+INCIDENT_LINK = "incident_link"
+INCIDENT_UNLINK = "incident_unlink"
+INCIDENT_KEEP_OUT = "incident_keep_out"
+INCIDENT_LINK_VIEW = "incident_link_view"
+INCIDENT_PICK_BLOCK, INCIDENT_PICK_ACTION = "incident", "incident_value"
+# The incident card's "List tickets" (value: the incident id): a modal, a page at a time
+# (its Previous/Next buttons carry "incident id:page").
+INCIDENT_LIST = "incident_list"
+INCIDENT_LIST_VIEW = "incident_list_view"
+INCIDENT_PAGE_PREVIOUS = "incident_page_previous"
+INCIDENT_PAGE_NEXT = "incident_page_next"

@@ -7,13 +7,13 @@ Every refusal (staff only, one incident per ticket, a resolved incident) is the 
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 
 from slack_bolt import App
 
 from handlers import ids
 from handlers.after_ack import NOTHING_FOLLOWS
+from handlers.answers import tell
 from handlers.blocks.incidents import text_modal
 from handlers.edge import ack_only, acks_safely, error_text, field_errors, logs_failures
 from handlers.payload import actor_of, field_value, selected_value, state_values, string, trigger_of
@@ -21,7 +21,7 @@ from handlers.router import Invocation, Router
 from handlers.services import Services
 from handlers.text import escape
 from storage.domain import Actor, IncidentStatus, format_incident, parse_incident, parse_number
-from storage.errors import InvalidInput, TicketError
+from storage.errors import InvalidInput, NotAllowed, TicketError
 
 # The button → the modal it opens: (callback id, title key, field label key).
 MODALS = {
@@ -104,6 +104,9 @@ def register(app: App, services: Services, router: Router) -> None:
             return
         callback_id, title_key, label_key = MODALS[action["action_id"]]
         tr = services.tr_for(actor_of(body).user_id)
+        if not incidents.is_staff(actor_of(body).user_id):  # staff only: said before any modal
+            tell(client, services, body, tr("incident.staff_only"))
+            return
         view = text_modal(tr, callback_id, title_key, label_key, str(incident_id))
         client.views_open(trigger_id=trigger_of(body), view=view)
 
@@ -111,14 +114,18 @@ def register(app: App, services: Services, router: Router) -> None:
         app.action(action_id)(services.after_ack.listener(ack_only, open_modal, trigger_bound=True))
 
     @logs_failures
-    def set_status(body, action):
+    def set_status(body, action, client):
         raw_id, _, chosen = selected_value(action).partition(":")
         incident_id = _incident_id(raw_id)
         if incident_id is None or chosen not in {s.value for s in IncidentStatus}:
             return
-        # A stranger's click or a resolved incident changes nothing (its card has no menu then).
-        with contextlib.suppress(TicketError):
+        # A resolved incident changes nothing (its card has no menu then); a stranger is told.
+        try:
             incidents.set_status(actor_of(body), incident_id, IncidentStatus(chosen))
+        except NotAllowed:
+            tell(client, services, body, services.tr_for(actor_of(body).user_id)("incident.staff_only"))
+        except TicketError:
+            pass
 
     app.action(ids.INCIDENT_STATUS)(services.after_ack.listener(ack_only, set_status))
 

@@ -15,6 +15,7 @@ from handlers import (
     export,
     filing,
     home,
+    incident_actions,
     incidents,
     intake,
     language,
@@ -44,6 +45,7 @@ SURFACES = (
     csat,
     conversation,
     incidents,
+    incident_actions,
 )
 
 
@@ -64,4 +66,5 @@ def register_all(app: App, services: Services) -> None:
     intake.register(app, services)  # the "Create ticket" message shortcut, :ticket: reactions
     csat.register(app, services)  # "Was your problem solved?" on the reporter's closed card
     incidents.register(app, services, router)  # /ticket incident|link|unlink, the incident card
+    incident_actions.register(app, services)  # a ticket card's incident buttons, the list of tickets
     conversation.register(app, services)  # messages in card threads are comments; plain DMs answered

@@ -90,8 +90,8 @@ class CsatAnswers(TicketCore):
             raise InvalidTransition(status=ticket.status)
         if rating and ticket.csat_outcome != CsatOutcome.SOLVED.value:
             raise InvalidTransition(status=ticket.status)
-        if not rating and ticket.csat_outcome is not None:
-            raise AlreadyAnswered(number=ticket.id)
+        if not rating and (ticket.csat_outcome is not None or ticket.csat_via_id is not None):
+            raise AlreadyAnswered(number=ticket.id)  # or asked on another ticket of theirs
 
     @staticmethod
     def _comment(comment: str | None) -> str | None:

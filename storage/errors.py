@@ -76,3 +76,9 @@ class FileTooLarge(TicketError):
     """A file over FILE_MAX_MB: refused, and nothing of its message is written (`name`, `max_mb`)."""
 
     code = "error.file_too_large"
+
+
+class AlreadyResolved(TicketError):
+    """Resolving a resolved incident: a no-op, said so."""
+
+    code = "incident.resolved_already"

@@ -3,8 +3,9 @@ every linked ticket's reporter hears, resolve it and close every linked ticket a
 
 Each public method is one transaction, like the ticket service's: an update is a public note on
 every linked ticket (`note_within`), a resolve a close of each (`close_within`), so reporters
-are told, asked "Was your problem solved?" and SLAs decided exactly as for one ticket. Who may:
-an admin or an engineer (staff); declaring from a ticket, an admin or its engineer.
+are told and SLAs decided exactly as for one ticket (the resolve: storage.incident_resolve). Who
+may: an admin or an engineer (staff); declaring from a ticket and keeping one out, an admin or
+its engineer. What the buttons read before they act: storage.incident_reads.
 """
 
 from __future__ import annotations
@@ -28,20 +29,22 @@ from storage.errors import (
     StaleTicket,
     TicketNotFound,
 )
-from storage.models import Incident, IncidentEvent, Ticket
+from storage.incident_reads import IncidentReads
+from storage.incident_resolve import RESOLVED, IncidentResolving, Resolved  # noqa: F401 (re-exported)
+from storage.models import Incident, IncidentEvent, IncidentExclusion, Ticket
 from storage.roles import REPORTER
 from storage.sla_queries import not_closed
 from storage.tickets import TicketService
 
 CARD_LISTED = 10  # linked tickets the incident card names; the rest are "…and N more"
 
-DECLARED, LINKED, UNLINKED, STATUS, UPDATE, RESOLVED = (
+DECLARED, LINKED, UNLINKED, KEPT_OUT, STATUS, UPDATE = (
     "declared",
     "linked",
     "unlinked",
+    "kept_out",  # "not part of it after all" (keep_out)
     "status",
     "update",
-    "resolved",
 )
 
 
@@ -74,14 +77,7 @@ class IncidentSummary:
     first: tuple[Linked, ...]
 
 
-@dataclass(frozen=True)
-class Resolved:
-    incident: Incident
-    closed: int  # tickets this resolve closed (0: it was resolved already, a no-op)
-    already: bool
-
-
-class IncidentService:
+class IncidentService(IncidentReads, IncidentResolving):
     def __init__(self, tickets: TicketService) -> None:
         self.tickets = tickets
         self.db = tickets.db
@@ -115,8 +111,12 @@ class IncidentService:
         session.add(IncidentEvent(incident_id=incident.id, actor_id=actor.user_id, kind=kind, **values))
         sync_card(session, incident)
 
-    def declare(self, actor: Actor, title: str, from_ticket: int | None = None) -> Incident:
-        """A new incident owned by `actor`; `from_ticket` (its triage card's button) is linked."""
+    def declare(
+        self, actor: Actor, title: str, from_ticket: int | None = None, also: int | None = None
+    ) -> Incident:
+        """A new incident owned by `actor`; `from_ticket` (its triage card's button) is linked,
+        and `also`, the ticket a "Possibly the same as" line of that card named. Neither may be
+        in an incident already."""
         title = title.strip()
         if not title:
             raise InvalidInput({"title": "error.required"})
@@ -128,6 +128,7 @@ class IncidentService:
                 ticket = self._ticket(session, from_ticket)
                 if not self.tickets.is_staff_on(ticket, actor.user_id):
                     raise NotAllowed()  # the issue: an admin, or the engineer assigned to it
+                self._not_linked(session, ticket)
             elif not self.tickets.is_admin(actor.user_id):
                 self._require_staff(session, actor)
             self.tickets._touch_user(session, actor)
@@ -142,9 +143,21 @@ class IncidentService:
             session.add(incident)
             session.flush()
             self._event(session, incident, actor, DECLARED, note=title)
+            other = None
+            if ticket is not None and also is not None and also != ticket.id:
+                other = self._ticket(session, also)
+                self._not_linked(session, other)
             if ticket is not None:
                 self._link(session, incident, ticket, actor)
+            if other is not None:
+                self._link(session, incident, other, actor)
             return incident
+
+    @staticmethod
+    def _not_linked(session: Session, ticket: Ticket) -> None:
+        if ticket.incident_id is not None:
+            other = session.get(Incident, ticket.incident_id)
+            raise AlreadyLinked(ticket=ticket.number, incident=other.number if other else "")
 
     def link(self, actor: Actor, ticket_id: int, incident_id: int) -> Ticket:
         with self._changing(incident_id) as (session, incident):
@@ -162,6 +175,9 @@ class IncidentService:
             return ticket
 
     def _link(self, session: Session, incident: Incident, ticket: Ticket, actor: Actor) -> None:
+        kept_out = session.get(IncidentExclusion, (incident.id, ticket.id))
+        if kept_out is not None:  # staff link it on purpose: it is no longer kept out
+            session.delete(kept_out)
         ticket.incident_id = incident.id
         self._event(session, incident, actor, LINKED, ticket_id=ticket.id)
         notifications.refresh_cards(session, ticket)  # "Part of INC-3"
@@ -171,14 +187,38 @@ class IncidentService:
         with self._changing() as (session, _):
             self._require_staff(session, actor)
             ticket = self._ticket(session, ticket_id)
+            if ticket.incident_id is not None:
+                self._unlink(session, ticket, actor, UNLINKED)
+            return ticket
+
+    def keep_out(self, actor: Actor, ticket_id: int) -> Ticket:
+        """ "Not part of it after all": an admin or the ticket's engineer unlinks it and it stays
+        out — never offered for that incident again (storage.incident_reads), so it is neither
+        told of its updates nor closed by its resolve, and lives on as a ticket of its own. A
+        ticket in no incident changes nothing."""
+        with self._changing() as (session, _):
+            ticket = self._ticket(session, ticket_id)
+            if not self.tickets.is_staff_on(ticket, actor.user_id):
+                raise NotAllowed()
             if ticket.incident_id is None:
                 return ticket
-            incident = session.get(Incident, ticket.incident_id)
-            self.tickets._touch_user(session, actor)
-            ticket.incident_id = None
-            self._event(session, incident, actor, UNLINKED, ticket_id=ticket.id)
-            notifications.refresh_cards(session, ticket)
+            incident_id = ticket.incident_id
+            self._unlink(session, ticket, actor, KEPT_OUT)
+            if session.get(IncidentExclusion, (incident_id, ticket.id)) is None:
+                now = self.tickets.clock()
+                session.add(
+                    IncidentExclusion(
+                        incident_id=incident_id, ticket_id=ticket.id, actor_id=actor.user_id, created_at=now
+                    )
+                )
             return ticket
+
+    def _unlink(self, session: Session, ticket: Ticket, actor: Actor, kind: str) -> None:
+        incident = session.get(Incident, ticket.incident_id)
+        self.tickets._touch_user(session, actor)
+        ticket.incident_id = None
+        self._event(session, incident, actor, kind, ticket_id=ticket.id)
+        notifications.refresh_cards(session, ticket)
 
     def post_update(self, actor: Actor, incident_id: int, text: str) -> int:
         """One update, every reporter told: a public note on each linked ticket still open.
@@ -216,42 +256,6 @@ class IncidentService:
             for ticket in self._linked(session, incident, open_only=True):
                 notifications.refresh_cards(session, ticket)  # their cards show its status
             return incident
-
-    @staticmethod
-    def _resolution(resolution: str) -> str:
-        resolution = resolution.strip()
-        if not resolution:
-            raise InvalidInput({"note": "error.required"})
-        if len(resolution) > NOTE_MAX:
-            raise InvalidInput({"note": "error.too_long"})
-        return resolution
-
-    def check_resolve(self, actor: Actor, incident_id: int, resolution: str) -> None:
-        """What `resolve` would refuse, read only: a modal's ack answers it at once, and the
-        resolve itself (a close per linked ticket) runs after the ack."""
-        self._resolution(resolution)
-        with self.db.read() as session:
-            if session.get(Incident, incident_id) is None:
-                raise IncidentNotFound(number=incident_id)
-            self._require_staff(session, actor)
-
-    def resolve(self, actor: Actor, incident_id: int, resolution: str) -> Resolved:
-        """Resolve, closing every linked ticket still open with `resolution` (each reporter told
-        and asked once, each ticket's SLA decided). Resolving a resolved incident changes nothing."""
-        resolution = self._resolution(resolution)
-        with self._changing(incident_id) as (session, incident):
-            self._require_staff(session, actor)
-            if incident.status == IncidentStatus.RESOLVED.value:
-                return Resolved(incident, 0, already=True)
-            self.tickets._touch_user(session, actor)
-            closed = 0
-            for ticket in self._linked(session, incident, open_only=True):
-                closed += self.tickets.close_within(session, ticket, actor, resolution)
-            incident.status = IncidentStatus.RESOLVED.value
-            incident.resolution = resolution
-            incident.resolved_at = self.tickets.clock()
-            self._event(session, incident, actor, RESOLVED, note=resolution)
-            return Resolved(incident, closed, already=False)
 
     # -- reading -----------------------------------------------------------------------------
 

@@ -185,6 +185,9 @@ class Ticket(Base):
     source_permalink: Mapped[str | None] = mapped_column(String(500))
     # The incident it is part of (0009; storage.incidents): at most one.
     incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"), index=True)
+    # 0015: closed with its incident, whose "Was your problem solved?" its reporter is asked once,
+    # on this other ticket of theirs (storage.incidents: resolve); cleared by every close.
+    csat_via_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
 
     reporter: Mapped[User] = relationship(foreign_keys=[reporter_id], lazy="joined")
     engineer: Mapped[User | None] = relationship(foreign_keys=[engineer_id], lazy="joined")
@@ -241,6 +244,18 @@ class IncidentEvent(Base):
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))  # linked, unlinked
     new_value: Mapped[str | None] = mapped_column(String(64))
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class IncidentExclusion(Base):
+    """A ticket an engineer kept out of an incident ("not part of it after all", 0015): it is
+    unlinked, and never again offered for that incident (storage.incident_reads)."""
+
+    __tablename__ = "incident_exclusions"
+
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), primary_key=True, index=True)
+    actor_id: Mapped[str] = mapped_column(ForeignKey("users.slack_id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class TicketEvent(Base):

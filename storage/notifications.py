@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from storage import email_plan, outbox
 from storage.attachments import SlackFile
-from storage.domain import CsatOutcome, EventKind, Visibility
+from storage.domain import CsatOutcome, EventKind, IncidentStatus, Visibility
 from storage.models import Ticket, TicketEvent
 
 TRIAGE, REPORTER, ENGINEER = "triage", "reporter", "engineer"
@@ -99,6 +99,8 @@ def plan(
     """
     email_plan.plan(session, ticket, event, mail)
     kind = EventKind(event.kind)
+    if kind is EventKind.REOPENED:
+        reopened_child(session, ticket, event)
     if kind in WARNINGS:
         warn(session, ticket, event, kind)
         return
@@ -127,6 +129,17 @@ def plan(
         if audience == REPORTER and kind is EventKind.FEEDBACK:
             continue  # their own answer: their redrawn card shows it
         reply(session, ticket, event, audience)
+
+
+def reopened_child(session: Session, ticket: Ticket, event: TicketEvent) -> None:
+    """A ticket of a resolved incident reopened (its reporter replied, or said "not solved"):
+    the incident stays resolved and its owner is told, in a DM; its card is redrawn (its count
+    of open tickets)."""
+    incident = ticket.incident
+    if incident is None or incident.status != IncidentStatus.RESOLVED.value:
+        return
+    payload = {"incident_id": incident.id, "ticket_id": ticket.id, "event_id": event.id}
+    outbox.write(session, outbox.SLACK_INCIDENT_NOTICE, payload, f"incident:{incident.id}")
 
 
 def relay(session: Session, ticket: Ticket, event: TicketEvent, line: Line) -> None:

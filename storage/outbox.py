@@ -33,6 +33,8 @@ SLACK_REPORTER_CARD = "slack.reporter_card"
 SLACK_ENGINEER_CARD = "slack.engineer_card"
 SLACK_EVENT_REPLY = "slack.event_reply"  # payload: event_id, audience
 SLACK_INCIDENT_CARD = "slack.incident_card"  # payload: incident_id; its card in the triage channel
+# payload: incident_id, ticket_id, event_id: the owner of a resolved incident hears a ticket of it reopened
+SLACK_INCIDENT_NOTICE = "slack.incident_notice"
 SLACK_SOURCE_REPLY = "slack.source_reply"  # the number, in the thread of the message a ticket came from
 SLACK_REACTION = "slack.reaction"  # payload: channel, ts, name: ✅ on a thread message once relayed
 # payload: ticket_id, event_id, to (an audience or None), from (the card they were shared under): the

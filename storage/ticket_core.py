@@ -90,6 +90,7 @@ class TicketCore:
         if target is Status.CLOSED:
             # Each close asks "Was your problem solved?" afresh.
             ticket.csat_outcome = ticket.csat_rating = ticket.csat_comment = ticket.csat_at = None
+            ticket.csat_via_id = None  # asked on this one (storage.incident_resolve: once per reporter)
         kind = (
             EventKind.CLOSED
             if target is Status.CLOSED

@@ -33,6 +33,7 @@ REPORTER = "U0REPORTER"
 TABLES = (
     "ticket_attachments",
     "inbound_mail",
+    "incident_exclusions",
     "incident_events",
     "ticket_events",
     "outbox",

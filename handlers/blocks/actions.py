@@ -1,6 +1,7 @@
 """The buttons and menus under a ticket: what each audience may do from where it sees it.
 
-Triage: an engineer picker. The engineer's DM: the status moves legal from the current status
+Triage: an engineer picker (and the incident buttons, handlers/blocks/incident_actions.py, as
+on the engineer's DM). The engineer's DM: the status moves legal from the current status
 and "Add note". The reporter's DM, once closed: "Was your problem solved?", then "Reopen"
 (handlers/blocks/csat.py). Values carry id and version (refs).
 """
@@ -21,6 +22,7 @@ from slack_sdk.models.blocks import (
 
 from handlers import ids
 from handlers.blocks import csat
+from handlers.blocks.incident_actions import ticket_block
 from handlers.i18n import Translator
 from handlers.refs import assign_value, ref_of
 from handlers.text import clip, fold
@@ -94,11 +96,15 @@ def card_actions(
         if closed:
             return csat.staff_blocks(tr, ticket)
         picker = assign_select(tr, ticket, engineers, specialty)
+        incident = ticket_block(tr, ticket, TRIAGE)  # declare, link, unlink, keep out
         if picker is None:
-            return [ContextBlock(block_id=block_id, elements=[MarkdownTextObject(text=tr("assign.nobody"))])]
-        return [ActionsBlock(block_id=block_id, elements=[picker])]
+            nobody = MarkdownTextObject(text=tr("assign.nobody"))
+            return [ContextBlock(block_id=block_id, elements=[nobody]), *incident]
+        return [ActionsBlock(block_id=block_id, elements=[picker]), *incident]
     if audience == ENGINEER:
-        buttons: list[Block] = [ActionsBlock(block_id=block_id, elements=work_buttons(tr, ticket))]
+        # Its incident's buttons above the work ones, which stay last (nearest the thumb).
+        buttons: list[Block] = ticket_block(tr, ticket, ENGINEER)
+        buttons.append(ActionsBlock(block_id=block_id, elements=work_buttons(tr, ticket)))
         return buttons + (csat.staff_blocks(tr, ticket) if closed else [])
     if audience == REPORTER and closed:
         return csat.reporter_blocks(tr, ticket)  # "Was your problem solved?", then Reopen

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from slack_sdk.models.blocks import (
     Block,
+    ButtonElement,
     ContextBlock,
     DividerBlock,
     HeaderBlock,
@@ -72,10 +73,12 @@ def ticket_card(
     actions: Sequence[Block] = (),
     sla: str | None = None,
     similar: Sequence[Suggestion] = (),
+    similar_buttons: Mapping[int, ButtonElement] | None = None,
 ) -> Message:
     """The card for one ticket. `intro` is an mrkdwn line above it; `actions` go below; `sla`
     is its service-level line (handlers.blocks.sla), for who may see it; `similar` are other
-    people's tickets that may be the same problem (storage.similar): for staff cards only."""
+    people's tickets that may be the same problem (storage.similar): for staff cards only, each
+    line with its button in `similar_buttons` (by suggested ticket: link to its incident…)."""
     assignee = mention(ticket.engineer_id) if ticket.engineer_id else tr("card.unassigned")
     fields = [
         (tr("card.reporter"), mention(ticket.reporter_id)),
@@ -111,17 +114,23 @@ def ticket_card(
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=part_of)]))
     if similar:
         lines = [
-            MarkdownTextObject(
-                text=tr(
+            (
+                s.ticket_id,
+                tr(
                     "card.similar",
                     number=s.number,
                     title=escaped(s.title, SIMILAR_TITLE_LIMIT),
                     status=tr(f"status.{s.status}"),
-                )
+                ),
             )
             for s in similar[:3]
         ]
-        blocks.append(ContextBlock(elements=lines))
+        if similar_buttons:  # a line with a button is a section of its own, the button beside it
+            for ticket_id, line in lines:
+                accessory = similar_buttons.get(ticket_id)
+                blocks.append(SectionBlock(text=MarkdownTextObject(text=line), accessory=accessory))
+        else:
+            blocks.append(ContextBlock(elements=[MarkdownTextObject(text=line) for _, line in lines]))
     if actions:
         blocks.append(DividerBlock())
         blocks.extend(actions)

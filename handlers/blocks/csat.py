@@ -24,7 +24,7 @@ from handlers.blocks.work_modals import about, modal
 from handlers.i18n import Translator
 from handlers.refs import TicketRef, parse_ref, ref_of
 from handlers.text import clip, escape, escaped
-from storage.domain import CSAT_RATINGS, NOTE_MAX, CsatOutcome
+from storage.domain import CSAT_RATINGS, NOTE_MAX, CsatOutcome, format_number
 from storage.models import Ticket
 from storage.satisfaction import Satisfaction
 
@@ -75,6 +75,14 @@ def reporter_blocks(tr: Translator, ticket: Ticket) -> list[Block]:
     # A new block id per version, like the other cards: Slack then shows the stored choice.
     suffix = f"{ticket.id}_{ticket.version}"
     reopen = ButtonElement(text=tr("work.reopen"), action_id=ids.REOPEN, value=ref)
+    if ticket.csat_outcome is None and ticket.csat_via_id is not None:
+        # Closed with an incident: its reporter is asked once, on another ticket of theirs.
+        incident = ticket.incident.number if ticket.incident else ""
+        asked = tr("csat.asked_on", incident=incident, ticket=format_number(ticket.csat_via_id))
+        return [
+            ContextBlock(block_id=f"csat_q_{suffix}", elements=[MarkdownTextObject(text=asked)]),
+            ActionsBlock(block_id=f"reporter_{suffix}", elements=[reopen]),
+        ]
     if ticket.csat_outcome is None:
         return [
             SectionBlock(block_id=f"csat_q_{suffix}", text=MarkdownTextObject(text=tr("csat.question"))),

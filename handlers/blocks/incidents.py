@@ -2,7 +2,8 @@
 
 The card summarises (status, owner, how many tickets and reporters) and names only the first
 linked tickets: an incident of 500 tickets stays within Block Kit's limits (50 blocks, 3,000
-characters a section); `/ticket` and the Home tabs list them all.
+characters a section); its "List tickets" button pages through all of them. And the DM telling a
+resolved incident's owner that one of its tickets was reopened.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from handlers.i18n import Translator
 from handlers.text import clip, escape, escaped, mention
 from storage.domain import NOTE_MAX, TITLE_MAX, IncidentStatus
 from storage.incidents import IncidentSummary
+from storage.models import Incident, Ticket, TicketEvent
 
 RESOLUTION_LIMIT = 2800
 OPEN_STATUSES = (IncidentStatus.INVESTIGATING, IncidentStatus.IDENTIFIED, IncidentStatus.MONITORING)
@@ -65,13 +67,19 @@ def incident_card(tr: Translator, summary: IncidentSummary) -> Message:
     if incident.resolution:
         text = tr("incident.resolution", text=escaped(incident.resolution, RESOLUTION_LIMIT))
         blocks.append(SectionBlock(text=MarkdownTextObject(text=text)))
+    listing = _list_button(tr, incident.id) if summary.tickets else None
     if incident.status != IncidentStatus.RESOLVED.value:
-        blocks += [
-            DividerBlock(),
-            ActionsBlock(elements=_actions(tr, incident.id, incident.status)),
-        ]
+        actions = _actions(tr, incident.id, incident.status) + ([listing] if listing else [])
+        blocks += [DividerBlock(), ActionsBlock(elements=actions)]
+    elif listing:
+        blocks.append(ActionsBlock(elements=[listing]))
     fallback = tr("incident.fallback", incident=incident.number, title=escape(incident.title), status=status)
     return Message(text=clip(fallback, 3000), blocks=blocks)
+
+
+def _list_button(tr: Translator, incident_id: int) -> ButtonElement:
+    """Every linked ticket, a page at a time (handlers/blocks/incident_list.py)."""
+    return ButtonElement(text=tr("incident.list_button"), action_id=ids.INCIDENT_LIST, value=str(incident_id))
 
 
 def _actions(tr: Translator, incident_id: int, current: str) -> list:
@@ -95,11 +103,21 @@ def _actions(tr: Translator, incident_id: int, current: str) -> list:
     ]
 
 
-def text_modal(tr: Translator, callback_id: str, title_key: str, label_key: str, metadata: str) -> View:
-    """One text field: the new incident's title, an update, a resolution."""
+def text_modal(
+    tr: Translator,
+    callback_id: str,
+    title_key: str,
+    label_key: str,
+    metadata: str,
+    initial: str | None = None,
+) -> View:
+    """One text field: the new incident's title (`initial`: the ticket's), an update, a resolution."""
     declaring = callback_id == ids.INCIDENT_DECLARE_VIEW
     field = PlainTextInputElement(
-        action_id=ids.NOTE_ACTION, multiline=not declaring, max_length=TITLE_MAX if declaring else NOTE_MAX
+        action_id=ids.NOTE_ACTION,
+        multiline=not declaring,
+        max_length=TITLE_MAX if declaring else NOTE_MAX,
+        initial_value=clip(initial, TITLE_MAX if declaring else NOTE_MAX) if initial else None,
     )
     return View(
         type="modal",
@@ -110,3 +128,17 @@ def text_modal(tr: Translator, callback_id: str, title_key: str, label_key: str,
         close=tr("modal.cancel"),
         blocks=[InputBlock(block_id=ids.NOTE_BLOCK, label=tr(label_key), element=field)],
     )
+
+
+def reopened_notice(tr: Translator, incident: Incident, ticket: Ticket, event: TicketEvent) -> Message:
+    """To the owner: a ticket of their resolved incident is open again (the incident stays resolved)."""
+    key = "incident.child_reopened_reason" if event.note else "incident.child_reopened"
+    text = tr(
+        key,
+        ticket=ticket.number,
+        title=escaped(ticket.title, 150),
+        incident=incident.number,
+        who=mention(event.actor_id),
+        note=escaped(event.note or "", RESOLUTION_LIMIT),
+    )
+    return Message(text=clip(text, 3000), blocks=[SectionBlock(text=MarkdownTextObject(text=text))])

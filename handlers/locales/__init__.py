@@ -10,6 +10,7 @@ from handlers.locales import (
     digest,
     email,
     export,
+    incident_actions,
     incidents,
     intake,
     language,
@@ -32,4 +33,5 @@ AREAS = (
     incidents,
     conversation,
     mail_in,
+    incident_actions,
 )

@@ -79,13 +79,19 @@ def test_the_seed_flow_end_to_end(harness):
     card_showing(fake, reporter, f"<@{CARLOS}>")
     mine = card_where(h.db, "engineer")
     card = fresh_card(h, mine, "TKT-000001 is assigned to you")
-    assert action_ids(card["blocks"]) == ["ticket_start", "ticket_hold", "ticket_close", "ticket_note"]
+    assert action_ids(card["blocks"]) == [
+        "incident_link",
+        "ticket_start",
+        "ticket_hold",
+        "ticket_close",
+        "ticket_note",
+    ]
 
     # In progress.
     start = element(card["blocks"], "ticket_start")["value"]
     click_card(h.slack, "ticket_start", user=CARLOS, channel=mine[0], ts=mine[1], value=start)
     card = fresh_card(h, mine, IN_PROGRESS)
-    assert action_ids(card["blocks"]) == ["ticket_hold", "ticket_close", "ticket_note"]
+    assert action_ids(card["blocks"]) == ["incident_link", "ticket_hold", "ticket_close", "ticket_note"]
     card_showing(fake, triage, IN_PROGRESS)
     card_showing(fake, reporter, IN_PROGRESS)
     poll(lambda: any("from Open to In progress" in r for r in replies(fake, reporter)), what="status line")
@@ -106,7 +112,7 @@ def test_the_seed_flow_end_to_end(harness):
     assert view["title"]["text"] == "Put on hold"
     submit_view(h.slack, view, CARLOS, text_value("note", "note_value", "Waiting for the ISP"))
     card = fresh_card(h, mine, ON_HOLD)
-    assert action_ids(card["blocks"]) == ["ticket_start", "ticket_close", "ticket_note"]
+    assert action_ids(card["blocks"]) == ["incident_link", "ticket_start", "ticket_close", "ticket_note"]
     poll(
         lambda: any("On hold: Waiting for the ISP" in r for r in replies(fake, reporter)), what="hold reason"
     )
