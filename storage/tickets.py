@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from storage import notifications
 from storage.conversation import REOPEN_WINDOW, Conversation
@@ -74,11 +75,20 @@ class TicketService(TicketReads, TicketLifecycle, CsatAnswers, Conversation):
 
     # -- filing ------------------------------------------------------------------------------
 
-    def create(self, reporter: Actor, new: NewTicket, filed_by: Actor | None = None) -> tuple[Ticket, bool]:
+    def create(
+        self,
+        reporter: Actor,
+        new: NewTicket,
+        filed_by: Actor | None = None,
+        then: Callable[[Session, Ticket], None] | None = None,
+    ) -> tuple[Ticket, bool]:
         """File a ticket; returns it and whether it is new (False: the same request came twice).
 
         `filed_by` is who filed it for `reporter` (a :ticket: reaction, the message shortcut on
-        someone's message): the actor of its history's first event."""
+        someone's message): the actor of its history's first event. `then(session, ticket)`
+        runs in the same transaction once a new ticket is filed (storage.known_issues: joining
+        an incident while filing, so the ticket is never filed without its link, nor linked
+        without being filed)."""
         title, description = new.title.strip(), new.description.strip()
         errors: dict[str, str] = {}
         if not title:
@@ -130,4 +140,6 @@ class TicketService(TicketReads, TicketLifecycle, CsatAnswers, Conversation):
             )
             if new.source_channel and new.source_ts:
                 notifications.source_reply(session, ticket, event, new.source_thread_ts)
+            if then is not None:
+                then(session, ticket)
             return ticket, True

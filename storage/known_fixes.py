@@ -1,0 +1,258 @@
+"""Known fixes: what solved a problem before, for whoever meets it again.
+
+Two audiences, two things shown. Staff (the engineer's and the triage card) see "Solved before:
+TKT-000012 — reinstalled the VPN profile": a ticket closed within KNOWN_FIX_DAYS that looks like
+this one (storage.similar's scoring), with its resolution as written. Reporters see only a
+`PublicFix`: the title and steps an engineer wrote up for them (`mark`, staff only) — never the
+ticket it came from, its reporter, its resolution or its notes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import TextClause, bindparam, select, text
+from sqlalchemy.orm import Session
+
+from storage.domain import NOTE_MAX, TITLE_MAX, Actor, EventKind, Status, format_number
+from storage.errors import InvalidInput, NotAllowed, TicketError, TicketNotFound
+from storage.models import TICKET_WORDS, KnownFix, Ticket, TicketEvent, UTCDateTime
+from storage.roles import REPORTER
+from storage.similar import FTS_TABLE, THRESHOLD, Candidate, rank, score
+from storage.similar_text import search_prefixes, words
+from storage.tickets import TicketService
+
+KNOWN_FIX_DAYS = 90
+SOLVED_BEFORE = 2  # at most this many on a card
+SOLVED_SCAN = 5000  # PostgreSQL: the latest closes within the window whose words are read
+SOLVED_CANDIDATES = 30  # matching closes scored
+FIXES_READ = 500  # newest written-up fixes scored against a reporter's words
+
+
+class NotClosed(TicketError):
+    """Only a closed ticket has a resolution to write up."""
+
+    code = "knownfix.not_closed"
+
+
+@dataclass(frozen=True)
+class SolvedBefore:
+    """For staff: a resembling ticket closed lately, what solved it, where its triage card is."""
+
+    ticket_id: int
+    title: str
+    resolution: str
+    card: tuple[str, str] | None  # (channel, ts) of its triage card, for a link
+    known_fix: bool  # written up for reporters too
+
+    @property
+    def number(self) -> str:
+        return format_number(self.ticket_id)
+
+
+@dataclass(frozen=True)
+class PublicFix:
+    """For reporters: a fix as staff wrote it up for them, and nothing else."""
+
+    id: int
+    title: str
+    steps: str
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What the write-up modal starts from: the ticket, its resolution, the fix if written."""
+
+    ticket_id: int
+    number: str
+    resolution: str
+    title: str
+    steps: str
+
+
+class KnownFixes:
+    def __init__(self, tickets: TicketService, days: int = KNOWN_FIX_DAYS) -> None:
+        self.tickets = tickets
+        self.db = tickets.db
+        self.window = timedelta(days=days)
+
+    # -- writing up (staff) ------------------------------------------------------------------
+
+    def _closed_ticket(self, session: Session, actor: Actor, ticket_id: int) -> Ticket:
+        if self.tickets.roles.role(actor.user_id, session) == REPORTER:
+            raise NotAllowed()
+        ticket = session.get(Ticket, ticket_id)
+        if ticket is None:
+            raise TicketNotFound(number=ticket_id)
+        if ticket.status != Status.CLOSED.value:
+            raise NotClosed(number=ticket_id)
+        return ticket
+
+    def draft(self, actor: Actor, ticket_id: int) -> Draft:
+        """Staff only, a closed ticket: the modal's starting point (its resolution as the steps)."""
+        with self.db.read() as session:
+            ticket = self._closed_ticket(session, actor, ticket_id)
+            resolution = _resolutions(session, [ticket.id]).get(ticket.id, "")
+            fix = session.scalar(select(KnownFix).where(KnownFix.ticket_id == ticket.id))
+            title = fix.title if fix else ticket.title
+            return Draft(ticket.id, ticket.number, resolution, title, fix.steps if fix else resolution)
+
+    def mark(self, actor: Actor, ticket_id: int, title: str, steps: str) -> KnownFix:
+        """Write up (or rewrite) a closed ticket's fix for reporters. Staff only."""
+        title, steps = title.strip(), steps.strip()
+        errors = {}
+        if not title:
+            errors["title"] = "error.required"
+        elif len(title) > TITLE_MAX:
+            errors["title"] = "error.too_long"
+        if not steps:
+            errors["note"] = "error.required"
+        elif len(steps) > NOTE_MAX:
+            errors["note"] = "error.too_long"
+        with self.db.transaction() as session:
+            ticket = self._closed_ticket(session, actor, ticket_id)  # who may, before what was typed
+            if errors:
+                raise InvalidInput(errors)
+            self.tickets._touch_user(session, actor)
+            now = self.tickets.clock()
+            fix = session.scalar(select(KnownFix).where(KnownFix.ticket_id == ticket.id))
+            if fix is None:
+                fix = KnownFix(ticket_id=ticket.id, created_at=now)
+                session.add(fix)
+            fix.title, fix.steps, fix.author_id, fix.updated_at = title, steps, actor.user_id, now
+            session.flush()
+            return fix
+
+    # -- suggesting --------------------------------------------------------------------------
+
+    def solved_before(self, ticket: Ticket, *, limit: int = SOLVED_BEFORE) -> list[SolvedBefore]:
+        """For a staff card: tickets closed within the window (or written up as known fixes) that
+        look like `ticket`, best first, with their resolutions."""
+        probe = words(ticket.title, ticket.description)
+        prefixes = search_prefixes(probe)
+        if not prefixes:
+            return []
+        since = self.tickets.clock() - self.window
+        with self.db.read() as session:
+            found = {c.id: c for c in _closed_matching(session, prefixes, ticket.id, since)}
+            fixes = _fixes(session)
+            for _, fix_ticket, *_ in fixes:
+                if fix_ticket.id != ticket.id:
+                    found.setdefault(fix_ticket.id, fix_ticket)
+            best = rank(ticket.title, ticket.description, ticket.category, found.values(), limit=limit)
+            ids = [s.ticket_id for s in best]
+            notes = _resolutions(session, ids)
+            where = select(Ticket.id, Ticket.triage_channel, Ticket.triage_ts).where(Ticket.id.in_(ids))
+            cards = {
+                row.id: (row.triage_channel, row.triage_ts) if row.triage_channel and row.triage_ts else None
+                for row in session.execute(where)
+            }
+        written = {fix_ticket.id for _, fix_ticket, *_ in fixes}
+        return [
+            SolvedBefore(
+                s.ticket_id, s.title, notes[s.ticket_id], cards.get(s.ticket_id), s.ticket_id in written
+            )
+            for s in best
+            if notes.get(s.ticket_id)
+        ]
+
+    def try_first(
+        self, title: str, description: str = "", category: str = "", *, limit: int = 1
+    ) -> list[PublicFix]:
+        """For a reporter's words: the written-up fixes that match, best first. A fix matches by
+        the words of the ticket it solved, or of its own title."""
+        probe = words(title, description)
+        if not probe.weights:
+            return []
+        with self.db.read() as session:
+            fixes = _fixes(session)
+        scored = []
+        for fix_id, ticket, fix_title, steps in fixes:
+            value = max(
+                score(probe, category, words(ticket.title, ticket.description), ticket.category),
+                score(probe, category, words(fix_title), ""),
+            )
+            if value >= THRESHOLD:
+                scored.append((value, PublicFix(fix_id, fix_title, steps)))
+        scored.sort(key=lambda pair: (-pair[0], -pair[1].id))
+        return [fix for _, fix in scored[:limit]]
+
+
+def _fixes(session: Session) -> list[tuple[int, Candidate, str, str]]:
+    """(fix id, its ticket as a candidate, fix title, steps), newest FIXES_READ."""
+    rows = session.execute(
+        select(
+            KnownFix.id,
+            KnownFix.title.label("fix_title"),
+            KnownFix.steps,
+            Ticket.id.label("ticket_id"),
+            Ticket.title,
+            Ticket.description,
+            Ticket.category,
+            Ticket.status,
+            Ticket.created_at,
+        )
+        .join(Ticket, Ticket.id == KnownFix.ticket_id)
+        .order_by(KnownFix.updated_at.desc(), KnownFix.id.desc())
+        .limit(FIXES_READ)
+    )
+    return [
+        (
+            r.id,
+            Candidate(r.ticket_id, r.title, r.description, r.category, r.status, r.created_at),
+            r.fix_title,
+            r.steps,
+        )
+        for r in rows
+    ]
+
+
+def _resolutions(session: Session, ticket_ids: Sequence[int]) -> dict[int, str]:
+    """Each ticket's latest close note (its resolution)."""
+    if not ticket_ids:
+        return {}
+    rows = session.execute(
+        select(TicketEvent.ticket_id, TicketEvent.note)
+        .where(TicketEvent.ticket_id.in_(list(ticket_ids)), TicketEvent.kind == EventKind.CLOSED.value)
+        .order_by(TicketEvent.id)
+    )
+    return {row.ticket_id: row.note or "" for row in rows}
+
+
+def _closed_matching(
+    session: Session, prefixes: Sequence[str], exclude: int, since: datetime
+) -> list[Candidate]:
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        query = " | ".join(f"{p}:*" for p in prefixes)
+    else:
+        query = " OR ".join(f'"{p}"*' for p in prefixes)
+    values = {"query": query, "exclude": exclude, "since": since, "scan": SOLVED_SCAN, "n": SOLVED_CANDIDATES}
+    return [Candidate(*row) for row in session.execute(_statement(dialect), values)]
+
+
+_COLUMNS = "id, title, description, category, status, created_at"
+
+
+def _statement(dialect: str) -> TextClause:
+    # Built from this module's constants only: every value is a bound parameter.
+    if dialect == "postgresql":
+        # The latest closes by ix_tickets_closed, their stored words matched (no index on the
+        # closed tickets' words: 0008's GIN index is of the open ones).
+        sql = f"""
+        SELECT {_COLUMNS} FROM (
+            SELECT {_COLUMNS}, {TICKET_WORDS} FROM tickets WHERE closed_at >= :since
+             ORDER BY closed_at DESC LIMIT :scan) AS closed
+         WHERE {TICKET_WORDS} @@ to_tsquery('simple', :query) AND id <> :exclude
+         ORDER BY id DESC LIMIT :n
+        """  # noqa: S608
+    else:
+        columns = ", ".join(f"t.{c}" for c in _COLUMNS.split(", "))
+        sql = f"""
+        SELECT {columns} FROM {FTS_TABLE} JOIN tickets AS t ON t.id = {FTS_TABLE}.rowid
+         WHERE {FTS_TABLE} MATCH :query AND t.id <> :exclude AND t.closed_at >= :since
+         ORDER BY {FTS_TABLE}.rowid DESC LIMIT :n
+        """  # noqa: S608
+    return text(sql).bindparams(bindparam("since", type_=UTCDateTime())).columns(created_at=UTCDateTime())
