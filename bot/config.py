@@ -76,6 +76,7 @@ class Settings:
     weekly_report_cron: str | None = "0 7 * * mon"  # crontab in the workspace's zone; None: off
     intake_channels: frozenset[str] = frozenset()  # where a :ticket: reaction files a ticket
     reopen_window_days: int = 7  # a reporter's reply this soon after a close reopens the ticket
+    known_fix_days: int = 90  # a ticket closed this recently is offered to staff as "Solved before"
     socket_ping_seconds: int = 10  # Socket Mode: a ping this often; no pong in half of it: reconnect
     socket_max_backoff_seconds: int = 30  # Socket Mode: the longest wait between reconnect attempts
 

@@ -59,4 +59,6 @@ def proactive_settings(env: Env, zone: str) -> dict:
         "intake_channels": intake,
         # A reporter's reply this many days after a close reopens the ticket; later, a new one.
         "reopen_window_days": env.number("REOPEN_WINDOW_DAYS", 7, 0, 365),
+        # A resembling ticket closed within this many days is "Solved before" on staff cards.
+        "known_fix_days": env.number("KNOWN_FIX_DAYS", 90, 1, 3650),
     }

@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from bot.config import Settings
 from bot.dispatcher import Deferred, Deliver, Permanent
 from bot.intake_delivery import SourceReplies
+from bot.known_cards import card_hints
 from bot.reaction_delivery import Reactions
 from bot.similar_cards import triage_suggestions, triage_suggestions_ahead
 from bot.slack_pacing import Pacer
@@ -208,8 +209,16 @@ class SlackDelivery:
             similar = self._similar_ahead.get(ticket.id)
             if similar is None:
                 similar = triage_suggestions(self.services.db, ticket)
+        hints = card_hints(self.services, tr, ticket, audience)  # solved before; a known issue
         return ticket_card(
-            tr, ticket, workspace.categories, intro=intro, actions=actions, sla=sla, similar=similar
+            tr,
+            ticket,
+            workspace.categories,
+            intro=intro,
+            actions=actions,
+            sla=sla,
+            similar=similar,
+            hints=hints,
         )
 
     # -- thread replies ----------------------------------------------------------------------

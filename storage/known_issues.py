@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from storage.db import Database
@@ -121,6 +121,9 @@ def file_joining(
         incident = session.get(Incident, incident_id)
         if incident is None or incident.status == IncidentStatus.RESOLVED.value:
             return
+        # The new ticket is a row INSERTed by a Core statement (storage.inserts), not one the
+        # session saves: its link is written the same way.
+        session.execute(update(Ticket).where(Ticket.id == ticket.id).values(incident_id=incident.id))
         incidents._link(session, incident, ticket, filed_by or reporter)
 
     return incidents.tickets.create(reporter, new, filed_by, then=join)

@@ -21,6 +21,7 @@ from slack_sdk.models.blocks import (
 
 from handlers import ids
 from handlers.blocks import csat
+from handlers.blocks.known_fixes import mark_button
 from handlers.i18n import Translator
 from handlers.refs import assign_value, ref_of
 from handlers.text import clip, fold
@@ -92,14 +93,14 @@ def card_actions(
     closed = ticket.status == Status.CLOSED.value
     if audience == TRIAGE:
         if closed:
-            return csat.staff_blocks(tr, ticket)
+            return [*csat.staff_blocks(tr, ticket), mark_button(tr, ticket)]  # write its fix up
         picker = assign_select(tr, ticket, engineers, specialty)
         if picker is None:
             return [ContextBlock(block_id=block_id, elements=[MarkdownTextObject(text=tr("assign.nobody"))])]
         return [ActionsBlock(block_id=block_id, elements=[picker])]
     if audience == ENGINEER:
         buttons: list[Block] = [ActionsBlock(block_id=block_id, elements=work_buttons(tr, ticket))]
-        return buttons + (csat.staff_blocks(tr, ticket) if closed else [])
+        return buttons + ([*csat.staff_blocks(tr, ticket), mark_button(tr, ticket)] if closed else [])
     if audience == REPORTER and closed:
         return csat.reporter_blocks(tr, ticket)  # "Was your problem solved?", then Reopen
     return []

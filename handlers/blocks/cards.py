@@ -72,10 +72,12 @@ def ticket_card(
     actions: Sequence[Block] = (),
     sla: str | None = None,
     similar: Sequence[Suggestion] = (),
+    hints: Sequence[Block] = (),
 ) -> Message:
     """The card for one ticket. `intro` is an mrkdwn line above it; `actions` go below; `sla`
     is its service-level line (handlers.blocks.sla), for who may see it; `similar` are other
-    people's tickets that may be the same problem (storage.similar): for staff cards only."""
+    people's tickets that may be the same problem (storage.similar): for staff cards only;
+    `hints`, what solved it before (staff) or a known issue and fix (the reporter's receipt)."""
     assignee = mention(ticket.engineer_id) if ticket.engineer_id else tr("card.unassigned")
     fields = [
         (tr("card.reporter"), mention(ticket.reporter_id)),
@@ -122,6 +124,7 @@ def ticket_card(
             for s in similar[:3]
         ]
         blocks.append(ContextBlock(elements=lines))
+    blocks.extend(hints)
     if actions:
         blocks.append(DividerBlock())
         blocks.extend(actions)

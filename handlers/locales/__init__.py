@@ -12,9 +12,24 @@ from handlers.locales import (
     export,
     incidents,
     intake,
+    known,
     language,
     sla,
     triage,
 )
 
-AREAS = (core, triage, email, export, sla, digest, intake, csat, charts, language, incidents, conversation)
+AREAS = (
+    core,
+    triage,
+    email,
+    export,
+    sla,
+    digest,
+    intake,
+    csat,
+    charts,
+    language,
+    incidents,
+    conversation,
+    known,
+)

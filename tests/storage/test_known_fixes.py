@@ -75,6 +75,8 @@ def test_filing_while_joining_links_the_ticket_in_the_same_transaction(tickets, 
     new = NewTicket(title="VPN down", description="Cannot connect", category="network", request_key="V1")
     ticket, created = file_joining(incidents, ANA, new, incident.id)
     assert created and ticket.incident_id == incident.id
+    with db.read() as s:
+        assert s.get(Ticket, ticket.id).incident_id == incident.id  # the row, not only the object
     again, created = file_joining(incidents, ANA, new, incident.id)  # the same submission twice
     assert not created and again.id == ticket.id
     with db.read() as s:
@@ -85,6 +87,8 @@ def test_filing_while_joining_links_the_ticket_in_the_same_transaction(tickets, 
     late = NewTicket(title="VPN down", description="Still?", category="network", request_key="V2")
     alone, created = file_joining(incidents, ANA, late, incident.id)
     assert created and alone.incident_id is None  # a resolved incident takes no more tickets
+    with db.read() as s:
+        assert s.get(Ticket, alone.id).incident_id is None
 
 
 def test_solved_before_names_recent_closes_with_their_resolutions(tickets, fixes, db):
