@@ -191,3 +191,22 @@ def test_try_this_first_shows_a_written_up_fix_while_typing(harness):
     shown = json.dumps(view, ensure_ascii=False)
     assert "*Try this first:* Reinstall the VPN &lt;profile&gt;\\n1. Open GlobalProtect\\n2. Remove" in shown
     assert "Reinstalled the VPN profile" not in shown and "TKT-" not in shown
+
+
+def test_hostile_and_longest_hints_stay_escaped_and_within_block_kit(harness):
+    h = harness
+    staff(h)
+    title = ("VPN <!channel> & " * 10)[:150]
+    incident = h.services.incidents.declare(Actor(ADMIN), title)
+    old = filed(h, "VPN keeps disconnecting", reporter="U0MARIA")
+    h.services.tickets.close(old, Actor(ADMIN), "<@U0ADMIN> fixed")
+    h.services.known_fixes.mark(Actor(CARLOS), old, title, ("<!here> & <b> " * 300)[:3000])
+    modal = open_filing_modal(h)
+    type_in(h, modal["id"], ids.TITLE_BLOCK, ids.TITLE_ACTION, "VPN <!channel> keeps disconnecting")
+    (update,) = h.fake.wait_for("views.update")
+    assert not update.failed  # the fake validates Block Kit: any violation fails the test too
+    shown = json.dumps(update.params["view"], ensure_ascii=False)
+    assert f"({incident.number})" in shown and "<!channel>" not in shown and "<!here>" not in shown
+    receipt = filed(h, "VPN <!channel> keeps disconnecting")
+    card = card_showing(h.fake, card_where(h.db, "reporter", receipt), "Try this first")
+    assert "<!here>" not in json.dumps(card)
