@@ -13,15 +13,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import TextClause, bindparam, select, text
+from sqlalchemy import TextClause, bindparam, func, select, text
 from sqlalchemy.orm import Session
 
 from storage.domain import NOTE_MAX, TITLE_MAX, Actor, EventKind, Status, format_number
 from storage.errors import InvalidInput, NotAllowed, TicketError, TicketNotFound
+from storage.known_issues import Snapshot, shares_a_word
 from storage.models import TICKET_WORDS, KnownFix, Ticket, TicketEvent, UTCDateTime
 from storage.roles import REPORTER
 from storage.similar import FTS_TABLE, THRESHOLD, Candidate, rank, score
-from storage.similar_text import search_prefixes, words
+from storage.similar_text import Words, search_prefixes, words
 from storage.tickets import TicketService
 
 KNOWN_FIX_DAYS = 90
@@ -137,10 +138,10 @@ class KnownFixes:
         since = self.tickets.clock() - self.window
         with self.db.read() as session:
             found = {c.id: c for c in _closed_matching(session, prefixes, ticket.id, since)}
-            fixes = _fixes(session)
-            for _, fix_ticket, *_ in fixes:
-                if fix_ticket.id != ticket.id:
-                    found.setdefault(fix_ticket.id, fix_ticket)
+            written: list[_Written] = _WRITTEN.read(self.db, session)
+            for fix in written:  # at any age; only those sharing a word are scored
+                if fix.ticket.id != ticket.id and shares_a_word(probe, fix.ticket_words):
+                    found.setdefault(fix.ticket.id, fix.ticket)
             best = rank(ticket.title, ticket.description, ticket.category, found.values(), limit=limit)
             ids = [s.ticket_id for s in best]
             notes = _resolutions(session, ids)
@@ -149,10 +150,10 @@ class KnownFixes:
                 row.id: (row.triage_channel, row.triage_ts) if row.triage_channel and row.triage_ts else None
                 for row in session.execute(where)
             }
-        written = {fix_ticket.id for _, fix_ticket, *_ in fixes}
+        written_up = {fix.ticket.id for fix in written}
         return [
             SolvedBefore(
-                s.ticket_id, s.title, notes[s.ticket_id], cards.get(s.ticket_id), s.ticket_id in written
+                s.ticket_id, s.title, notes[s.ticket_id], cards.get(s.ticket_id), s.ticket_id in written_up
             )
             for s in best
             if notes.get(s.ticket_id)
@@ -167,21 +168,30 @@ class KnownFixes:
         if not probe.weights:
             return []
         with self.db.read() as session:
-            fixes = _fixes(session)
+            written: list[_Written] = _WRITTEN.read(self.db, session)
         scored = []
-        for fix_id, ticket, fix_title, steps in fixes:
-            value = max(
-                score(probe, category, words(ticket.title, ticket.description), ticket.category),
-                score(probe, category, words(fix_title), ""),
-            )
+        for fix in written:
+            value = 0.0
+            for other, other_category in ((fix.ticket_words, fix.category), (fix.title_words, "")):
+                if shares_a_word(probe, other):
+                    value = max(value, score(probe, category, other, other_category))
             if value >= THRESHOLD:
-                scored.append((value, PublicFix(fix_id, fix_title, steps)))
+                scored.append((value, fix.public))
         scored.sort(key=lambda pair: (-pair[0], -pair[1].id))
         return [fix for _, fix in scored[:limit]]
 
 
-def _fixes(session: Session) -> list[tuple[int, Candidate, str, str]]:
-    """(fix id, its ticket as a candidate, fix title, steps), newest FIXES_READ."""
+@dataclass(frozen=True)
+class _Written:
+    public: PublicFix
+    ticket: Candidate  # the ticket it solved (staff: "Solved before")
+    ticket_words: Words
+    category: str
+    title_words: Words
+
+
+def _load_written(session: Session) -> list[_Written]:
+    """The newest FIXES_READ written-up fixes, their tickets and the words of both."""
     rows = session.execute(
         select(
             KnownFix.id,
@@ -199,14 +209,21 @@ def _fixes(session: Session) -> list[tuple[int, Candidate, str, str]]:
         .limit(FIXES_READ)
     )
     return [
-        (
-            r.id,
+        _Written(
+            PublicFix(r.id, r.fix_title, r.steps),
             Candidate(r.ticket_id, r.title, r.description, r.category, r.status, r.created_at),
-            r.fix_title,
-            r.steps,
+            words(r.title, r.description),
+            r.category,
+            words(r.fix_title),
         )
         for r in rows
     ]
+
+
+# A fix is written (a new row) or rewritten (updated_at): either moves this.
+_WRITTEN = Snapshot(
+    select(func.count(KnownFix.id), func.max(KnownFix.id), func.max(KnownFix.updated_at)), _load_written
+)
 
 
 def _resolutions(session: Session, ticket_ids: Sequence[int]) -> dict[int, str]:

@@ -4,7 +4,8 @@ outage at Bogota (INC-3) — we are on it"), and filing a ticket that joins it.
 An incident is matched by its title AND by the words of the tickets already linked to it (an
 outage's title is short, "VPN down"; its tickets say it thirty ways), each scored as
 storage.similar scores two tickets. Open incidents are few: the newest OPEN_READ are read with
-the newest LINKED_READ tickets of each, in two indexed queries, and scored in Python.
+the newest LINKED_READ tickets of each, in two indexed queries, and scored in Python; what was
+read is kept until an incident changes (`Snapshot`).
 
 What a reporter is shown of a match is its number and title only (`IncidentMatch`): never a
 linked ticket, its reporter or its notes.
@@ -12,18 +13,20 @@ linked ticket, its reporter or its notes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import threading
+import weakref
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
 from storage.db import Database
 from storage.domain import Actor, IncidentStatus, format_incident
 from storage.incidents import IncidentService
-from storage.models import Incident, Ticket
+from storage.models import Incident, IncidentEvent, Ticket
 from storage.similar import THRESHOLD, score
-from storage.similar_text import words
+from storage.similar_text import Words, words
 from storage.tickets import NewTicket
 
 OPEN_READ = 50  # newest open incidents considered (an outage mode has a handful)
@@ -46,6 +49,41 @@ class IncidentMatch:
         return format_incident(self.id)
 
 
+class Snapshot:
+    """What every keystroke reads (the open incidents' words, the written-up fixes), kept per
+    database and read again only when a one-row query says it changed: a modal's lookup then
+    costs that query and the scoring, not a read of every text and its words."""
+
+    def __init__(self, version: Select, load: Callable[[Session], object]) -> None:
+        self.version, self.load = version, load
+        self._lock = threading.Lock()
+        self._kept: weakref.WeakKeyDictionary[Database, tuple[tuple, object]] = weakref.WeakKeyDictionary()
+
+    def read(self, db: Database, session: Session):
+        version = tuple(session.execute(self.version).one())
+        with self._lock:
+            kept = self._kept.get(db)
+        if kept is not None and kept[0] == version:
+            return kept[1]
+        value = self.load(session)  # a change committed meanwhile has a newer version: read again
+        with self._lock:
+            self._kept[db] = (version, value)
+        return value
+
+
+def shares_a_word(probe: Words, other: Words) -> bool:
+    """No concept or stem in common: the score is the category bonus at most, below THRESHOLD."""
+    return not probe.weights.keys().isdisjoint(other.weights)
+
+
+@dataclass(frozen=True)
+class _Open:
+    id: int
+    title: str
+    words: Words
+    linked: tuple[tuple[Words, str], ...]  # its newest linked tickets' words and categories
+
+
 def matching_incidents(
     db: Database,
     title: str,
@@ -60,29 +98,41 @@ def matching_incidents(
     if not probe.weights:
         return []
     with db.read() as session:
-        incidents = _open_incidents(session)
-        if not incidents:
-            return []
-        linked = _linked_words(session, [i for i, _ in incidents])
+        incidents: list[_Open] = _OPEN.read(db, session)
     found = []
-    for incident_id, incident_title in incidents:
-        best = score(probe, category, words(incident_title), "")
-        for ticket_title, ticket_description, ticket_category in linked.get(incident_id, ()):
-            best = max(best, score(probe, category, words(ticket_title, ticket_description), ticket_category))
+    for incident in incidents:
+        best = 0.0
+        for other, other_category in ((incident.words, ""), *incident.linked):
+            if shares_a_word(probe, other):
+                best = max(best, score(probe, category, other, other_category))
         if best >= threshold:
-            found.append(IncidentMatch(incident_id, incident_title, round(best, 3)))
+            found.append(IncidentMatch(incident.id, incident.title, round(best, 3)))
     found.sort(key=lambda m: (-m.score, -m.id))
     return found[:limit]
 
 
-def _open_incidents(session: Session) -> list[tuple[int, str]]:
+def _load_open(session: Session) -> list[_Open]:
     query = (
         select(Incident.id, Incident.title)
         .where(Incident.status != IncidentStatus.RESOLVED.value)
         .order_by(Incident.id.desc())
         .limit(OPEN_READ)
     )
-    return [(row.id, row.title) for row in session.execute(query)]
+    incidents = [(row.id, row.title) for row in session.execute(query)]
+    linked = _linked_words(session, [i for i, _ in incidents]) if incidents else {}
+    return [
+        _Open(
+            incident_id,
+            incident_title,
+            words(incident_title),
+            tuple((words(t, d), c) for t, d, c in linked.get(incident_id, ())),
+        )
+        for incident_id, incident_title in incidents
+    ]
+
+
+# Every change to an incident (declared, linked, unlinked, status, resolved) writes an event.
+_OPEN = Snapshot(select(func.max(IncidentEvent.id)), _load_open)
 
 
 def _linked_words(session: Session, incident_ids: Iterable[int]) -> dict[int, list[tuple[str, str, str]]]:
