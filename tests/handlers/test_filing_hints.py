@@ -210,3 +210,15 @@ def test_hostile_and_longest_hints_stay_escaped_and_within_block_kit(harness):
     receipt = filed(h, "VPN <!channel> keeps disconnecting")
     card = card_showing(h.fake, card_where(h.db, "reporter", receipt), "Try this first")
     assert "<!here>" not in json.dumps(card)
+
+
+def test_the_message_shortcuts_form_joins_too(harness):
+    h = harness
+    incident_id = outage(h)
+    metadata = json.dumps({"channel": "C0GENERAL", "ts": "1700000000.000100", "author": "U0JORGE"})
+    shortcut_form = {"callback_id": ids.MESSAGE_TICKET_VIEW, "private_metadata": metadata, "blocks": []}
+    values = filing_values("VPN disconnects", "from a message", joined=incident_id)
+    answer = submit_view(h.slack, shortcut_form, REPORTER, values, view_id="V0SHORTCUT")
+    assert answer.status == 200 and not answer.body
+    joined = ticket(h.db, 2)
+    assert (joined.reporter_id, joined.incident_id) == ("U0JORGE", incident_id)  # the author's problem
