@@ -21,7 +21,7 @@ from handlers.i18n import Translator
 from handlers.services import Services
 from storage.domain import Status
 from storage.errors import DatabaseError
-from storage.known_fixes import PublicFix
+from storage.known_fixes import PublicFix, SolvedBefore
 from storage.known_issues import STRONG, IncidentMatch, matching_incidents
 from storage.models import Ticket
 from storage.notifications import ENGINEER, REPORTER, TRIAGE
@@ -53,11 +53,31 @@ def receipt_lines(services: Services, tr: Translator, ticket: Ticket) -> list[tu
     return lines + [(tr("known.try_first_email", title=fix.title), fix.steps) for fix in fixes]
 
 
-def card_hints(services: Services, tr: Translator, ticket: Ticket, audience: str) -> list[Block]:
+def staff_hints_ahead(services: Services, tickets: list[Ticket]) -> dict[int, list[SolvedBefore]]:
+    """ "Solved before" for a group of staff cards (the dispatcher's read ahead), in one search."""
+    still_worked = [t for t in tickets if t.status != Status.CLOSED.value]
+    try:
+        return services.known_fixes.solved_before_each(still_worked) if still_worked else {}
+    except DatabaseError:
+        log.warning("known fixes of a group of cards: search failed", exc_info=True)
+        return {}
+
+
+def card_hints(
+    services: Services,
+    tr: Translator,
+    ticket: Ticket,
+    audience: str,
+    ahead: dict[int, list[SolvedBefore]] | None = None,
+) -> list[Block]:
+    """The card's hints: the receipt's for the reporter, "Solved before" for staff (from `ahead`
+    when the group's read ahead has the ticket)."""
     if audience == REPORTER:
         return receipt_hints(tr, *for_reporter(services, ticket))
     if audience not in (TRIAGE, ENGINEER) or ticket.status == Status.CLOSED.value:
         return []
+    if ahead is not None and ticket.id in ahead:
+        return solved_before_block(tr, ahead[ticket.id])
     try:
         return solved_before_block(tr, services.known_fixes.solved_before(ticket))
     except DatabaseError:

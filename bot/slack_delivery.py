@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from bot.config import Settings
 from bot.dispatcher import Deferred, Deliver, Permanent
 from bot.intake_delivery import SourceReplies
-from bot.known_cards import card_hints
+from bot.known_cards import card_hints, staff_hints_ahead
 from bot.reaction_delivery import Reactions
 from bot.similar_cards import triage_suggestions, triage_suggestions_ahead
 from bot.slack_pacing import Pacer
@@ -64,6 +64,7 @@ class SlackDelivery:
         self.render_card = render_card or self._plain_card
         self._ahead = NOTHING_AHEAD
         self._similar_ahead: dict[int, list] = {}
+        self._known_ahead: dict[int, list] = {}  # "Solved before" of the group's triage cards
         # Every call draws on Slack's rate budgets first (bot.slack_pacing): none sleeps.
         self.pacer = pacer or Pacer(services.db, enabled=settings.slack_pacing)
         self.bursts = TriageBursts(client, services, settings, self.pacer, self._ticket, self._engineers)
@@ -85,7 +86,7 @@ class SlackDelivery:
         one session (each row used to open two or three of its own). Read a moment before each
         row leaves, they are as current as a row's own read was: a change after it has rows of
         its own, queued behind this one in the same stream."""
-        self._ahead, self._similar_ahead = NOTHING_AHEAD, {}
+        self._ahead, self._similar_ahead, self._known_ahead = NOTHING_AHEAD, {}, {}
         self.bursts.listed = set()
         rows = [row for row in rows if row.kind in TICKET_KINDS]
         ticket_ids = {row.payload["ticket_id"] for row in rows}
@@ -99,6 +100,7 @@ class SlackDelivery:
         triage = {row.payload["ticket_id"] for row in rows if row.kind == outbox.SLACK_TRIAGE_CARD}
         found = [self._ahead.tickets[i] for i in triage if i in self._ahead.tickets]
         self._similar_ahead = triage_suggestions_ahead(self.services.db, found) if found else {}
+        self._known_ahead = staff_hints_ahead(self.services, found) if found else {}
         self.bursts.prepare(rows)  # many new tickets for the triage channel: list them at once
 
     # -- cards -------------------------------------------------------------------------------
@@ -209,7 +211,10 @@ class SlackDelivery:
             similar = self._similar_ahead.get(ticket.id)
             if similar is None:
                 similar = triage_suggestions(self.services.db, ticket)
-        hints = card_hints(self.services, tr, ticket, audience)  # solved before; a known issue
+        # Solved before (staff), a known issue and fix (the reporter's receipt).
+        hints = card_hints(
+            self.services, tr, ticket, audience, self._known_ahead if audience == TRIAGE else None
+        )
         return ticket_card(
             tr,
             ticket,

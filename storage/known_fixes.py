@@ -9,6 +9,7 @@ ticket it came from, its reporter, its resolution or its notes.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -21,7 +22,7 @@ from storage.errors import InvalidInput, NotAllowed, TicketError, TicketNotFound
 from storage.known_issues import Snapshot, shares_a_word
 from storage.models import TICKET_WORDS, KnownFix, Ticket, TicketEvent, UTCDateTime
 from storage.roles import REPORTER
-from storage.similar import FTS_TABLE, THRESHOLD, Candidate, rank, score
+from storage.similar import FTS_TABLE, THRESHOLD, Candidate, Suggestion, rank, score
 from storage.similar_text import Words, search_prefixes, words
 from storage.tickets import TicketService
 
@@ -131,33 +132,47 @@ class KnownFixes:
     def solved_before(self, ticket: Ticket, *, limit: int = SOLVED_BEFORE) -> list[SolvedBefore]:
         """For a staff card: tickets closed within the window (or written up as known fixes) that
         look like `ticket`, best first, with their resolutions."""
-        probe = words(ticket.title, ticket.description)
-        prefixes = search_prefixes(probe)
+        return self.solved_before_each([ticket], limit=limit).get(ticket.id, [])
+
+    def solved_before_each(
+        self, tickets: Sequence[Ticket], *, limit: int = SOLVED_BEFORE
+    ) -> dict[int, list[SolvedBefore]]:
+        """`solved_before` for several tickets (a group of cards drawn together), with one search
+        for the words of all of them."""
+        probes = {t.id: (t, words(t.title, t.description)) for t in tickets}
+        prefixes = sorted({p for _, probe in probes.values() for p in search_prefixes(probe)})
         if not prefixes:
-            return []
+            return {}
         since = self.tickets.clock() - self.window
         with self.db.read() as session:
-            found = {c.id: c for c in _closed_matching(session, prefixes, ticket.id, since)}
+            closed = _closed_matching(session, prefixes, since, scale=len(probes))
             written: list[_Written] = _WRITTEN.read(self.db, session)
-            for fix in written:  # at any age; only those sharing a word are scored
-                if fix.ticket.id != ticket.id and shares_a_word(probe, fix.ticket_words):
-                    found.setdefault(fix.ticket.id, fix.ticket)
-            best = rank(ticket.title, ticket.description, ticket.category, found.values(), limit=limit)
-            ids = [s.ticket_id for s in best]
-            notes = _resolutions(session, ids)
-            where = select(Ticket.id, Ticket.triage_channel, Ticket.triage_ts).where(Ticket.id.in_(ids))
-            cards = {
-                row.id: (row.triage_channel, row.triage_ts) if row.triage_channel and row.triage_ts else None
-                for row in session.execute(where)
-            }
+            cards = {c.id: card for c, card in closed} | {f.ticket.id: f.card for f in written}
+            best: dict[int, list[Suggestion]] = {}
+            for ticket, probe in probes.values():
+                found = {c.id: c for c, _ in closed if c.id != ticket.id}
+                for fix in written:  # at any age; only those sharing a word are scored
+                    if fix.ticket.id != ticket.id and shares_a_word(probe, fix.ticket_words):
+                        found.setdefault(fix.ticket.id, fix.ticket)
+                best[ticket.id] = rank(
+                    ticket.title, ticket.description, ticket.category, found.values(), limit=limit
+                )
+            notes = _resolutions(session, sorted({s.ticket_id for found in best.values() for s in found}))
         written_up = {fix.ticket.id for fix in written}
-        return [
-            SolvedBefore(
-                s.ticket_id, s.title, notes[s.ticket_id], cards.get(s.ticket_id), s.ticket_id in written_up
-            )
-            for s in best
-            if notes.get(s.ticket_id)
-        ]
+        return {
+            ticket_id: [
+                SolvedBefore(
+                    s.ticket_id,
+                    s.title,
+                    notes[s.ticket_id],
+                    cards.get(s.ticket_id),
+                    s.ticket_id in written_up,
+                )
+                for s in found
+                if notes.get(s.ticket_id)
+            ]
+            for ticket_id, found in best.items()
+        }
 
     def try_first(
         self, title: str, description: str = "", category: str = "", *, limit: int = 1
@@ -188,6 +203,7 @@ class _Written:
     ticket_words: Words
     category: str
     title_words: Words
+    card: tuple[str, str] | None  # where its ticket's triage card is
 
 
 def _load_written(session: Session) -> list[_Written]:
@@ -203,6 +219,8 @@ def _load_written(session: Session) -> list[_Written]:
             Ticket.category,
             Ticket.status,
             Ticket.created_at,
+            Ticket.triage_channel,
+            Ticket.triage_ts,
         )
         .join(Ticket, Ticket.id == KnownFix.ticket_id)
         .order_by(KnownFix.updated_at.desc(), KnownFix.id.desc())
@@ -215,6 +233,7 @@ def _load_written(session: Session) -> list[_Written]:
             words(r.title, r.description),
             r.category,
             words(r.fix_title),
+            (r.triage_channel, r.triage_ts) if r.triage_channel and r.triage_ts else None,
         )
         for r in rows
     ]
@@ -239,20 +258,26 @@ def _resolutions(session: Session, ticket_ids: Sequence[int]) -> dict[int, str]:
 
 
 def _closed_matching(
-    session: Session, prefixes: Sequence[str], exclude: int, since: datetime
-) -> list[Candidate]:
+    session: Session, prefixes: Sequence[str], since: datetime, *, scale: int = 1
+) -> list[tuple[Candidate, tuple[str, str] | None]]:
+    """Tickets closed since `since` whose words begin with one of `prefixes`, newest first (`scale`
+    times as many, for that many probes), each with where its triage card is."""
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         query = " | ".join(f"{p}:*" for p in prefixes)
     else:
         query = " OR ".join(f'"{p}"*' for p in prefixes)
-    values = {"query": query, "exclude": exclude, "since": since, "scan": SOLVED_SCAN, "n": SOLVED_CANDIDATES}
-    return [Candidate(*row) for row in session.execute(_statement(dialect), values)]
+    values = {"query": query, "since": since, "scan": SOLVED_SCAN * scale, "n": SOLVED_CANDIDATES * scale}
+    return [
+        (Candidate(*row[:6]), (row[6], row[7]) if row[6] and row[7] else None)
+        for row in session.execute(_statement(dialect), values)
+    ]
 
 
-_COLUMNS = "id, title, description, category, status, created_at"
+_COLUMNS = "id, title, description, category, status, created_at, triage_channel, triage_ts"
 
 
+@functools.cache
 def _statement(dialect: str) -> TextClause:
     # Built from this module's constants only: every value is a bound parameter.
     if dialect == "postgresql":
@@ -262,14 +287,14 @@ def _statement(dialect: str) -> TextClause:
         SELECT {_COLUMNS} FROM (
             SELECT {_COLUMNS}, {TICKET_WORDS} FROM tickets WHERE closed_at >= :since
              ORDER BY closed_at DESC LIMIT :scan) AS closed
-         WHERE {TICKET_WORDS} @@ to_tsquery('simple', :query) AND id <> :exclude
+         WHERE {TICKET_WORDS} @@ to_tsquery('simple', :query)
          ORDER BY id DESC LIMIT :n
         """  # noqa: S608
     else:
         columns = ", ".join(f"t.{c}" for c in _COLUMNS.split(", "))
         sql = f"""
         SELECT {columns} FROM {FTS_TABLE} JOIN tickets AS t ON t.id = {FTS_TABLE}.rowid
-         WHERE {FTS_TABLE} MATCH :query AND t.id <> :exclude AND t.closed_at >= :since
+         WHERE {FTS_TABLE} MATCH :query AND t.closed_at >= :since
          ORDER BY {FTS_TABLE}.rowid DESC LIMIT :n
         """  # noqa: S608
     return text(sql).bindparams(bindparam("since", type_=UTCDateTime())).columns(created_at=UTCDateTime())
