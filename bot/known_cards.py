@@ -21,7 +21,8 @@ from handlers.i18n import Translator
 from handlers.services import Services
 from storage.domain import Status
 from storage.errors import DatabaseError
-from storage.known_fixes import PublicFix, SolvedBefore
+from storage.known_fix_search import PublicFix
+from storage.known_fixes import SolvedBefore
 from storage.known_issues import STRONG, IncidentMatch, matching_incidents
 from storage.models import Ticket
 from storage.notifications import ENGINEER, REPORTER, TRIAGE

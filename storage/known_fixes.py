@@ -9,28 +9,25 @@ ticket it came from, its reporter, its resolution or its notes.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from sqlalchemy import TextClause, bindparam, func, select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.domain import NOTE_MAX, TITLE_MAX, Actor, EventKind, Status, format_number
+from storage.domain import NOTE_MAX, TITLE_MAX, Actor, Status, format_number
 from storage.errors import InvalidInput, NotAllowed, TicketError, TicketNotFound
-from storage.known_issues import Snapshot, shares_a_word
-from storage.models import TICKET_WORDS, KnownFix, Ticket, TicketEvent, UTCDateTime
+from storage.known_fix_search import WRITTEN, PublicFix, Written, closed_matching, resolutions
+from storage.known_issues import shares_a_word
+from storage.models import KnownFix, Ticket
 from storage.roles import REPORTER
-from storage.similar import FTS_TABLE, THRESHOLD, Candidate, Suggestion, rank, score
-from storage.similar_text import Words, search_prefixes, words
+from storage.similar import THRESHOLD, Suggestion, rank, score
+from storage.similar_text import search_prefixes, words
 from storage.tickets import TicketService
 
 KNOWN_FIX_DAYS = 90
 SOLVED_BEFORE = 2  # at most this many on a card
-SOLVED_SCAN = 5000  # PostgreSQL: the latest closes within the window whose words are read
-SOLVED_CANDIDATES = 30  # matching closes scored
-FIXES_READ = 500  # newest written-up fixes scored against a reporter's words
 
 
 class NotClosed(TicketError):
@@ -52,15 +49,6 @@ class SolvedBefore:
     @property
     def number(self) -> str:
         return format_number(self.ticket_id)
-
-
-@dataclass(frozen=True)
-class PublicFix:
-    """For reporters: a fix as staff wrote it up for them, and nothing else."""
-
-    id: int
-    title: str
-    steps: str
 
 
 @dataclass(frozen=True)
@@ -96,7 +84,7 @@ class KnownFixes:
         """Staff only, a closed ticket: the modal's starting point (its resolution as the steps)."""
         with self.db.read() as session:
             ticket = self._closed_ticket(session, actor, ticket_id)
-            resolution = _resolutions(session, [ticket.id]).get(ticket.id, "")
+            resolution = resolutions(session, [ticket.id]).get(ticket.id, "")
             fix = session.scalar(select(KnownFix).where(KnownFix.ticket_id == ticket.id))
             title = fix.title if fix else ticket.title
             return Draft(ticket.id, ticket.number, resolution, title, fix.steps if fix else resolution)
@@ -145,8 +133,8 @@ class KnownFixes:
             return {}
         since = self.tickets.clock() - self.window
         with self.db.read() as session:
-            closed = _closed_matching(session, prefixes, since, scale=len(probes))
-            written: list[_Written] = _WRITTEN.read(self.db, session)
+            closed = closed_matching(session, prefixes, since, scale=len(probes))
+            written: list[Written] = WRITTEN.read(self.db, session)
             cards = {c.id: card for c, card in closed} | {f.ticket.id: f.card for f in written}
             best: dict[int, list[Suggestion]] = {}
             for ticket, probe in probes.values():
@@ -157,7 +145,7 @@ class KnownFixes:
                 best[ticket.id] = rank(
                     ticket.title, ticket.description, ticket.category, found.values(), limit=limit
                 )
-            notes = _resolutions(session, sorted({s.ticket_id for found in best.values() for s in found}))
+            notes = resolutions(session, sorted({s.ticket_id for found in best.values() for s in found}))
         written_up = {fix.ticket.id for fix in written}
         return {
             ticket_id: [
@@ -183,7 +171,7 @@ class KnownFixes:
         if not probe.weights:
             return []
         with self.db.read() as session:
-            written: list[_Written] = _WRITTEN.read(self.db, session)
+            written: list[Written] = WRITTEN.read(self.db, session)
         scored = []
         for fix in written:
             value = 0.0
@@ -194,107 +182,3 @@ class KnownFixes:
                 scored.append((value, fix.public))
         scored.sort(key=lambda pair: (-pair[0], -pair[1].id))
         return [fix for _, fix in scored[:limit]]
-
-
-@dataclass(frozen=True)
-class _Written:
-    public: PublicFix
-    ticket: Candidate  # the ticket it solved (staff: "Solved before")
-    ticket_words: Words
-    category: str
-    title_words: Words
-    card: tuple[str, str] | None  # where its ticket's triage card is
-
-
-def _load_written(session: Session) -> list[_Written]:
-    """The newest FIXES_READ written-up fixes, their tickets and the words of both."""
-    rows = session.execute(
-        select(
-            KnownFix.id,
-            KnownFix.title.label("fix_title"),
-            KnownFix.steps,
-            Ticket.id.label("ticket_id"),
-            Ticket.title,
-            Ticket.description,
-            Ticket.category,
-            Ticket.status,
-            Ticket.created_at,
-            Ticket.triage_channel,
-            Ticket.triage_ts,
-        )
-        .join(Ticket, Ticket.id == KnownFix.ticket_id)
-        .order_by(KnownFix.updated_at.desc(), KnownFix.id.desc())
-        .limit(FIXES_READ)
-    )
-    return [
-        _Written(
-            PublicFix(r.id, r.fix_title, r.steps),
-            Candidate(r.ticket_id, r.title, r.description, r.category, r.status, r.created_at),
-            words(r.title, r.description),
-            r.category,
-            words(r.fix_title),
-            (r.triage_channel, r.triage_ts) if r.triage_channel and r.triage_ts else None,
-        )
-        for r in rows
-    ]
-
-
-# A fix is written (a new row) or rewritten (updated_at): either moves this.
-_WRITTEN = Snapshot(
-    select(func.count(KnownFix.id), func.max(KnownFix.id), func.max(KnownFix.updated_at)), _load_written
-)
-
-
-def _resolutions(session: Session, ticket_ids: Sequence[int]) -> dict[int, str]:
-    """Each ticket's latest close note (its resolution)."""
-    if not ticket_ids:
-        return {}
-    rows = session.execute(
-        select(TicketEvent.ticket_id, TicketEvent.note)
-        .where(TicketEvent.ticket_id.in_(list(ticket_ids)), TicketEvent.kind == EventKind.CLOSED.value)
-        .order_by(TicketEvent.id)
-    )
-    return {row.ticket_id: row.note or "" for row in rows}
-
-
-def _closed_matching(
-    session: Session, prefixes: Sequence[str], since: datetime, *, scale: int = 1
-) -> list[tuple[Candidate, tuple[str, str] | None]]:
-    """Tickets closed since `since` whose words begin with one of `prefixes`, newest first (`scale`
-    times as many, for that many probes), each with where its triage card is."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        query = " | ".join(f"{p}:*" for p in prefixes)
-    else:
-        query = " OR ".join(f'"{p}"*' for p in prefixes)
-    values = {"query": query, "since": since, "scan": SOLVED_SCAN * scale, "n": SOLVED_CANDIDATES * scale}
-    return [
-        (Candidate(*row[:6]), (row[6], row[7]) if row[6] and row[7] else None)
-        for row in session.execute(_statement(dialect), values)
-    ]
-
-
-_COLUMNS = "id, title, description, category, status, created_at, triage_channel, triage_ts"
-
-
-@functools.cache
-def _statement(dialect: str) -> TextClause:
-    # Built from this module's constants only: every value is a bound parameter.
-    if dialect == "postgresql":
-        # The latest closes by ix_tickets_closed, their stored words matched (no index on the
-        # closed tickets' words: 0008's GIN index is of the open ones).
-        sql = f"""
-        SELECT {_COLUMNS} FROM (
-            SELECT {_COLUMNS}, {TICKET_WORDS} FROM tickets WHERE closed_at >= :since
-             ORDER BY closed_at DESC LIMIT :scan) AS closed
-         WHERE {TICKET_WORDS} @@ to_tsquery('simple', :query)
-         ORDER BY id DESC LIMIT :n
-        """  # noqa: S608
-    else:
-        columns = ", ".join(f"t.{c}" for c in _COLUMNS.split(", "))
-        sql = f"""
-        SELECT {columns} FROM {FTS_TABLE} JOIN tickets AS t ON t.id = {FTS_TABLE}.rowid
-         WHERE {FTS_TABLE} MATCH :query AND t.closed_at >= :since
-         ORDER BY {FTS_TABLE}.rowid DESC LIMIT :n
-        """  # noqa: S608
-    return text(sql).bindparams(bindparam("since", type_=UTCDateTime())).columns(created_at=UTCDateTime())

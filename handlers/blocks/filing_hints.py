@@ -22,7 +22,7 @@ from slack_sdk.models.blocks import (
 from handlers import ids
 from handlers.i18n import Translator
 from handlers.text import clip, escaped
-from storage.known_fixes import PublicFix
+from storage.known_fix_search import PublicFix
 from storage.known_issues import IncidentMatch
 
 HINT_TITLE_LIMIT = 150
