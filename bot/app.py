@@ -37,6 +37,7 @@ from storage.dashboards import Dashboards
 from storage.db import Database
 from storage.email_plan import MailPolicy
 from storage.incidents import IncidentService
+from storage.known_fixes import KnownFixes
 from storage.leader import Leadership
 from storage.people import People
 from storage.roles import Roles
@@ -153,6 +154,7 @@ def build_services(settings: Settings, db: Database) -> Services:
         exports=ExportService(db, roles),
         incidents=IncidentService(tickets),
         attachments=Attachments(db, settings.file_max_mb * MB),
+        known_fixes=KnownFixes(tickets, days=settings.known_fix_days),
     )
 
 

@@ -84,6 +84,7 @@ class Settings:
     intake_channels: frozenset[str] = frozenset()  # where a :ticket: reaction files a ticket
     reopen_window_days: int = 7  # a reporter's reply this soon after a close reopens the ticket
     file_max_mb: int = 20  # a file shared in a card's thread (or mailed in) is kept up to this size
+    known_fix_days: int = 90  # a ticket closed this recently is offered to staff as "Solved before"
     socket_ping_seconds: int = 10  # Socket Mode: a ping this often; no pong in half of it: reconnect
     socket_max_backoff_seconds: int = 30  # Socket Mode: the longest wait between reconnect attempts
     imap: ImapSettings | None = None  # the helpdesk mailbox read by IMAP (bot.imap_poll); None: not read

@@ -61,4 +61,6 @@ def proactive_settings(env: Env, zone: str) -> dict:
         "reopen_window_days": env.number("REOPEN_WINDOW_DAYS", 7, 0, 365),
         # A file shared in a card's thread is kept with the ticket up to this size (each row holds it).
         "file_max_mb": env.number("FILE_MAX_MB", 20, 1, 200),
+        # A resembling ticket closed within this many days is "Solved before" on staff cards.
+        "known_fix_days": env.number("KNOWN_FIX_DAYS", 90, 1, 3650),
     }

@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from bot.config import Settings
 from bot.dispatcher import Deferred, Deliver, Permanent
 from bot.intake_delivery import SourceReplies
+from bot.known_cards import card_hints, staff_hints_ahead
 from bot.reaction_delivery import Reactions
 from bot.similar_cards import triage_suggestions, triage_suggestions_ahead
 from bot.slack_pacing import Pacer
@@ -65,6 +66,7 @@ class SlackDelivery:
         self._ahead = NOTHING_AHEAD
         self._similar_ahead: dict[int, list] = {}
         self._links_ahead: dict[int, list] = {}  # the suggestion lines' actions (incidents)
+        self._known_ahead: dict[int, list] = {}  # "Solved before" of the group's triage cards
         # Every call draws on Slack's rate budgets first (bot.slack_pacing): none sleeps.
         self.pacer = pacer or Pacer(services.db, enabled=settings.slack_pacing)
         self.bursts = TriageBursts(client, services, settings, self.pacer, self._ticket, self._engineers)
@@ -86,7 +88,7 @@ class SlackDelivery:
         one session (each row used to open two or three of its own). Read a moment before each
         row leaves, they are as current as a row's own read was: a change after it has rows of
         its own, queued behind this one in the same stream."""
-        self._ahead, self._similar_ahead, self._links_ahead = NOTHING_AHEAD, {}, {}
+        self._ahead, self._similar_ahead, self._links_ahead, self._known_ahead = NOTHING_AHEAD, {}, {}, {}
         self.bursts.listed = set()
         rows = [row for row in rows if row.kind in TICKET_KINDS]
         ticket_ids = {row.payload["ticket_id"] for row in rows}
@@ -103,6 +105,7 @@ class SlackDelivery:
         if self._similar_ahead:
             cards = [(t, self._similar_ahead.get(t.id, [])) for t in found]
             self._links_ahead = self.services.incidents.suggestion_links_for_each(cards)
+        self._known_ahead = staff_hints_ahead(self.services, found) if found else {}
         self.bursts.prepare(rows)  # many new tickets for the triage channel: list them at once
 
     # -- cards -------------------------------------------------------------------------------
@@ -220,6 +223,10 @@ class SlackDelivery:
                 links = self.services.incidents.suggestion_links(ticket, similar)
             similar = [link.suggestion for link in links]
             buttons = suggestion_buttons(tr, ticket, links)
+        # Solved before (staff), a known issue and fix (the reporter's receipt).
+        hints = card_hints(
+            self.services, tr, ticket, audience, self._known_ahead if audience == TRIAGE else None
+        )
         return ticket_card(
             tr,
             ticket,
@@ -229,6 +236,7 @@ class SlackDelivery:
             sla=sla,
             similar=similar,
             similar_buttons=buttons,
+            hints=hints,
         )
 
     # -- thread replies ----------------------------------------------------------------------

@@ -85,3 +85,17 @@ INCIDENT_LIST = "incident_list"
 INCIDENT_LIST_VIEW = "incident_list_view"
 INCIDENT_PAGE_PREVIOUS = "incident_page_previous"
 INCIDENT_PAGE_NEXT = "incident_page_next"
+
+# Known issues and known fixes while filing (handlers/filing_hints.py): the filing modal's title
+# and description dispatch as they are typed, and the modal is updated with hint blocks, whose
+# ids start with HINT (the join checkbox's ends with the incident id it joins).
+HINT = "hint_"
+HINT_KNOWN_ISSUE = "hint_known_issue_"
+HINT_JOIN = "hint_join_"
+JOIN_ACTION = "join_incident_value"
+HINT_TRY_FIRST = "hint_try_first_"
+# Writing a closed ticket's fix up for reporters (handlers/known_fixes.py): the button on a
+# closed ticket's staff cards (value: a ticket ref) and `/ticket knownfix TKT-…` open the modal.
+KNOWN_FIX_MARK = "known_fix_mark"
+KNOWN_FIX_VIEW = "known_fix_view"
+KNOWN_FIX_TITLE_BLOCK, KNOWN_FIX_TITLE_ACTION = "title", "known_fix_title_value"

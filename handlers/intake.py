@@ -31,7 +31,7 @@ from handlers.message_fields import (
     quoted,
     ticket_fields,
 )
-from handlers.new_ticket import ack_filing, parse_new_ticket
+from handlers.new_ticket import ack_filing, file_form, parse_new_ticket
 from handlers.payload import actor_of, obj, string, trigger_of
 from handlers.services import Services
 from storage.domain import Actor, Priority
@@ -139,7 +139,7 @@ def register(app: App, services: Services) -> None:
             )
         reporter = Actor(source["author"]) if "author" in source else submitter
         submitter_tr = services.tr_for(submitter.user_id)  # the modal's errors are the submitter's
-        ack_filing(ack, submitter_tr, lambda: services.tickets.create(reporter, new, filed_by=submitter))
+        ack_filing(ack, submitter_tr, lambda: file_form(services, reporter, new, view, filed_by=submitter))
 
     app.view(ids.MESSAGE_TICKET_VIEW)(file_from_message)
 

@@ -13,6 +13,7 @@ from storage.dashboards import Dashboards
 from storage.db import Database
 from storage.domain import Category
 from storage.incidents import IncidentService
+from storage.known_fixes import KnownFixes
 from storage.people import People
 from storage.roles import Roles
 from storage.tickets import TicketService
@@ -49,6 +50,7 @@ class Services:
     exports: ExportService
     incidents: IncidentService  # one outage, many tickets (storage.incidents)
     attachments: Attachments  # files that came with comments (storage.attachments)
+    known_fixes: KnownFixes  # what solved a problem before (storage.known_fixes)
     after_ack: AfterAck = field(default_factory=AfterAck)  # listeners' follow-up work
 
     def tr_for(self, user_id: str | None) -> Translator:

@@ -14,10 +14,12 @@ from handlers import (
     engineers,
     export,
     filing,
+    filing_hints,
     home,
     incident_actions,
     incidents,
     intake,
+    known_fixes,
     language,
     lookup,
     retries,
@@ -46,6 +48,8 @@ SURFACES = (
     conversation,
     incidents,
     incident_actions,
+    filing_hints,
+    known_fixes,
 )
 
 
@@ -56,6 +60,7 @@ def register_all(app: App, services: Services) -> None:
     lookup.register(app, services, router)  # /ticket status TKT-…, /ticket TKT-…, /ticket list
     engineers.register(app, services, router)  # /ticket engineers …
     filing.register(app, services)  # the filing modal's submission
+    filing_hints.register(app, services)  # "Known issue", "Try this first" while typing in it
     homes = HomeTabs(services)  # the Home tab by role, redrawn after clicks on it
     home.register(app, services, homes)
     triage.register(app, services, homes)  # assigning from the triage card or the admin Home
@@ -67,4 +72,5 @@ def register_all(app: App, services: Services) -> None:
     csat.register(app, services)  # "Was your problem solved?" on the reporter's closed card
     incidents.register(app, services, router)  # /ticket incident|link|unlink, the incident card
     incident_actions.register(app, services)  # a ticket card's incident buttons, the list of tickets
+    known_fixes.register(app, services, router)  # /ticket knownfix, a closed card's Known fix…
     conversation.register(app, services)  # messages in card threads are comments; plain DMs answered

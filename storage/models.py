@@ -258,6 +258,23 @@ class IncidentExclusion(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class KnownFix(Base):
+    """A closed ticket's resolution written up once for reporters (storage.known_fixes): what a
+    reporter filing a matching problem is shown as "Try this first". Public by being written:
+    the ticket's own resolution and notes never are."""
+
+    __tablename__ = "known_fixes"
+    __table_args__ = (Index("ix_known_fixes_ticket", "ticket_id", unique=True),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))
+    title: Mapped[str] = mapped_column(String(150))
+    steps: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[str] = mapped_column(ForeignKey("users.slack_id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class TicketEvent(Base):
     """Append-only history: nothing ever updates or deletes a row of it."""
 

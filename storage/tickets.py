@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from storage import attachments, inbound_mail, notifications
 from storage.conversation import REOPEN_WINDOW, Conversation
@@ -78,13 +79,22 @@ class TicketService(TicketReads, TicketLifecycle, CsatAnswers, Conversation):
     # -- filing ------------------------------------------------------------------------------
 
     def create(
-        self, reporter: Actor, new: NewTicket, filed_by: Actor | None = None, *, mail: Inbound | None = None
+        self,
+        reporter: Actor,
+        new: NewTicket,
+        filed_by: Actor | None = None,
+        then: Callable[[Session, Ticket], None] | None = None,
+        *,
+        mail: Inbound | None = None,
     ) -> tuple[Ticket, bool]:
         """File a ticket; returns it and whether it is new (False: the same request came twice).
 
         `filed_by` is who filed it for `reporter` (a :ticket: reaction, the message shortcut on
-        someone's message): the actor of its history's first event. `mail`: the email it was
-        filed from, recorded in the same transaction (storage.inbound_mail)."""
+        someone's message): the actor of its history's first event. `then(session, ticket)`
+        runs in the same transaction once a new ticket is filed (storage.known_issues: joining
+        an incident while filing, so the ticket is never filed without its link, nor linked
+        without being filed). `mail`: the email it was filed from, recorded in the same
+        transaction (storage.inbound_mail)."""
         title, description = new.title.strip(), new.description.strip()
         errors: dict[str, str] = {}
         if not title:
@@ -142,4 +152,6 @@ class TicketService(TicketReads, TicketLifecycle, CsatAnswers, Conversation):
                 )
             if new.source_channel and new.source_ts:
                 notifications.source_reply(session, ticket, event, new.source_thread_ts)
+            if then is not None:
+                then(session, ticket)
             return ticket, True

@@ -34,6 +34,7 @@ TABLES = (
     "ticket_attachments",
     "inbound_mail",
     "incident_exclusions",
+    "known_fixes",
     "incident_events",
     "ticket_events",
     "outbox",

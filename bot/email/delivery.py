@@ -24,6 +24,7 @@ from bot.email.links import SlackLinks
 from bot.email.recipients import AddressBook
 from bot.email.render import render
 from bot.email.smtp import Sender, sender_for
+from bot.known_cards import receipt_lines
 from bot.slack_pacing import Pacer
 from handlers.services import Services
 from storage import email_plan, outbox, read_ahead
@@ -138,6 +139,8 @@ class EmailDelivery:
             link=self._link(ticket, template, to.get("user")),
             zone=settings.timezone,
             files=listed,
+            # The reporter's receipt: the known issue and written-up fix it matches, if any.
+            hints=receipt_lines(self.services, tr, ticket) if template == email_plan.RECEIVED else (),
         )
         message = compose(
             content,

@@ -90,10 +90,12 @@ def render(
     link: str | None,
     zone: str = "UTC",
     files: Sequence[Any] = (),
+    hints: Sequence[tuple[str, str]] = (),
 ) -> EmailContent:
     """`reader` is the recipient's name for the greeting; `name_of(user_id)` names anyone else;
     times are shown in `zone` (the workspace's TIMEZONE); `files`, the comment's (bot.email.files
-    `Listed`: name, size, attached)."""
+    `Listed`: name, size, attached); `hints` are (line, details) told below the intro (the
+    receipt's known issue and fix, bot.known_cards)."""
     status, priority = ticket.status, ticket.priority
     engineer = name_of(event.new_value) if template == email_plan.REASSIGNED else ""
     new_status = tr(f"status.{event.new_value}") if template == email_plan.STATUS else ""
@@ -114,6 +116,7 @@ def render(
         "priority": Badge(tr(f"priority.{priority}"), *PRIORITY_COLORS.get(priority, PRIORITY_COLORS["low"])),
         "greeting": tr("email.greeting", name=reader),
         "intro": tr(f"email.intro.{template}", engineer=engineer),
+        "hints": list(hints),
         "change": _change(tr, ticket, event, name_of, zone),
         "fields": [
             (tr("email.field.ticket"), ticket.number),

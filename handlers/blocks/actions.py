@@ -23,6 +23,7 @@ from slack_sdk.models.blocks import (
 from handlers import ids
 from handlers.blocks import csat
 from handlers.blocks.incident_actions import ticket_block
+from handlers.blocks.known_fixes import mark_button
 from handlers.i18n import Translator
 from handlers.refs import assign_value, ref_of
 from handlers.text import clip, fold
@@ -94,7 +95,7 @@ def card_actions(
     closed = ticket.status == Status.CLOSED.value
     if audience == TRIAGE:
         if closed:
-            return csat.staff_blocks(tr, ticket)
+            return [*csat.staff_blocks(tr, ticket), mark_button(tr, ticket)]  # write its fix up
         picker = assign_select(tr, ticket, engineers, specialty)
         incident = ticket_block(tr, ticket, TRIAGE)  # declare, link, unlink, keep out
         if picker is None:
@@ -105,7 +106,7 @@ def card_actions(
         # Its incident's buttons above the work ones, which stay last (nearest the thumb).
         buttons: list[Block] = ticket_block(tr, ticket, ENGINEER)
         buttons.append(ActionsBlock(block_id=block_id, elements=work_buttons(tr, ticket)))
-        return buttons + (csat.staff_blocks(tr, ticket) if closed else [])
+        return buttons + ([*csat.staff_blocks(tr, ticket), mark_button(tr, ticket)] if closed else [])
     if audience == REPORTER and closed:
         return csat.reporter_blocks(tr, ticket)  # "Was your problem solved?", then Reopen
     return []

@@ -74,11 +74,13 @@ def ticket_card(
     sla: str | None = None,
     similar: Sequence[Suggestion] = (),
     similar_buttons: Mapping[int, ButtonElement] | None = None,
+    hints: Sequence[Block] = (),
 ) -> Message:
     """The card for one ticket. `intro` is an mrkdwn line above it; `actions` go below; `sla`
     is its service-level line (handlers.blocks.sla), for who may see it; `similar` are other
     people's tickets that may be the same problem (storage.similar): for staff cards only, each
-    line with its button in `similar_buttons` (by suggested ticket: link to its incident…)."""
+    line with its button in `similar_buttons` (by suggested ticket: link to its incident…);
+    `hints`, what solved it before (staff) or a known issue and fix (the reporter's receipt)."""
     assignee = mention(ticket.engineer_id) if ticket.engineer_id else tr("card.unassigned")
     fields = [
         (tr("card.reporter"), mention(ticket.reporter_id)),
@@ -131,6 +133,7 @@ def ticket_card(
                 blocks.append(SectionBlock(text=MarkdownTextObject(text=line), accessory=accessory))
         else:
             blocks.append(ContextBlock(elements=[MarkdownTextObject(text=line) for _, line in lines]))
+    blocks.extend(hints)
     if actions:
         blocks.append(DividerBlock())
         blocks.extend(actions)

@@ -6,12 +6,17 @@ import functools
 from collections.abc import Callable
 
 from slack_sdk.models.blocks import InputBlock, Option, PlainTextInputElement, StaticSelectElement
+from slack_sdk.models.blocks.basic_components import DispatchActionConfig
 from slack_sdk.models.views import View
 
 from handlers import ids
 from handlers.i18n import Translator, translator
 from handlers.text import clip
 from storage.domain import DESCRIPTION_MAX, TITLE_MAX, Category, Priority
+
+# The title and the description say what is typed as it is typed (handlers/filing_hints.py:
+# "Known issue", "Try this first"); Slack sends a block_actions payload per change.
+AS_TYPED = DispatchActionConfig(trigger_actions_on=["on_character_entered"])
 
 
 def category_label(tr: Translator, category: Category) -> str:
@@ -40,8 +45,10 @@ def new_ticket_view(
             InputBlock(
                 block_id=ids.TITLE_BLOCK,
                 label=tr("field.title"),
+                dispatch_action=True,
                 element=PlainTextInputElement(
                     action_id=ids.TITLE_ACTION,
+                    dispatch_action_config=AS_TYPED,
                     initial_value=clip(title.strip(), TITLE_MAX) or None,
                     max_length=TITLE_MAX,
                     placeholder=clip(tr("field.title.placeholder"), 150),
@@ -50,8 +57,10 @@ def new_ticket_view(
             InputBlock(
                 block_id=ids.DESCRIPTION_BLOCK,
                 label=tr("field.description"),
+                dispatch_action=True,
                 element=PlainTextInputElement(
                     action_id=ids.DESCRIPTION_ACTION,
+                    dispatch_action_config=AS_TYPED,
                     multiline=True,
                     initial_value=clip(description.strip(), DESCRIPTION_MAX) or None,
                     max_length=DESCRIPTION_MAX,

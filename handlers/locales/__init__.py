@@ -13,6 +13,7 @@ from handlers.locales import (
     incident_actions,
     incidents,
     intake,
+    known,
     language,
     mail_in,
     sla,
@@ -34,4 +35,5 @@ AREAS = (
     conversation,
     mail_in,
     incident_actions,
+    known,
 )

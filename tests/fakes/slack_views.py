@@ -12,6 +12,7 @@ issued (a test calling the Web API itself) is taken as fresh.
 
 from __future__ import annotations
 
+import copy
 import threading
 import time
 from collections.abc import Callable
@@ -40,7 +41,27 @@ class Views:
         with self._cond:
             self._triggers[trigger_id] = time.monotonic()
 
+    def type_into(self, view_id: str, block_id: str, action_id: str, element: Json) -> Json:
+        """The person types (or ticks) in a modal: its `state.values` as Slack keeps it; returns
+        the view as a block_actions payload would carry it."""
+        with self._cond:
+            view = self._views[view_id]
+            view["state"]["values"].setdefault(block_id, {})[action_id] = element
+            return copy.deepcopy(view)
+
     # ---- inspection
+    def view(self, view_id: str) -> Json | None:
+        """A modal as it stands now (its blocks, hash and what was typed in it)."""
+        with self._cond:
+            found = self._views.get(view_id)
+            return copy.deepcopy(found) if found is not None else None
+
+    def modal(self, callback_id: str) -> Json | None:
+        """The modal last opened with `callback_id`."""
+        with self._cond:
+            found = [v for v in self._views.values() if v.get("callback_id") == callback_id]
+            return copy.deepcopy(found[-1]) if found else None
+
     def home(self, user_id: str) -> Json | None:
         """The Home tab `user_id` sees now (the last view published for them, with its hash)."""
         with self._cond:
@@ -92,6 +113,16 @@ class Views:
         return self._store(view_id, params)
 
     def _store(self, view_id: str, params: dict[str, Any]) -> Json:
+        # Slack's "Preserving input entry": what was typed survives an update in the inputs whose
+        # block_id and action_id the new view still has; the rest is gone.
+        kept: dict[str, dict[str, Json]] = {}
+        typed = self._views.get(view_id, {}).get("state", {}).get("values", {})
+        for block in params["view"].get("blocks") or []:
+            if not isinstance(block, dict) or block.get("type") != "input":
+                continue
+            action = (block.get("element") or {}).get("action_id")
+            if action in typed.get(block.get("block_id"), {}):
+                kept.setdefault(block["block_id"], {})[action] = typed[block["block_id"]][action]
         view = {
             "private_metadata": "",
             "callback_id": "",
@@ -102,7 +133,7 @@ class Views:
         view.update(
             app_id=APP_ID,
             bot_id=BOT_ID,
-            state={"values": {}},
+            state={"values": kept},
             hash=f"{int(time.time())}.{next(self._seq):08x}",
         )
         self._views[view_id] = view

@@ -135,7 +135,7 @@ def test_the_seed_flow_end_to_end(harness):
         == 200
     )
     card = card_showing(fake, mine, CLOSED)
-    assert action_ids(card["blocks"]) == ["ticket_note"]
+    assert action_ids(card["blocks"]) == ["ticket_note", "known_fix_mark"]  # write its fix up
     assert "ticket_assign" not in action_ids(card_showing(fake, triage, CLOSED)["blocks"])
     reporter_card = fresh_card(h, reporter, CLOSED)
     assert action_ids(reporter_card["blocks"]) == ["csat_yes", "csat_no"]
