@@ -10,6 +10,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from slack_bolt import App
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 
+from bot.burst_suggestions import BurstSuggestions
 from bot.charts.delivery import ChartDelivery
 from bot.config import Settings
 from bot.digests import MISFIRE_GRACE, Digests
@@ -193,14 +194,23 @@ def build(settings: Settings, db: Database | None = None) -> Runtime:
     delivery = SlackDelivery(web_client(settings, retries=False), services, settings, pacer=pacer)
     email = EmailDelivery.build(services, settings, web_client(settings, retries=False), pacer=pacer)
     incident_cards = IncidentCards(web_client(settings, retries=False), services, settings)
-    deliverers = {**delivery.deliverers(), **email.deliverers(), **incident_cards.deliverers()}
+    burst_suggestions = BurstSuggestions(web_client(settings, retries=False), services, settings, pacer)
+    deliverers = {
+        **delivery.deliverers(),
+        **email.deliverers(),
+        **incident_cards.deliverers(),
+        **burst_suggestions.deliverers(),
+    }
     dispatcher = Dispatcher(
         db,
         deliverers,
         max_attempts=settings.outbox_max_attempts,
         lease=timedelta(seconds=settings.outbox_lease_seconds),
         exclude_kinds=outbox.EXPORT_KINDS,
-        mergeable=CARD_KINDS,  # several changes to one card pending: one redraw (storage.outbox_pacing)
+        mergeable=CARD_KINDS
+        | {
+            outbox.SLACK_BURST_SUGGESTION
+        },  # several changes to one card pending: one redraw (storage.outbox_pacing)
     )
     dispatcher.on_idle(email.tidy)
     dispatcher.on_prepare(delivery.prepare)

@@ -68,3 +68,8 @@ INCIDENT_STATUS = "incident_status"
 INCIDENT_DECLARE_VIEW = "incident_declare_view"
 INCIDENT_UPDATE_VIEW = "incident_update_view"
 INCIDENT_RESOLVE_VIEW = "incident_resolve_view"
+
+# Burst suggestions in the triage channel (handlers/bursts.py): "Declare incident" (value: the
+# suggestion id) opens a modal whose private_metadata carries it; its title field: NOTE_BLOCK.
+BURST_DECLARE = "burst_declare"
+BURST_DECLARE_VIEW = "burst_declare_view"

@@ -7,6 +7,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from handlers import (
+    bursts,
     commands,
     conversation,
     csat,
@@ -44,6 +45,7 @@ SURFACES = (
     csat,
     conversation,
     incidents,
+    bursts,
 )
 
 
@@ -64,4 +66,5 @@ def register_all(app: App, services: Services) -> None:
     intake.register(app, services)  # the "Create ticket" message shortcut, :ticket: reactions
     csat.register(app, services)  # "Was your problem solved?" on the reporter's closed card
     incidents.register(app, services, router)  # /ticket incident|link|unlink, the incident card
+    bursts.register(app, services)  # the burst suggestion's Declare incident button and modal
     conversation.register(app, services)  # messages in card threads are comments; plain DMs answered

@@ -70,3 +70,9 @@ class IncidentResolved(TicketError):
     """A resolved incident takes no more links, updates or status changes."""
 
     code = "incident.resolved"
+
+
+class BurstDeclared(TicketError):
+    """An incident was declared from this burst suggestion already."""
+
+    code = "similar_burst.already_declared"

@@ -33,6 +33,11 @@ SLACK_REPORTER_CARD = "slack.reporter_card"
 SLACK_ENGINEER_CARD = "slack.engineer_card"
 SLACK_EVENT_REPLY = "slack.event_reply"  # payload: event_id, audience
 SLACK_INCIDENT_CARD = "slack.incident_card"  # payload: incident_id; its card in the triage channel
+# Bursts (storage.bursts): each filing is checked, one at a time (stream BURSTS), for N similar
+# tickets within M minutes; a burst found is one suggestion in the triage channel, redrawn in place.
+BURST_CHECK = "burst.check"  # payload: ticket_id
+SLACK_BURST_SUGGESTION = "slack.burst_suggestion"  # payload: suggestion_id
+BURSTS = "bursts"
 SLACK_SOURCE_REPLY = "slack.source_reply"  # the number, in the thread of the message a ticket came from
 SLACK_REACTION = "slack.reaction"  # payload: channel, ts, name: ✅ on a thread message once relayed
 # Excel exports: minutes of work each, so a dispatcher of their own delivers them (`kinds`).

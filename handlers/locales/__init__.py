@@ -13,8 +13,23 @@ from handlers.locales import (
     incidents,
     intake,
     language,
+    outage,
     sla,
     triage,
 )
 
-AREAS = (core, triage, email, export, sla, digest, intake, csat, charts, language, incidents, conversation)
+AREAS = (
+    core,
+    triage,
+    email,
+    export,
+    sla,
+    digest,
+    intake,
+    csat,
+    charts,
+    language,
+    incidents,
+    conversation,
+    outage,
+)
