@@ -38,7 +38,6 @@ MESSAGES = {
         "*{incident}* · {title} · {status} · {count} vinculados",
     ),
     "outage.and_more": ("…and {count} more", "…y {count} más"),
-    "outage.part_of": ("{incident}", "{incident}"),
     "outage.reporter_part_of": (
         ":rotating_light: Part of a known problem: {title} ({status})",
         ":rotating_light: Parte de un problema conocido: {title} ({status})",
