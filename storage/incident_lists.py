@@ -91,7 +91,11 @@ def _listed(session: Session, conditions: list, limit: int) -> Listed:
 def open_incidents(db: Database, limit: int) -> Listed:
     """The incidents not resolved, newest first (`limit` of them), and how many there are."""
     with db.read() as session:
-        return _listed(session, [Incident.status != RESOLVED], limit)
+        return open_listed(session, limit)
+
+
+def open_listed(session: Session, limit: int) -> Listed:
+    return _listed(session, [Incident.status != RESOLVED], limit)
 
 
 def week_incidents(db: Database, start: datetime, end: datetime, limit: int) -> dict[str, Any]:

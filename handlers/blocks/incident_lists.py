@@ -5,10 +5,13 @@ at most LISTED lines and "…and N more"."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from slack_sdk.models.blocks import Block, MarkdownTextObject, SectionBlock
 
 from handlers.i18n import Translator
-from handlers.text import escaped
+from handlers.text import clip, escaped
 from storage.incident_lists import IncidentLine, Listed
 
 LISTED = 10
@@ -52,3 +55,29 @@ def ticket_incident(tr: Translator, line: IncidentLine | None, *, staff: bool) -
         title=escaped(line.title, TITLE_SHOWN),
         status=incident_status(tr, line.status),
     )
+
+
+def week_lines(tr: Translator, figures: Mapping[str, Any] | None) -> list[str]:
+    """The weekly report's incidents as plain text lines (the caller escapes them for mrkdwn or
+    HTML): how many were opened and resolved, then each, at most LISTED of either; none if none."""
+    if not figures:
+        return []
+    opened, resolved = Listed.from_dict(figures.get("opened")), Listed.from_dict(figures.get("resolved"))
+    if not opened.total and not resolved.total:
+        return []  # a quiet week: the report says nothing of incidents
+    lines = [tr("outage.week", opened=opened.total, resolved=resolved.total)]
+    for key, listed in (("outage.week_opened", opened), ("outage.week_resolved", resolved)):
+        for line in listed.lines[:LISTED]:
+            lines.append(
+                tr(
+                    key,
+                    incident=line.number,
+                    title=clip(" ".join(line.title.split()), TITLE_SHOWN),
+                    status=incident_status(tr, line.status),
+                    count=line.linked,
+                )
+            )
+        shown = min(len(listed.lines), LISTED)
+        if listed.total > shown:
+            lines.append(tr("outage.and_more", count=listed.total - shown))
+    return lines

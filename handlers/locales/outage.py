@@ -42,4 +42,17 @@ MESSAGES = {
         ":rotating_light: Part of a known problem: {title} ({status})",
         ":rotating_light: Parte de un problema conocido: {title} ({status})",
     ),
+    # The weekly report (Slack comment and email), plain text: escaped where it goes
+    "outage.week": (
+        "Incidents last week: {opened} opened, {resolved} resolved.",
+        "Incidentes de la semana pasada: {opened} declarados, {resolved} resueltos.",
+    ),
+    "outage.week_opened": (
+        "Opened: {incident} {title} ({status}, {count} tickets)",
+        "Declarado: {incident} {title} ({status}, {count} tickets)",
+    ),
+    "outage.week_resolved": (
+        "Resolved: {incident} {title} ({count} tickets)",
+        "Resuelto: {incident} {title} ({count} tickets)",
+    ),
 }
