@@ -5,7 +5,9 @@ modal with a title offered and declares an incident with all of them linked."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
+import pytest
 from sqlalchemy import func, select
 
 from handlers import ids
@@ -15,11 +17,17 @@ from storage import bursts, outbox
 from storage.domain import Actor
 from storage.models import OutboxRow
 from storage.tickets import NewTicket
-from tests.conftest import ADMIN, REPORTER, TRIAGE
+from tests.conftest import ADMIN, REPORTER, TRIAGE, _harness
 from tests.handlers.kit import action_ids, card_showing, click_card, ephemerals, poll, submit_view, text_value
 from tests.storage.test_bursts import VPN
 
 HEADLINE = "tickets look like one problem"
+
+
+@pytest.fixture
+def harness(settings, db, fake_slack):
+    """The running app with bursts on, as by default (the suite's settings turn them off)."""
+    yield from _harness(replace(settings, similar_burst_count=5, similar_burst_minutes=15), db, fake_slack)
 
 
 def file(h, title: str, description: str) -> int:
@@ -68,6 +76,10 @@ def test_five_similar_tickets_get_one_suggestion_a_sixth_updates_it_and_staff_de
     view = opened.params["view"]
     field = view["blocks"][0]["element"]
     assert field["initial_value"] == "<!channel> VPN keeps disconnecting"
+    blank = submit_view(h.slack, view, ADMIN, text_value(ids.NOTE_BLOCK, ids.NOTE_ACTION, "   "))
+    assert blank.json()["response_action"] == "errors" and ids.NOTE_BLOCK in blank.json()["errors"]
+    # Nothing declared by the blank title:
+    assert bursts.burst(h.db, 1).incident is None
     answer = submit_view(h.slack, view, ADMIN, text_value(ids.NOTE_BLOCK, ids.NOTE_ACTION, "VPN outage"))
     assert answer.status == 200 and not answer.body
     incident = h.services.incidents.summary(1)
