@@ -207,10 +207,9 @@ def build(settings: Settings, db: Database | None = None) -> Runtime:
         max_attempts=settings.outbox_max_attempts,
         lease=timedelta(seconds=settings.outbox_lease_seconds),
         exclude_kinds=outbox.EXPORT_KINDS,
-        mergeable=CARD_KINDS
-        | {
-            outbox.SLACK_BURST_SUGGESTION
-        },  # several changes to one card pending: one redraw (storage.outbox_pacing)
+        # Several changes to one card pending: one redraw (storage.outbox_pacing). Incident cards
+        # and burst suggestions too: a declare linking 30 tickets redraws its card once.
+        mergeable=CARD_KINDS | {outbox.SLACK_INCIDENT_CARD, outbox.SLACK_BURST_SUGGESTION},
     )
     dispatcher.on_idle(email.tidy)
     dispatcher.on_prepare(delivery.prepare)

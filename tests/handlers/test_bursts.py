@@ -43,10 +43,15 @@ def suggestion_where(h) -> tuple[str, str]:
     return poll(posted, what="the burst suggestion")
 
 
-def checks_done(h) -> int:
+def rows_done(h, kind: str) -> int:
     with h.db.read() as session:
-        kind = OutboxRow.kind == outbox.BURST_CHECK
-        return session.scalar(select(func.count()).where(kind, OutboxRow.state == outbox.DONE))
+        return session.scalar(
+            select(func.count()).where(OutboxRow.kind == kind, OutboxRow.state == outbox.DONE)
+        )
+
+
+def checks_done(h) -> int:
+    return rows_done(h, outbox.BURST_CHECK)
 
 
 def suggestions_posted(h) -> list:
@@ -85,6 +90,11 @@ def test_five_similar_tickets_get_one_suggestion_a_sixth_updates_it_and_staff_de
     incident = h.services.incidents.summary(1)
     assert (incident.incident.title, incident.tickets) == ("VPN outage", 6)
     declared = card_showing(h.fake, where, "Declared as *INC-1*", "VPN outage")
+    # The incident's card: posted once for the declare and its six links (one merged redraw).
+    card_ts = poll(lambda: h.services.incidents.get(1).triage_ts, what="the incident card")
+    poll(lambda: rows_done(h, outbox.SLACK_INCIDENT_CARD) == 7, what="its 7 rows done")
+    assert len([c for c in h.fake.calls("chat.postMessage") if "Incident INC-1" in c.params["text"]]) == 1
+    assert [c for c in h.fake.calls("chat.update") if c.params.get("ts") == card_ts] == []
     assert ids.BURST_DECLARE not in action_ids(declared["blocks"])
     assert len(suggestions_posted(h)) == 1
     assert ids_ == [1, 2, 3, 4, 5]
