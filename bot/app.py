@@ -11,6 +11,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from slack_bolt import App
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 
+from bot.burst_suggestions import BurstSuggestions
 from bot.charts.delivery import ChartDelivery
 from bot.config import Settings
 from bot.digests import MISFIRE_GRACE, Digests
@@ -221,11 +222,13 @@ def build(
     files_client = web_client(settings, retries=False)
     files_client.timeout = FILE_TIMEOUT
     files = FileDelivery(files_client, services, settings)
+    burst_suggestions = BurstSuggestions(web_client(settings, retries=False), services, settings, pacer)
     deliverers = {
         **delivery.deliverers(),
         **email.deliverers(),
         **incident_cards.deliverers(),
         **files.deliverers(),
+        **burst_suggestions.deliverers(),
     }
     dispatcher = Dispatcher(
         db,
@@ -233,7 +236,9 @@ def build(
         max_attempts=settings.outbox_max_attempts,
         lease=timedelta(seconds=settings.outbox_lease_seconds),
         exclude_kinds=outbox.EXPORT_KINDS,
-        mergeable=CARD_KINDS,  # several changes to one card pending: one redraw (storage.outbox_pacing)
+        # Several changes to one card pending: one redraw (storage.outbox_pacing). Incident cards
+        # and burst suggestions too: a declare linking 30 tickets redraws its card once.
+        mergeable=CARD_KINDS | {outbox.SLACK_INCIDENT_CARD, outbox.SLACK_BURST_SUGGESTION},
         on_dead=files.on_dead,  # files that will never come: an email waiting for them leaves
     )
     dispatcher.on_idle(email.tidy)

@@ -85,6 +85,8 @@ class Settings:
     reopen_window_days: int = 7  # a reporter's reply this soon after a close reopens the ticket
     file_max_mb: int = 20  # a file shared in a card's thread (or mailed in) is kept up to this size
     known_fix_days: int = 90  # a ticket closed this recently is offered to staff as "Solved before"
+    similar_burst_count: int = 5  # similar tickets within similar_burst_minutes: one suggestion; 0: off
+    similar_burst_minutes: int = 15
     socket_ping_seconds: int = 10  # Socket Mode: a ping this often; no pong in half of it: reconnect
     socket_max_backoff_seconds: int = 30  # Socket Mode: the longest wait between reconnect attempts
     imap: ImapSettings | None = None  # the helpdesk mailbox read by IMAP (bot.imap_poll); None: not read
@@ -189,6 +191,10 @@ def parse_settings(values: Mapping[str, str]) -> Settings:
     imap = imap_settings(env)
     zone = parse_timezone(get("TIMEZONE"))
     export_max_attempts = env.number("EXPORT_MAX_ATTEMPTS", 8, 1, 100)
+    burst_count = env.number("SIMILAR_BURST_COUNT", 5, 0, 1000)
+    if burst_count == 1:
+        raise ConfigError("SIMILAR_BURST_COUNT must be 0 (off) or at least 2: one ticket is no burst")
+    burst_minutes = env.number("SIMILAR_BURST_MINUTES", 15, 1, 24 * 60)
     socket_ping_seconds = env.number("SOCKET_MODE_PING_SECONDS", 10, 2, 300)
     socket_max_backoff_seconds = env.number("SOCKET_MODE_MAX_BACKOFF_SECONDS", 30, 1, 600)
     return Settings(
@@ -212,6 +218,8 @@ def parse_settings(values: Mapping[str, str]) -> Settings:
         **imap,
         timezone=zone,
         export_max_attempts=export_max_attempts,
+        similar_burst_count=burst_count,
+        similar_burst_minutes=burst_minutes,
         socket_ping_seconds=socket_ping_seconds,
         socket_max_backoff_seconds=socket_max_backoff_seconds,
         **proactive_settings(env, zone),

@@ -8,7 +8,7 @@ from typing import Any
 
 from exports import Translate
 from exports.sheets import Column, TableSheet
-from storage.domain import Category, EventKind, Priority, Status, Visibility, format_number
+from storage.domain import Category, EventKind, Priority, Status, Visibility, format_incident, format_number
 from storage.models import utcnow
 from storage.reports import EventRow, TicketRow
 from storage.sla import SlaState
@@ -18,7 +18,7 @@ NOTE_TIME = "%Y-%m-%d %H:%M"
 ASSIGNED, CLOSED = EventKind.ASSIGNED.value, Status.CLOSED.value
 PUBLIC, INTERNAL = Visibility.PUBLIC.value, Visibility.INTERNAL.value
 MISSING: Any = object()
-PUBLIC_NOTES, INTERNAL_NOTES = 16, 17  # column indexes of the Tickets sheet (see ticket_columns)
+PUBLIC_NOTES, INTERNAL_NOTES = 17, 18  # column indexes of the Tickets sheet (see ticket_columns)
 
 
 class Labels:
@@ -50,6 +50,7 @@ def ticket_columns(tr: Translate, include_internal: bool) -> list[Column]:
         Column(tr("export.col.category"), 22),
         Column(tr("export.col.priority"), 12),
         Column(tr("export.col.status"), 14),
+        Column(tr("export.col.incident"), 36),  # "INC-3 — VPN outage": the reporter's own too
         Column(tr("export.col.created"), 18),
         Column(tr("export.col.updated"), 18),
         Column(tr("export.col.closed"), 18),
@@ -162,6 +163,7 @@ class RowMaker:
             category,
             priority,
             status,
+            self._incident(t),
             cells.date(t.created_at),
             cells.date(t.updated_at),
             cells.date(closed_at),
@@ -174,6 +176,12 @@ class RowMaker:
         if self.include_internal:
             row.append(cells.text(self._notes(events, INTERNAL), internal_wrap) if events else None)
         return row
+
+    def _incident(self, t: TicketRow) -> Any:
+        if t.incident_id is None:
+            return None
+        number = format_incident(t.incident_id)
+        return self.cells.text(f"{number} — {t.incident_title}" if t.incident_title else number)
 
     def _notes(self, events: Sequence[EventRow], visibility: str) -> str | None:
         lines = [

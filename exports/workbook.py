@@ -22,12 +22,14 @@ from openpyxl import Workbook
 from exports import Translate
 from exports.cells import CellMaker, typed_rows
 from exports.describe import describe_filter, describe_scope
+from exports.incidents import incident_columns, write_incidents
 from exports.rows import Labels, RowMaker, history_columns, ticket_columns
-from exports.scope import ExportScope
+from exports.scope import REPORTER, ExportScope
 from exports.sheets import EXCEL_MAX_ROWS, TableSheet
 from exports.summary import Stats, write_summary
 from storage.db import Database
 from storage.domain import Category
+from storage.incident_lists import incident_rows
 from storage.models import utcnow
 from storage.queries import TicketFilter, count
 from storage.reports import events_of, files_of, ticket_chunks, user_name
@@ -109,8 +111,15 @@ def write_workbook(
                 if progress:
                     progress(tickets.rows_written, expected)
             ratings = ratings_by_engineer(session, flt)  # a small query of its own for the Summary
+            # Staff exports: every incident; a reporter's: none (their tickets name their own).
+            incidents = incident_rows(session) if job.scope.kind != REPORTER else None
         tickets.close()
         history.close()
+        extra = []
+        if incidents is not None:
+            sheet = TableSheet(wb, wb.create_sheet(tr("export.sheet.incidents")), incident_columns(tr), cells)
+            write_incidents(sheet, tr, incidents)
+            extra = sheet.sheets
         scope_text, filter_text = describe_scope(tr, job.scope, name), describe_filter(tr, job.flt)
         summary = typed_rows(wb.create_sheet(tr("export.sheet.summary")))
         facts = [
@@ -121,7 +130,7 @@ def write_workbook(
             (tr("export.summary.tickets"), stats.total),
         ]
         write_summary(summary, cells, labels, stats, facts, ratings)
-        _order(wb, [*tickets.sheets, *history.sheets, summary])
+        _order(wb, [*tickets.sheets, *history.sheets, *extra, summary])
         wb.save(partial)
         os.replace(partial, path)
     except BaseException:

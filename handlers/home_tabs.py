@@ -14,6 +14,7 @@ from slack_sdk.models.views import View
 
 from handlers.blocks.charts import home_chart_blocks
 from handlers.blocks.csat import dashboard_blocks as csat_dashboard
+from handlers.blocks.incident_lists import LISTED, open_incidents_blocks
 from handlers.blocks.reporter_home import HOME_TICKETS, reporter_home
 from handlers.blocks.staff_home import PAGE_SIZE, admin_home, engineer_home
 from handlers.filters import filter_to_value
@@ -23,6 +24,7 @@ from handlers.payload import actor_of, from_home, obj, string
 from handlers.services import Services
 from storage.charts import ADMIN_HOME, engineer_home_key, stored
 from storage.domain import NOT_CLOSED_STATUSES
+from storage.incident_lists import open_incidents
 from storage.queries import NEWEST, QUEUE, TicketFilter
 from storage.roles import ADMIN, ENGINEER
 
@@ -85,6 +87,7 @@ class HomeTabs:
             now=now,
             satisfaction=csat_dashboard(tr, self.board.satisfaction()),
             chart=home_chart_blocks(tr, stored(self.services.db, ADMIN_HOME)),  # read only
+            incidents=open_incidents_blocks(tr, open_incidents(self.services.db, LISTED)),
         )
 
     def _engineer(self, tr: Translator, user_id: str, state: HomeState) -> View:

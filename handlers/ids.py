@@ -99,3 +99,8 @@ HINT_TRY_FIRST = "hint_try_first_"
 KNOWN_FIX_MARK = "known_fix_mark"
 KNOWN_FIX_VIEW = "known_fix_view"
 KNOWN_FIX_TITLE_BLOCK, KNOWN_FIX_TITLE_ACTION = "title", "known_fix_title_value"
+
+# Burst suggestions in the triage channel (handlers/bursts.py): "Declare incident" (value: the
+# suggestion id) opens a modal whose private_metadata carries it; its title field: NOTE_BLOCK.
+BURST_DECLARE = "burst_declare"
+BURST_DECLARE_VIEW = "burst_declare_view"

@@ -13,6 +13,7 @@ from slack_bolt import App
 
 from handlers.blocks.cards import priority_label, status_label
 from handlers.blocks.detail import LIST_LIMIT, ticket_detail, ticket_list
+from handlers.blocks.incident_lists import LISTED
 from handlers.blocks.sla import sla_line
 from handlers.filters import FilterError, parse_filter
 from handlers.i18n import Translator
@@ -20,6 +21,8 @@ from handlers.router import Invocation, Router
 from handlers.services import Services
 from handlers.text import escaped
 from storage.domain import parse_number
+from storage.incident_lists import NONE as NO_INCIDENTS
+from storage.incident_lists import open_incidents
 from storage.queries import TicketFilter
 from storage.roles import ADMIN, ENGINEER
 
@@ -71,8 +74,20 @@ def register(app: App, services: Services, router: Router) -> None:
             ack(text=tr(error.key, word=escaped(error.word, 50)), response_type="ephemeral")
             return
         page = board.page(flt, 0, LIST_LIMIT)
-        now = services.tickets.clock() if role in (ADMIN, ENGINEER) else None  # staff see SLA flags
-        message = ticket_list(tr, page.tickets, page.total, heading(tr, role, flt), now, capped=page.capped)
+        staff = role in (ADMIN, ENGINEER)
+        now = services.tickets.clock() if staff else None  # staff see SLA flags
+        # Staff see the open incidents first; a reporter only their own tickets' (title, status).
+        incidents = open_incidents(services.db, LISTED) if staff else NO_INCIDENTS
+        message = ticket_list(
+            tr,
+            page.tickets,
+            page.total,
+            heading(tr, role, flt),
+            now,
+            capped=page.capped,
+            staff=staff,
+            incidents=incidents,
+        )
         ack(**message.as_kwargs(), response_type="ephemeral")
 
     router.add(("status", "estado", "show", "ver"), show, help_key="help.lookup")

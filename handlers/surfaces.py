@@ -7,6 +7,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from handlers import (
+    bursts,
     commands,
     conversation,
     csat,
@@ -50,6 +51,7 @@ SURFACES = (
     incident_actions,
     filing_hints,
     known_fixes,
+    bursts,
 )
 
 
@@ -73,4 +75,5 @@ def register_all(app: App, services: Services) -> None:
     incidents.register(app, services, router)  # /ticket incident|link|unlink, the incident card
     incident_actions.register(app, services)  # a ticket card's incident buttons, the list of tickets
     known_fixes.register(app, services, router)  # /ticket knownfix, a closed card's Known fix…
+    bursts.register(app, services)  # the burst suggestion's Declare incident button and modal
     conversation.register(app, services)  # messages in card threads are comments; plain DMs answered

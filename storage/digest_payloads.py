@@ -10,6 +10,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from storage.incident_lists import NONE as NO_INCIDENTS
+from storage.incident_lists import Listed as IncidentsListed
+
 
 @dataclass(frozen=True)
 class TicketLine:
@@ -85,6 +88,7 @@ class DailyDigest:
     # The first local day the counts cover, when more than `day` (a Monday's digest covers the
     # weekend since Friday): None for one day.
     since: date | None = None
+    incidents: IncidentsListed = NO_INCIDENTS  # the open ones, newest first (storage.incident_lists)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -100,6 +104,7 @@ class DailyDigest:
             "at_risk": self.at_risk.to_dict(),
             "breached": self.breached.to_dict(),
             "unassigned": self.unassigned.to_dict(),
+            "incidents": self.incidents.to_dict(),
         }
 
     @classmethod
@@ -117,6 +122,7 @@ class DailyDigest:
             breached=Listed.from_dict(data["breached"]),
             unassigned=Listed.from_dict(data["unassigned"]),
             since=date.fromisoformat(data["since"]) if data.get("since") else None,  # rows of 0.x lack it
+            incidents=IncidentsListed.from_dict(data.get("incidents")),  # older rows lack it
         )
 
 

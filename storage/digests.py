@@ -17,11 +17,13 @@ from sqlalchemy.orm import Session, aliased
 from storage.db import Database
 from storage.digest_payloads import DailyDigest, EngineerCount, EngineerSummary, Listed, TicketLine
 from storage.domain import Priority, Status
+from storage.incident_lists import open_listed
 from storage.models import Ticket, User
 from storage.sla_queries import at_risk, breached, not_closed
 
 LIST_LIMIT = 10  # at-risk and breached tickets listed; the rest are counted ("and 3 more")
 UNASSIGNED_LIMIT = 5
+INCIDENT_LIMIT = 10  # open incidents listed; the rest counted
 QUEUE_LIMIT = 15  # an engineer's own tickets listed in their DM
 
 
@@ -73,6 +75,7 @@ def daily_digest(db: Database, now: datetime, zone: str, since: date | None = No
             unassigned=_listed(
                 session, [Ticket.engineer_id.is_(None)], [Ticket.created_at, Ticket.id], UNASSIGNED_LIMIT
             ),
+            incidents=open_listed(session, INCIDENT_LIMIT),
         )
 
 

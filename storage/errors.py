@@ -82,3 +82,9 @@ class AlreadyResolved(TicketError):
     """Resolving a resolved incident: a no-op, said so."""
 
     code = "incident.resolved_already"
+
+
+class BurstDeclared(TicketError):
+    """An incident was declared from this burst suggestion already."""
+
+    code = "similar_burst.already_declared"

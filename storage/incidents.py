@@ -10,7 +10,7 @@ its engineer. What the buttons read before they act: storage.incident_reads.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -158,6 +158,43 @@ class IncidentService(IncidentReads, IncidentResolving):
         if ticket.incident_id is not None:
             other = session.get(Incident, ticket.incident_id)
             raise AlreadyLinked(ticket=ticket.number, incident=other.number if other else "")
+
+    def declare_linking(
+        self,
+        actor: Actor,
+        title: str,
+        ticket_ids: Sequence[int],
+        then: Callable[[Session, Incident], None] | None = None,
+    ) -> tuple[Incident, int]:
+        """A new incident owned by `actor` (staff) with `ticket_ids` linked, in one transaction:
+        those closed or in another incident meanwhile are left out. `then(session, incident)`
+        runs in it too (a burst suggestion remembers its incident). Returns it and how many."""
+        title = title.strip()
+        if not title or len(title) > TITLE_MAX:
+            raise InvalidInput({"title": "error.required" if not title else "error.too_long"})
+        with self._changing() as (session, _):
+            self._require_staff(session, actor)
+            self.tickets._touch_user(session, actor)
+            now = self.tickets.clock()
+            incident = Incident(
+                title=title,
+                owner_id=actor.user_id,
+                status=IncidentStatus.INVESTIGATING.value,
+                created_at=now,
+                updated_at=now,
+            )
+            session.add(incident)
+            session.flush()
+            self._event(session, incident, actor, DECLARED, note=title)
+            query = select(Ticket).where(
+                Ticket.id.in_(ticket_ids), Ticket.incident_id.is_(None), Ticket.status != Status.CLOSED.value
+            )
+            linked = session.scalars(query.order_by(Ticket.id)).unique().all()
+            for ticket in linked:
+                self._link(session, incident, ticket, actor)
+            if then is not None:
+                then(session, incident)
+            return incident, len(linked)
 
     def link(self, actor: Actor, ticket_id: int, incident_id: int) -> Ticket:
         with self._changing(incident_id) as (session, incident):

@@ -230,6 +230,21 @@ class Incident(Base):
         return format_incident(self.id)
 
 
+class BurstSuggestion(Base):
+    """ "N tickets look like one problem — declare an incident?" posted once in the triage channel
+    (storage.bursts): the tickets it lists, where it lives, the incident declared from it."""
+
+    __tablename__ = "burst_suggestions"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    ticket_ids: Mapped[list[int]] = mapped_column(JSON)  # the tickets it lists, in filing order
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_filed_at: Mapped[datetime]  # its newest ticket's filing time: a burst's window runs from it
+    channel: Mapped[str | None] = mapped_column(String(32))
+    ts: Mapped[str | None] = mapped_column(String(32))
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
+
+
 class IncidentEvent(Base):
     """An incident's append-only history: declared, linked, unlinked, status, update, resolved."""
 

@@ -107,6 +107,8 @@ def plan(
     if kind is EventKind.CREATED:
         sync_card(session, ticket, TRIAGE)
         sync_card(session, ticket, REPORTER)
+        # Is it one of N similar tickets within M minutes? (storage.bursts, at delivery)
+        outbox.write(session, outbox.BURST_CHECK, {"ticket_id": ticket.id}, outbox.BURSTS)
         return
     if line is not None:
         relay(session, ticket, event, line)

@@ -35,6 +35,11 @@ SLACK_EVENT_REPLY = "slack.event_reply"  # payload: event_id, audience
 SLACK_INCIDENT_CARD = "slack.incident_card"  # payload: incident_id; its card in the triage channel
 # payload: incident_id, ticket_id, event_id: the owner of a resolved incident hears a ticket of it reopened
 SLACK_INCIDENT_NOTICE = "slack.incident_notice"
+# Bursts (storage.bursts): each filing is checked, one at a time (stream BURSTS), for N similar
+# tickets within M minutes; a burst found is one suggestion in the triage channel, redrawn in place.
+BURST_CHECK = "burst.check"  # payload: ticket_id
+SLACK_BURST_SUGGESTION = "slack.burst_suggestion"  # payload: suggestion_id
+BURSTS = "bursts"
 SLACK_SOURCE_REPLY = "slack.source_reply"  # the number, in the thread of the message a ticket came from
 SLACK_REACTION = "slack.reaction"  # payload: channel, ts, name: ✅ on a thread message once relayed
 # payload: ticket_id, event_id, to (an audience or None), from (the card they were shared under): the

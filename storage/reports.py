@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, aliased
 
 from storage.db import Database
 from storage.domain import Visibility
-from storage.models import Ticket, TicketAttachment, TicketEvent, User
+from storage.models import Incident, Ticket, TicketAttachment, TicketEvent, User
 from storage.queries import TicketFilter, apply
 
 
@@ -41,6 +41,8 @@ class TicketRow(NamedTuple):
     resolution_warn_at: datetime | None
     sla_paused_at: datetime | None
     csat_rating: int | None
+    incident_id: int | None = None  # the incident it is part of, and its title
+    incident_title: str | None = None
 
 
 class EventRow(NamedTuple):
@@ -93,11 +95,13 @@ def ticket_chunks(session: Session, flt: TicketFilter, *, chunk: int = 1000) -> 
         Ticket.resolution_warn_at,
         Ticket.sla_paused_at,
         Ticket.csat_rating,
+        Ticket.incident_id,
+        Incident.title.label("incident_title"),
     )
     base = apply(
-        columns.join(reporter, reporter.slack_id == Ticket.reporter_id).outerjoin(
-            engineer, engineer.slack_id == Ticket.engineer_id
-        ),
+        columns.join(reporter, reporter.slack_id == Ticket.reporter_id)
+        .outerjoin(engineer, engineer.slack_id == Ticket.engineer_id)
+        .outerjoin(Incident, Incident.id == Ticket.incident_id),
         flt,
     )
     last_id = 0

@@ -35,6 +35,7 @@ TABLES = (
     "inbound_mail",
     "incident_exclusions",
     "known_fixes",
+    "burst_suggestions",
     "incident_events",
     "ticket_events",
     "outbox",
@@ -167,6 +168,9 @@ def settings(fake_slack: FakeSlack, database_url: str, language: str):
             "SLACK_API_URL": fake_slack.base_url,
             "DATABASE_URL": database_url,
             "SLACK_PACING": "false",  # fast: tests of pacing turn it on (tests/bot/pacing)
+            # Many tests file a run of look-alike tickets ("t0", "t1"…): no burst suggestion
+            # among their messages. Tests of bursts turn it on (tests/handlers/test_bursts.py).
+            "SIMILAR_BURST_COUNT": "0",
             "TRIAGE_CHANNEL_ID": TRIAGE,
             "ADMIN_USER_IDS": ADMIN,
             "BOT_LANGUAGE": language,
@@ -186,6 +190,7 @@ def cli_env(monkeypatch, tmp_path, fake_slack, database_url):
     monkeypatch.setenv("SLACK_API_URL", fake_slack.base_url)
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("SLACK_PACING", "false")
+    monkeypatch.setenv("SIMILAR_BURST_COUNT", "0")
     return tmp_path
 
 

@@ -53,6 +53,7 @@ def bot_env(fake_slack, database_url: str, **extra: str) -> dict[str, str]:
         ADMIN_USER_IDS="U0ADMIN",
         PYTHONPATH=str(ROOT),
         SLACK_PACING="false",  # fast; a test of pacing passes SLACK_PACING="true"
+        SIMILAR_BURST_COUNT="0",  # look-alike tickets in bulk: no burst suggestion among the posts
     )
     env.update(extra)
     return env

@@ -28,7 +28,9 @@ from bot.charts.report import VERSION, ChartCache, category_labels, report_pictu
 from bot.config import Settings
 from bot.dispatcher import Deliver, Permanent
 from handlers.blocks.charts import alt_text, trend_lines
+from handlers.blocks.incident_lists import week_lines
 from handlers.services import Services
+from handlers.text import escape
 from storage import charts, outbox
 
 log = logging.getLogger("ticketbot.charts")
@@ -160,6 +162,9 @@ class ChartDelivery:
             for p in pictures
         ]
         comment = tr("chart.report_comment", week=payload["week_of"])
+        incidents = week_lines(tr, payload.get("incidents"))  # rows of older versions have none
+        if incidents:
+            comment += "\n" + "\n".join(escape(line) for line in incidents)
         slack_errors.call_upload(
             self.client.files_upload_v2,
             channel=payload["channel"],

@@ -14,6 +14,7 @@ from bot.charts.report import ChartCache, report_pictures
 from bot.email.inline import Inline
 from bot.email.render import EmailContent
 from handlers.blocks.charts import alt_text
+from handlers.blocks.incident_lists import week_lines
 from handlers.i18n import Translator
 
 _CACHE = ChartCache()  # the spool the Slack upload of the same report drew into: drawn once
@@ -41,6 +42,13 @@ def report_email(
             f'<p><img src="cid:{cid}" alt="{alt}" width="600" style="max-width:100%;height:auto"></p>'
             f'<p style="color:#5e6066;font-size:13px"><b>{html.escape(picture.lines[0])}</b></p>'
             f'<ul style="color:#5e6066;font-size:13px">{items}</ul>'
+        )
+    incidents = week_lines(tr, figures.get("incidents"))  # their numbers as text, like the charts'
+    if incidents:
+        text_parts.append("\n".join(incidents))
+        items = "".join(f"<li>{html.escape(line)}</li>" for line in incidents[1:])
+        html_parts.append(
+            f"<p><b>{html.escape(incidents[0])}</b></p>" + (f"<ul>{items}</ul>" if items else "")
         )
     body = content.html.replace("</body></html>", "".join(html_parts) + "</body></html>")
     return EmailContent(content.subject, "\n\n".join(text_parts), body), images

@@ -21,18 +21,25 @@ from handlers.blocks.ticket_form import category_label
 from handlers.i18n import Translator
 from storage import charts
 from storage.db import Database
+from storage.digests import day_bounds
+from storage.incident_lists import week_incidents
 
 log = logging.getLogger("ticketbot.charts")
 
 VERSION = 1  # part of every data hash: a change to the drawings draws every chart anew
 REPORT_WEEKS = 8
+REPORT_INCIDENTS = 10  # incidents named per list (opened, resolved); all are counted
 CACHE_KEEP = 64  # PNGs kept in the spool; the oldest go first
 
 
 def report_figures(db: Database, now: datetime, zone: str) -> dict[str, Any]:
-    """What the weekly report draws: the 8 complete weeks before this one, and last week's mix."""
+    """What the weekly report draws: the 8 complete weeks before this one, last week's mix, and
+    the incidents declared and resolved in that week (the same seven local days)."""
     trend = charts.trend(db, now, zone, charts.WEEK, REPORT_WEEKS, current=False)
-    return {"trend": trend.to_dict(), "breakdown": charts.breakdown(db, now, zone).to_dict()}
+    mix = charts.breakdown(db, now, zone)
+    start, end = day_bounds(mix.start, zone)[0], day_bounds(mix.end, zone)[0]
+    incidents = week_incidents(db, start, end, REPORT_INCIDENTS)
+    return {"trend": trend.to_dict(), "breakdown": mix.to_dict(), "incidents": incidents}
 
 
 def category_labels(tr: Translator, settings: Settings) -> dict[str, str]:

@@ -9,12 +9,15 @@ from datetime import datetime
 from slack_sdk.models.blocks import Block, ContextBlock, DividerBlock, MarkdownTextObject, SectionBlock
 
 from handlers.blocks.cards import Message, priority_label, status_label, ticket_card
+from handlers.blocks.incident_lists import open_incidents_blocks, ticket_incident
 from handlers.blocks.replies import event_text
 from handlers.blocks.sla import sla_badge
 from handlers.i18n import Translator
 from handlers.text import clip, escaped, mention, slack_date
 from storage.attachments import FileInfo
 from storage.domain import Category
+from storage.incident_lists import NONE as NO_INCIDENTS
+from storage.incident_lists import IncidentLine, Listed
 from storage.models import Ticket, TicketEvent
 
 DETAIL_NOTES = 36  # the card's blocks + a header + this many notes stays under 50 blocks
@@ -36,8 +39,9 @@ def state_line(tr: Translator, ticket: Ticket) -> str:
     )
 
 
-def list_line(tr: Translator, ticket: Ticket, now: datetime | None = None) -> str:
-    """One ticket in a staff list; with `now`, flagged when at risk, breached or paused."""
+def list_line(tr: Translator, ticket: Ticket, now: datetime | None = None, *, staff: bool = True) -> str:
+    """One ticket in a list; with `now`, flagged when at risk, breached or paused; a linked
+    ticket says its incident (staff: its number; a reporter: its title and status)."""
     badge = sla_badge(tr, ticket, now) if now is not None else ""
     line = tr(
         "list.line",
@@ -49,6 +53,11 @@ def list_line(tr: Translator, ticket: Ticket, now: datetime | None = None) -> st
         assignee=assignee_text(tr, ticket),
         when=slack_date(ticket.updated_at),
     )
+    if ticket.incident_id is not None:
+        incident = ticket.incident
+        shown = IncidentLine(ticket.incident_id, incident.title, incident.status, 0) if incident else None
+        if shown is not None:
+            line += " · " + ticket_incident(tr, shown, staff=staff)
     return f"{line} · {badge}" if badge else line
 
 
@@ -114,16 +123,22 @@ def ticket_list(
     heading: str,
     now: datetime | None = None,
     capped: bool = False,
+    *,
+    staff: bool = True,
+    incidents: Listed = NO_INCIDENTS,
 ) -> Message:
     """`now`: staff see SLA flags; `capped`: there are more than `total` (the count stopped
-    there), shown as `1000+`."""
+    there), shown as `1000+`; `incidents`: the open ones, listed first (staff)."""
+    first = open_incidents_blocks(tr, incidents) if staff else []
     if not tickets:
         text = tr("list.empty", heading=heading)
-        return Message(text=text, blocks=[SectionBlock(text=MarkdownTextObject(text=text))])
+        return Message(text=text, blocks=[*first, SectionBlock(text=MarkdownTextObject(text=text))])
     plus = "+" if capped else ""
     header = tr("list.header", heading=heading, total=f"{total}{plus}")
-    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=header))]
-    blocks += [SectionBlock(text=MarkdownTextObject(text=list_line(tr, t, now))) for t in tickets]
+    blocks: list[Block] = [*first, SectionBlock(text=MarkdownTextObject(text=header))]
+    blocks += [
+        SectionBlock(text=MarkdownTextObject(text=list_line(tr, t, now, staff=staff))) for t in tickets
+    ]
     if capped or total > len(tickets):
         hidden = total - len(tickets)
         more = tr("list.more", count=f"{max(hidden, 1)}+" if capped else hidden)

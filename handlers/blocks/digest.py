@@ -20,6 +20,7 @@ from slack_sdk.models.blocks import (
 )
 
 from handlers.blocks.cards import Message, priority_label, status_label
+from handlers.blocks.incident_lists import open_incidents_blocks
 from handlers.i18n import Translator
 from handlers.text import escape, escaped, slack_date
 from storage.digest_payloads import DailyDigest, EngineerSummary, Listed, TicketLine
@@ -109,6 +110,7 @@ def daily_digest_message(tr: Translator, digest: DailyDigest, link: Link = _no_l
         )
     else:
         blocks.append(_section(tr("digest.none_open")))
+    blocks += open_incidents_blocks(tr, digest.incidents)  # nothing when none is open
 
     def engineer(line: TicketLine) -> str:
         return escape(line.engineer_name) if line.engineer_id else tr("digest.unassigned")

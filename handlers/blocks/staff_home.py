@@ -130,10 +130,12 @@ def admin_home(
     now: datetime | None = None,
     satisfaction: Sequence[Block] = (),
     chart: Sequence[Block] = (),  # handlers.blocks.charts.home_chart_blocks
+    incidents: Sequence[Block] = (),  # handlers.blocks.incident_lists.open_incidents_blocks: first
 ) -> View:
     by_status = counters.by_status
     blocks: list[Block] = [
         HeaderBlock(text=tr("dash.admin_title")),
+        *incidents,
         _fields(
             [
                 (tr("status.open"), by_status["open"]),

@@ -16,6 +16,7 @@ from handlers.locales import (
     known,
     language,
     mail_in,
+    outage,
     sla,
     triage,
 )
@@ -36,4 +37,5 @@ AREAS = (
     mail_in,
     incident_actions,
     known,
+    outage,
 )

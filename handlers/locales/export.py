@@ -5,6 +5,7 @@ MESSAGES = {
     "export.sheet.tickets": ("Tickets", "Tickets"),
     "export.sheet.history": ("History", "Historial"),
     "export.sheet.summary": ("Summary", "Resumen"),
+    "export.sheet.incidents": ("Incidents", "Incidentes"),
     # Excel number format of dates in the workbook
     "export.date_format": ("yyyy-mm-dd hh:mm", "dd/mm/yyyy hh:mm"),
     # Tickets sheet headers
@@ -17,6 +18,7 @@ MESSAGES = {
     "export.col.category": ("Category", "Categoría"),
     "export.col.priority": ("Priority", "Prioridad"),
     "export.col.status": ("Status", "Estado"),
+    "export.col.incident": ("Incident", "Incidente"),
     "export.col.created": ("Created", "Creado"),
     "export.col.updated": ("Updated", "Actualizado"),
     "export.col.closed": ("Closed", "Cerrado"),
@@ -26,6 +28,13 @@ MESSAGES = {
     "export.col.rating": ("Rating (1-5)", "Valoración (1-5)"),
     "export.col.public_notes": ("Notes (visible to reporter)", "Notas (visibles al solicitante)"),
     "export.col.internal_notes": ("Internal notes", "Notas internas"),
+    # Incidents sheet headers (staff exports only)
+    "export.col.incident_number": ("Number", "Número"),
+    "export.col.incident_title": ("Title", "Título"),
+    "export.col.owner": ("Owner", "Responsable"),
+    "export.col.resolved": ("Resolved", "Resuelto"),
+    "export.col.linked": ("Linked tickets", "Tickets vinculados"),
+    "export.col.resolution": ("Resolution", "Resolución"),
     # History sheet headers
     "export.col.ticket": ("Ticket", "Ticket"),
     "export.col.when": ("When", "Fecha"),

@@ -16,6 +16,8 @@ def test_defaults():
     assert s.database_url == "sqlite:///ticketbot.db" and s.language == "en"
     assert s.slack_api_url == "https://slack.com/api/" and s.port == 3000
     assert s.category_keys == ("hardware", "software", "network", "printers", "access", "other")
+    assert (s.similar_burst_count, s.similar_burst_minutes) == (5, 15)
+    assert settings(SIMILAR_BURST_COUNT="0", SIMILAR_BURST_MINUTES="60").similar_burst_count == 0
 
 
 @pytest.mark.parametrize(
@@ -33,6 +35,9 @@ def test_defaults():
         ({"TICKET_CATEGORIES": ",,"}, "TICKET_CATEGORIES"),
         ({"SOCKET_MODE_PING_SECONDS": "1"}, "SOCKET_MODE_PING_SECONDS"),
         ({"SOCKET_MODE_MAX_BACKOFF_SECONDS": "soon"}, "SOCKET_MODE_MAX_BACKOFF_SECONDS"),
+        ({"SIMILAR_BURST_COUNT": "1"}, "SIMILAR_BURST_COUNT"),
+        ({"SIMILAR_BURST_COUNT": "many"}, "SIMILAR_BURST_COUNT"),
+        ({"SIMILAR_BURST_MINUTES": "0"}, "SIMILAR_BURST_MINUTES"),
     ],
 )
 def test_a_bad_setting_is_named_in_one_line(env, names):

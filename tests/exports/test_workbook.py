@@ -35,6 +35,7 @@ EN_TICKET_HEADERS = [
     "Category",
     "Priority",
     "Status",
+    "Incident",
     "Created",
     "Updated",
     "Closed",
@@ -97,7 +98,7 @@ def near(a: datetime, b: datetime) -> bool:
 
 def test_an_admin_export_holds_every_ticket_its_history_and_internal_notes(db, tmp_path, helpdesk):
     result, book = export(db, tmp_path)
-    assert book.book.sheetnames == list(book.sheets) == ["Tickets", "History", "Summary"]
+    assert book.book.sheetnames == list(book.sheets) == ["Tickets", "History", "Incidents", "Summary"]
     assert book.rows("Tickets")[0] == EN_TICKET_HEADERS
     assert book.rows("History")[0] == EN_HISTORY_HEADERS
     tickets = book.records("Tickets")
@@ -177,7 +178,7 @@ def test_filters_narrow_the_export(db, tmp_path, helpdesk):
 
 def test_spanish_headers_sheet_names_and_words(db, tmp_path, helpdesk):
     _, book = export(db, tmp_path, language="es")
-    assert list(book.sheets) == ["Tickets", "Historial", "Resumen"]
+    assert list(book.sheets) == ["Tickets", "Historial", "Incidentes", "Resumen"]
     assert book.rows("Tickets")[0] == [
         "Número",
         "Título",
@@ -188,6 +189,7 @@ def test_spanish_headers_sheet_names_and_words(db, tmp_path, helpdesk):
         "Categoría",
         "Prioridad",
         "Estado",
+        "Incidente",
         "Creado",
         "Actualizado",
         "Cerrado",
@@ -212,7 +214,7 @@ def test_spanish_headers_sheet_names_and_words(db, tmp_path, helpdesk):
     vpn = book.records("Tickets")[0]
     assert (vpn["Estado"], vpn["Prioridad"], vpn["Categoría"]) == ("Cerrado", "Crítica", "Software")
     assert book.records("Historial")[2]["Visibilidad"] == "Interna"
-    assert book.book["Tickets"]["J2"].number_format == "dd/mm/yyyy hh:mm"
+    assert book.book["Tickets"]["K2"].number_format == "dd/mm/yyyy hh:mm"
     labels = [row[0] for row in book.rows("Resumen")]
     assert {"Estado", "Prioridad", "Categoría", "Ingeniero", "Promedio", "Mediana"} <= set(labels)
 
@@ -264,7 +266,7 @@ def test_dates_are_real_excel_datetimes_in_the_workspace_time_zone(db, tmp_path,
     bogota = ZoneInfo("America/Bogota")
     stored = service.get(helpdesk["vpn"], "U0ADMIN")
     _, book = export(db, tmp_path, zone="America/Bogota")
-    created = book.book["Tickets"]["J2"]
+    created = book.book["Tickets"]["K2"]
     assert created.is_date and created.number_format == "yyyy-mm-dd hh:mm"
     assert near(created.value, stored.created_at.astimezone(bogota).replace(tzinfo=None))
     assert near(
@@ -282,7 +284,7 @@ def test_header_is_bold_coloured_frozen_filtered_and_columns_sized(db, tmp_path,
     header = ws["A1"]
     assert header.font.b and header.fill.fgColor.rgb.endswith("1F4E78")
     assert ws.freeze_panes == "A2" and book.book["History"].freeze_panes == "A2"
-    assert ws.auto_filter.ref == "A1:R5" and book.book["History"].auto_filter.ref == "A1:I11"
+    assert ws.auto_filter.ref == "A1:S5" and book.book["History"].auto_filter.ref == "A1:I11"
     widths = {letter: ws.column_dimensions[letter].width for letter in "ABCDEFGHIJKLMNO"}
     assert all(8 <= w <= 60 for w in widths.values())
     assert widths["A"] == 12 and widths["C"] > widths["H"]
@@ -378,12 +380,13 @@ def test_long_tables_continue_on_more_sheets_with_the_same_header(db, tmp_path, 
         "History",
         "History (2)",
         "History (3)",
+        "Incidents",
         "Summary",
     ]
     tickets = [book.sheets[n] for n in ("Tickets", "Tickets (2)", "Tickets (3)")]
     assert all(rows[0] == EN_TICKET_HEADERS for rows in tickets)
     assert [r[1] for rows in tickets for r in rows[1:]] == [f"Problem {i}" for i in range(7)]
-    assert book.book["Tickets (3)"].auto_filter.ref == "A1:R2"
+    assert book.book["Tickets (3)"].auto_filter.ref == "A1:S2"
 
 
 def test_an_empty_export_is_a_valid_workbook_with_headers(db, tmp_path, helpdesk):

@@ -190,7 +190,7 @@ def test_spanish_workspace_exports_with_spanish_words(harness_es):
     assert answer["text"] == "Preparando tu exportación de 3 tickets… El archivo llegará aquí en un momento."
     ((call, book),) = uploads(harness_es)
     assert "*Todos los tickets* · filtro: ninguno · 3 tickets · generado" in call.params["initial_comment"]
-    assert list(book.sheets) == ["Tickets", "Historial", "Resumen"]
+    assert list(book.sheets) == ["Tickets", "Historial", "Incidentes", "Resumen"]
     assert book.rows("Tickets")[0][:3] == ["Número", "Título", "Descripción"]
     assert call.params["files"][0]["title"].startswith("tickets-all-")
 

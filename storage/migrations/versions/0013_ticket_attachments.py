@@ -5,7 +5,7 @@ SQLite), keyed to its ticket and the event (comment) it came with; `data` is NUL
 Slack file waits for delivery to fetch it.
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-04 19:00:00
 """
 

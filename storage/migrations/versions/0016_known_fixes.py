@@ -1,7 +1,7 @@
 """known fixes: a closed ticket's resolution written up once for reporters ("Try this first")
 
 Revision ID: 0016
-Revises: 0011
+Revises: 0015
 Create Date: 2026-12-04 00:00:00
 """
 
