@@ -12,6 +12,7 @@ from bot.config import Settings
 from bot.dispatcher import Deferred, Deliver, Permanent
 from bot.intake_delivery import SourceReplies
 from bot.reaction_delivery import Reactions
+from bot.relayed_copies import RelayedCopies
 from bot.similar_cards import triage_suggestions, triage_suggestions_ahead
 from bot.slack_pacing import Pacer
 from bot.triage_burst import TriageBursts
@@ -25,6 +26,7 @@ from handlers.services import Services
 from handlers.text import mention
 from storage import outbox, read_ahead
 from storage.cards import card_of, remember_card
+from storage.comment_edits import remember_copy
 from storage.models import Ticket
 from storage.notifications import ENGINEER, FORMER_ENGINEER, REPORTER, TRIAGE
 from storage.read_ahead import NOTHING_AHEAD
@@ -77,6 +79,9 @@ class SlackDelivery:
                 self.client, self.services, self._ticket, self.pacer.call
             ).deliver,
             outbox.SLACK_REACTION: Reactions(self.client, self.pacer.call).deliver,
+            outbox.SLACK_RELAYED_COPY: RelayedCopies(
+                self.client, self.services, self._ticket, self._reader_tr, self.pacer.call
+            ).deliver,
         }
 
     def prepare(self, rows: list[outbox.Claimed]) -> None:
@@ -233,12 +238,14 @@ class SlackDelivery:
             tr = self._reader_tr(ticket, audience)
             relayed = bool(payload.get("relay"))  # written in another card's thread: who wrote it
             message = event_reply(tr, event, ticket=ticket, admins=admins, relayed=relayed)
-        if channel is None:
-            return
+        if channel is None or (payload.get("relay") and event.note is None):
+            return  # nowhere to post, or a comment deleted before its relay left
         extra = {"reply_broadcast": True} if payload.get("broadcast") and thread_ts else {}
-        self.pacer.call(
+        response = self.pacer.call(
             self.client.chat_postMessage, channel=channel, thread_ts=thread_ts, **extra, **message.as_kwargs()
         )
+        if payload.get("relay"):  # where the copy is, for its author's edits and deletion
+            remember_copy(self.services.db, event.id, response["channel"], response["ts"])
 
     # -- plumbing ----------------------------------------------------------------------------
 

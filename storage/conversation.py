@@ -5,6 +5,9 @@ The reporter's DM card is the reporter's line to the helpdesk, the engineer's DM
 engineer's line to the reporter (both public comments); the triage card's thread is the staff
 room (internal notes). Who hears of it is storage.notifications' `relay` and the email plan.
 
+Editing or deleting such a message later changes the comment and its relayed copy, never
+writes a new one (storage.comment_edits).
+
 A reply on a closed ticket is never dropped: within the reopen window it reopens the ticket;
 after it, nothing is written and the caller offers a new ticket instead.
 """
@@ -14,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from storage.comment_edits import remember_message, taken_already
 from storage.domain import NOTE_MAX, Actor, EventKind, Status, Visibility
 from storage.errors import InvalidInput, NotAllowed
 from storage.models import Engineer, TicketEvent
@@ -46,6 +50,9 @@ class Conversation(TicketCore):
         if clipped:  # a Slack message may be far longer than a note: keep what fits
             text = text[: NOTE_MAX - 1] + "…"
         with self._changing(ticket_id) as (session, ticket):
+            taken = taken_already(session, line)
+            if taken is not None:  # the same message delivered twice: one comment
+                return Comment(taken)
             if line.audience == REPORTER:
                 allowed = actor.user_id == ticket.reporter_id
             elif line.audience == ENGINEER:
@@ -71,4 +78,5 @@ class Conversation(TicketCore):
             event = self._record(
                 session, ticket, actor, EventKind.NOTE, note=text, visibility=visibility, line=line
             )
+            remember_message(session, ticket, event, line)  # for its edits and deletion
             return Comment(event, reopened=reopened, clipped=clipped)

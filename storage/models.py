@@ -243,7 +243,9 @@ class IncidentEvent(Base):
 
 
 class TicketEvent(Base):
-    """Append-only history: nothing ever updates or deletes a row of it."""
+    """Append-only history: nothing ever deletes a row of it, and nothing updates one but the
+    text of a comment its author edits or deletes in Slack (`note`: what it says now, None once
+    deleted; the text as first written is kept in `relayed_messages`, storage.comment_edits)."""
 
     __tablename__ = "ticket_events"
     __table_args__ = (
@@ -265,6 +267,27 @@ class TicketEvent(Base):
     ticket_version: Mapped[int | None]
 
     actor: Mapped[User] = relationship(lazy="joined")
+
+
+class RelayedMessage(Base):
+    """A message written in a card's thread that became a comment (storage.conversation), and
+    where its relayed copy was posted in the other side's thread (written by the relay's
+    deliverer once posted): an edit of the message updates the copy, a deletion removes it
+    (storage.comment_edits, migration 0014)."""
+
+    __tablename__ = "relayed_messages"
+    __table_args__ = (Index("ix_relayed_messages_event", "event_id", unique=True),)
+
+    source_channel: Mapped[str] = mapped_column(String(32), primary_key=True)
+    source_ts: Mapped[str] = mapped_column(String(32), primary_key=True)
+    event_id: Mapped[int] = mapped_column(BigId, ForeignKey("ticket_events.id"))
+    ticket_id: Mapped[int] = mapped_column(BigId, ForeignKey("tickets.id"))
+    copy_audience: Mapped[str | None] = mapped_column(String(16))  # None: relayed nowhere
+    copy_channel: Mapped[str | None] = mapped_column(String(32))  # None: not posted (yet)
+    copy_ts: Mapped[str | None] = mapped_column(String(32))
+    original_text: Mapped[str | None] = mapped_column(Text)  # as first written, once edited or deleted
+    edited_at: Mapped[datetime | None]
+    deleted_at: Mapped[datetime | None]
 
 
 class SlaAlert(Base):

@@ -128,16 +128,29 @@ def relay(session: Session, ticket: Ticket, event: TicketEvent, line: Line) -> N
     for audience in [TRIAGE, REPORTER] + ([ENGINEER] if ticket.engineer_id else []):
         if not (audience == REPORTER and internal):  # the version on its buttons
             sync_card(session, ticket, audience)
-    if line.audience == REPORTER:
-        to: str | None = ENGINEER if ticket.engineer_id else TRIAGE
-    elif line.audience == ENGINEER:
-        to = TRIAGE if internal else REPORTER
-    else:
-        to = ENGINEER if ticket.engineer_id else None
+    to = relay_audience(ticket, event, line)
     if to is not None:
         reply(session, ticket, event, to, relay=True)
     payload = {"channel": line.channel, "ts": line.ts, "name": DELIVERED}
     outbox.write(session, outbox.SLACK_REACTION, payload, stream(to or line.audience, ticket.id))
+
+
+def relay_audience(ticket: Ticket, event: TicketEvent, line: Line) -> str | None:
+    """Whose card's thread a comment written under `line.audience`'s card is relayed to (None:
+    nobody's, a triage note with no engineer assigned)."""
+    if line.audience == REPORTER:
+        return ENGINEER if ticket.engineer_id else TRIAGE
+    if line.audience == ENGINEER:
+        return TRIAGE if event.visibility == Visibility.INTERNAL.value else REPORTER
+    return ENGINEER if ticket.engineer_id else None
+
+
+def copy_sync(session: Session, ticket: Ticket, event: TicketEvent, audience: str) -> None:
+    """The relayed copy of a comment in `audience`'s thread, brought to what the comment is now:
+    its edited text (chat.update), or gone once deleted (chat.delete). In the relay's stream, so
+    it leaves after the copy was posted."""
+    payload = {"ticket_id": ticket.id, "event_id": event.id, "audience": audience}
+    outbox.write(session, outbox.SLACK_RELAYED_COPY, payload, stream(audience, ticket.id))
 
 
 WARNINGS = frozenset(

@@ -35,6 +35,7 @@ SLACK_EVENT_REPLY = "slack.event_reply"  # payload: event_id, audience
 SLACK_INCIDENT_CARD = "slack.incident_card"  # payload: incident_id; its card in the triage channel
 SLACK_SOURCE_REPLY = "slack.source_reply"  # the number, in the thread of the message a ticket came from
 SLACK_REACTION = "slack.reaction"  # payload: channel, ts, name: ✅ on a thread message once relayed
+SLACK_RELAYED_COPY = "slack.relayed_copy"  # payload: ticket_id, event_id, audience: an edit or deletion
 # Excel exports: minutes of work each, so a dispatcher of their own delivers them (`kinds`).
 SLACK_EXPORT = "slack.export"  # payload: see exports.service
 SLACK_EXPORT_FAILED = "slack.export_failed"  # tell the requester an export went dead

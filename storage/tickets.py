@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from storage import notifications
+from storage.comment_edits import CommentEdits
 from storage.conversation import REOPEN_WINDOW, Conversation
 from storage.csat import CsatAnswers
 from storage.db import Database
@@ -45,7 +46,7 @@ class NewTicket:
     source_thread_ts: str | None = None
 
 
-class TicketService(TicketReads, TicketLifecycle, CsatAnswers, Conversation):
+class TicketService(TicketReads, TicketLifecycle, CsatAnswers, Conversation, CommentEdits):
     def __init__(
         self,
         db: Database,

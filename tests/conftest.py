@@ -30,6 +30,7 @@ TRIAGE = "C0TRIAGE"
 ADMIN = "U0ADMIN"
 REPORTER = "U0REPORTER"
 TABLES = (
+    "relayed_messages",
     "incident_events",
     "ticket_events",
     "outbox",

@@ -62,8 +62,12 @@ def filed(service: TicketService, db, engineer: Actor | None = CARLOS) -> int:
     return ticket.id
 
 
-def line(audience: str, ts: str = "200.1") -> Line:
-    return Line(audience, CARDS[audience][0], ts)
+_messages = iter(range(1, 100_000))
+
+
+def line(audience: str, ts: str | None = None) -> Line:
+    """A new message in the audience's card thread (each message has a ts of its own)."""
+    return Line(audience, CARDS[audience][0], ts or f"200.{next(_messages)}")
 
 
 def rows(db) -> list[tuple[str, dict]]:
@@ -89,7 +93,7 @@ def test_the_thread_under_each_card_names_its_ticket_and_audience(service, db):
 
 def test_the_reporters_comment_goes_to_the_engineer_not_back_to_them(service, db):
     number = filed(service, db)
-    done = service.comment(number, ANA, "The asset tag is 4411", line(REPORTER))
+    done = service.comment(number, ANA, "The asset tag is 4411", line(REPORTER, "200.1"))
     assert done.event.visibility == Visibility.PUBLIC.value and done.event.note == "The asset tag is 4411"
     assert replies_to(db) == [ENGINEER]
     assert emails(db) == [("comment", {"user": CARLOS.user_id})]
