@@ -9,7 +9,7 @@ from typing import Any
 from slack_sdk import WebClient
 
 from bot.config import Settings
-from bot.dispatcher import Deferred, Deliver, Permanent
+from bot.dispatcher import Deferred, Deliver, Permanent, Retry
 from bot.intake_delivery import SourceReplies
 from bot.reaction_delivery import Reactions
 from bot.relayed_copies import RelayedCopies
@@ -238,6 +238,8 @@ class SlackDelivery:
             tr = self._reader_tr(ticket, audience)
             relayed = bool(payload.get("relay"))  # written in another card's thread: who wrote it
             message = event_reply(tr, event, ticket=ticket, admins=admins, relayed=relayed)
+            if relayed and channel and not thread_ts:
+                channel, thread_ts = self._card_first(ticket, audience)
         if channel is None or (payload.get("relay") and event.note is None):
             return  # nowhere to post, or a comment deleted before its relay left
         extra = {"reply_broadcast": True} if payload.get("broadcast") and thread_ts else {}
@@ -246,6 +248,14 @@ class SlackDelivery:
         )
         if payload.get("relay"):  # where the copy is, for its author's edits and deletion
             remember_copy(self.services.db, event.id, response["channel"], response["ts"])
+
+    def _card_first(self, ticket: Ticket, audience: str) -> tuple[str, str]:
+        """A copy goes in the thread of its card, whose rows are in a stream of their own
+        (notifications.relay_stream): not posted yet, the copy waits for it."""
+        channel, ts = card_of(self._ticket(ticket.id, fresh=True), audience)
+        if not (channel and ts):
+            raise Retry(f"the {audience} card of {ticket.number} is not posted yet", retry_after=2)
+        return channel, ts
 
     # -- plumbing ----------------------------------------------------------------------------
 

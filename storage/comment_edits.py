@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage import notifications
@@ -49,13 +49,15 @@ def taken_already(session: Session, line: Line) -> TicketEvent | None:
 
 
 def remember_copy(db: Database, event_id: int, channel: str, ts: str) -> None:
-    """The relay's deliverer posted the copy of comment `event_id` at (channel, ts)."""
+    """The relay's deliverer posted the copy of comment `event_id` at (channel, ts): remembered,
+    and ✅ on the message it is a copy of (a copy posted again, after a lost answer, asks for
+    the ✅ again: Slack answers already_reacted)."""
     with db.transaction() as session:
-        session.execute(
-            update(RelayedMessage)
-            .where(RelayedMessage.event_id == event_id)
-            .values(copy_channel=channel, copy_ts=ts)
-        )
+        row = session.scalars(select(RelayedMessage).where(RelayedMessage.event_id == event_id)).first()
+        if row is None:
+            return  # relayed before migration 0014: its ✅ was written with it
+        row.copy_channel, row.copy_ts = channel, ts
+        notifications.delivered(session, row.ticket_id, row.source_channel, row.source_ts)
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,14 @@ def stream(audience: str, ticket_id: int) -> str:
     return f"{audience}:{ticket_id}"
 
 
+def relay_stream(audience: str, ticket_id: int) -> str:
+    """The copies relayed into the thread of the audience's card, in the order they were written
+    (then their edits): a stream apart from the card's, so that a card redraw waiting on
+    chat.update's Tier 3 budget never holds a copy back (bench/relay.py). A copy whose card is
+    not posted yet waits for it (bot.slack_delivery)."""
+    return f"relay-{audience}:{ticket_id}"
+
+
 def sync_card(session: Session, ticket: Ticket, audience: str) -> None:
     outbox.write(session, _CARD_KIND[audience], {"ticket_id": ticket.id}, stream(audience, ticket.id))
 
@@ -69,7 +77,8 @@ def reply(
         payload["broadcast"] = True
     if relay:  # a message written in another card's thread, passed on: says who wrote it
         payload["relay"] = True
-    outbox.write(session, outbox.SLACK_EVENT_REPLY, payload, stream(audience, ticket.id))
+    where = relay_stream(audience, ticket.id) if relay else stream(audience, ticket.id)
+    outbox.write(session, outbox.SLACK_EVENT_REPLY, payload, where)
 
 
 def plan(
@@ -123,16 +132,18 @@ def relay(session: Session, ticket: Ticket, event: TicketEvent, line: Line) -> N
     """A note written in a card's thread goes to the other side's thread only, never back into
     its own: the reporter's to the engineer (nobody assigned: the triage channel), the
     engineer's to the reporter, the triage channel's (internal) to the engineer. Then ✅ on the
-    message, in the same stream, so it shows once the relay was posted."""
+    message once the copy was posted: the relay's deliverer writes it then (`delivered`); with
+    nobody to relay to, at once. The cards are redrawn in their own streams (their "updated"
+    time and SLA line, the version on their buttons)."""
     internal = event.visibility == Visibility.INTERNAL.value
-    for audience in [TRIAGE, REPORTER] + ([ENGINEER] if ticket.engineer_id else []):
-        if not (audience == REPORTER and internal):  # the version on its buttons
-            sync_card(session, ticket, audience)
     to = relay_audience(ticket, event, line)
     if to is not None:
         reply(session, ticket, event, to, relay=True)
-    payload = {"channel": line.channel, "ts": line.ts, "name": DELIVERED}
-    outbox.write(session, outbox.SLACK_REACTION, payload, stream(to or line.audience, ticket.id))
+    else:
+        delivered(session, ticket.id, line.channel, line.ts)
+    for audience in [TRIAGE, REPORTER] + ([ENGINEER] if ticket.engineer_id else []):
+        if not (audience == REPORTER and internal):
+            sync_card(session, ticket, audience)
 
 
 def relay_audience(ticket: Ticket, event: TicketEvent, line: Line) -> str | None:
@@ -145,12 +156,19 @@ def relay_audience(ticket: Ticket, event: TicketEvent, line: Line) -> str | None
     return ENGINEER if ticket.engineer_id else None
 
 
+def delivered(session: Session, ticket_id: int, channel: str, ts: str) -> None:
+    """✅ on the thread message at (channel, ts): what it said was passed on (Tier 3: in a
+    stream of its own, where it holds back no copy)."""
+    payload = {"channel": channel, "ts": ts, "name": DELIVERED}
+    outbox.write(session, outbox.SLACK_REACTION, payload, f"reaction:{ticket_id}")
+
+
 def copy_sync(session: Session, ticket: Ticket, event: TicketEvent, audience: str) -> None:
     """The relayed copy of a comment in `audience`'s thread, brought to what the comment is now:
-    its edited text (chat.update), or gone once deleted (chat.delete). In the relay's stream, so
+    its edited text (chat.update), or gone once deleted (chat.delete). In the relays' stream, so
     it leaves after the copy was posted."""
     payload = {"ticket_id": ticket.id, "event_id": event.id, "audience": audience}
-    outbox.write(session, outbox.SLACK_RELAYED_COPY, payload, stream(audience, ticket.id))
+    outbox.write(session, outbox.SLACK_RELAYED_COPY, payload, relay_stream(audience, ticket.id))
 
 
 WARNINGS = frozenset(

@@ -48,10 +48,10 @@ def test_the_authors_edit_changes_the_text_keeps_the_original_and_follows_the_re
     with db.read() as s:
         row = s.get(RelayedMessage, (said.channel, said.ts))
         assert row.original_text == "The tag is 4411" and row.edited_at is not None
-    # One row for the copy, in the engineer's stream (behind the relay); no email, no new comment.
+    # One row for the copy, in the relays' stream (behind the relay); no email, no new comment.
     with db.read() as s:
         streams = [(r.kind, r.stream) for r in s.scalars(select(OutboxRow))]
-    assert streams == [("slack.relayed_copy", f"{ENGINEER}:{number}")]
+    assert streams == [("slack.relayed_copy", f"relay-{ENGINEER}:{number}")]
     assert copy_of(db, event.id).channel == "D0CARLOS" and not copy_of(db, event.id).deleted
     # A second edit keeps the text as first written.
     service.edit_comment(said.channel, said.ts, ANA.user_id, "The tag is 4418")
