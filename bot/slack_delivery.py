@@ -9,10 +9,11 @@ from typing import Any
 from slack_sdk import WebClient
 
 from bot.config import Settings
-from bot.dispatcher import Deferred, Deliver, Permanent
+from bot.dispatcher import Deferred, Deliver, Permanent, Retry
 from bot.intake_delivery import SourceReplies
 from bot.known_cards import card_hints, staff_hints_ahead
 from bot.reaction_delivery import Reactions
+from bot.relayed_copies import RelayedCopies
 from bot.similar_cards import triage_suggestions, triage_suggestions_ahead
 from bot.slack_pacing import Pacer
 from bot.triage_burst import TriageBursts
@@ -27,6 +28,7 @@ from handlers.services import Services
 from handlers.text import mention
 from storage import outbox, read_ahead
 from storage.cards import card_of, remember_card
+from storage.comment_edits import remember_copy
 from storage.models import Ticket
 from storage.notifications import ENGINEER, FORMER_ENGINEER, REPORTER, TRIAGE
 from storage.read_ahead import NOTHING_AHEAD
@@ -81,6 +83,9 @@ class SlackDelivery:
                 self.client, self.services, self._ticket, self.pacer.call
             ).deliver,
             outbox.SLACK_REACTION: Reactions(self.client, self.pacer.call).deliver,
+            outbox.SLACK_RELAYED_COPY: RelayedCopies(
+                self.client, self.services, self._ticket, self._reader_tr, self.pacer.call
+            ).deliver,
         }
 
     def prepare(self, rows: list[outbox.Claimed]) -> None:
@@ -260,12 +265,24 @@ class SlackDelivery:
             tr = self._reader_tr(ticket, audience)
             relayed = bool(payload.get("relay"))  # written in another card's thread: who wrote it
             message = event_reply(tr, event, ticket=ticket, admins=admins, relayed=relayed)
-        if channel is None:
-            return
+            if relayed and channel and not thread_ts:
+                channel, thread_ts = self._card_first(ticket, audience)
+        if channel is None or (payload.get("relay") and event.note is None):
+            return  # nowhere to post, or a comment deleted before its relay left
         extra = {"reply_broadcast": True} if payload.get("broadcast") and thread_ts else {}
-        self.pacer.call(
+        response = self.pacer.call(
             self.client.chat_postMessage, channel=channel, thread_ts=thread_ts, **extra, **message.as_kwargs()
         )
+        if payload.get("relay"):  # where the copy is, for its author's edits and deletion
+            remember_copy(self.services.db, event.id, response["channel"], response["ts"])
+
+    def _card_first(self, ticket: Ticket, audience: str) -> tuple[str, str]:
+        """A copy goes in the thread of its card, whose rows are in a stream of their own
+        (notifications.relay_stream): not posted yet, the copy waits for it."""
+        channel, ts = card_of(self._ticket(ticket.id, fresh=True), audience)
+        if not (channel and ts):
+            raise Retry(f"the {audience} card of {ticket.number} is not posted yet", retry_after=2)
+        return channel, ts
 
     # -- plumbing ----------------------------------------------------------------------------
 

@@ -3,7 +3,7 @@ first (storage.slack_pacing, shared by every delivery process through the databa
 
 Slack's model (api.slack.com/apis/rate-limits): chat.postMessage about one message a second per
 channel (short bursts tolerated) under a workspace-wide ceiling of several hundred a minute;
-Tier 3 methods (chat.update, conversations.open, reactions.add) ~50 a minute per workspace;
+Tier 3 methods (chat.update, chat.delete, conversations.open, reactions.add) ~50 a minute per workspace;
 Tier 4 (views.publish, chat.postEphemeral, users.info) ~100. The budgets below sit a little
 under those, so that calls taken in order but arriving a little out of order stay within them.
 
@@ -33,6 +33,7 @@ TIER_3 = (60 / 45, 5)  # ~50 a minute
 TIER_4 = (60 / 90, 10)  # ~100 a minute
 WORKSPACE_BUDGETS = {
     "chat.update": TIER_3,
+    "chat.delete": TIER_3,
     "conversations.open": TIER_3,
     "reactions.add": TIER_3,
     "views.publish": TIER_4,

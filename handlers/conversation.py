@@ -7,12 +7,16 @@ card, an internal note. It is passed on to the other side's thread, and ✅ show
 was (storage.notifications `relay`). A plain DM to the bot (no ticket thread) gets a short answer
 with New ticket and the person's open tickets, instead of silence.
 
+Edits and deletions of such a message follow it (handlers/message_edits.py): its author's edit
+changes the comment and updates the relayed copy in place, a deletion removes the copy; an edit
+is never relayed as a new comment, nor emailed again.
+
 Never a loop or a ping: the bot's own messages and other bots' are ignored, and so are the
-subtypes it does not handle (joins, topics…; edits and deletions too: a comment once passed on
-stays as it was written, and an edit is never relayed as a new one). Files shared with a message
-(`file_share`, or `files` on a plain one: handlers/message_files.py) go with its comment: only
-noted here, fetched and passed on by delivery; one over FILE_MAX_MB refuses the message, with a
-reply in the thread.
+subtypes it does not handle (joins, topics…); edits and deletions of a message that became a
+comment follow it (handlers/message_edits.py): an edit is never relayed as a new one. Files
+shared with a message (`file_share`, or `files` on a plain one: handlers/message_files.py) go
+with its comment: only noted here, fetched and passed on by delivery; one over FILE_MAX_MB
+refuses the message, with a reply in the thread.
 Retries of an event already handled are dropped by handlers/retries.py. What people wrote is
 stored as plain text and escaped wherever the bot shows it (handlers/text.py): a `<!channel>`
 or a user-group mention of theirs never pings anyone from the bot's mouth.
@@ -27,6 +31,7 @@ from handlers import ids
 from handlers.blocks.conversation import notice, plain_dm_message, too_late_message
 from handlers.blocks.ticket_form import new_ticket_view
 from handlers.edge import ack_only, error_text, logs_failures
+from handlers.message_edits import is_edit_or_deletion, on_edit_or_deletion
 from handlers.message_files import files_of
 from handlers.message_text import clip_words, first_line, plain_text
 from handlers.payload import actor_of, string, trigger_of
@@ -63,6 +68,9 @@ def register(app: App, services: Services) -> None:
 
     @logs_failures
     def on_message(event, client, context):
+        if is_edit_or_deletion(event):  # the comment and its relayed copy follow (handlers.message_edits)
+            on_edit_or_deletion(tickets, event, context.get("bot_user_id"), lambda t: plain_text(t, name_of))
+            return
         if not is_person_writing(event, context.get("bot_user_id")):
             return
         channel, ts = string(event.get("channel")), string(event.get("ts"))

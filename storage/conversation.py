@@ -5,6 +5,9 @@ The reporter's DM card is the reporter's line to the helpdesk, the engineer's DM
 engineer's line to the reporter (both public comments); the triage card's thread is the staff
 room (internal notes). Who hears of it is storage.notifications' `relay` and the email plan.
 
+Editing or deleting such a message later changes the comment and its relayed copy, never
+writes a new one (storage.comment_edits).
+
 A reply on a closed ticket is never dropped: within the reopen window it reopens the ticket;
 after it, nothing is written and the caller offers a new ticket instead.
 """
@@ -15,6 +18,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from storage import attachments, inbound_mail
+from storage.comment_edits import remember_message, taken_already
 from storage.domain import NOTE_MAX, Actor, EventKind, Status, Visibility
 from storage.errors import FileTooLarge, InvalidInput, NotAllowed
 from storage.inbound_mail import Inbound
@@ -65,6 +69,10 @@ class Conversation(TicketCore):
         with self._changing(ticket_id) as (session, ticket):
             if mail is not None:
                 inbound_mail.claim(session, mail.key, mail.message_id, ticket.id)
+            else:
+                taken = taken_already(session, line)
+                if taken is not None:  # the same message delivered twice: one comment
+                    return Comment(taken)
             if line.audience == REPORTER:
                 allowed = actor.user_id == ticket.reporter_id
             elif line.audience == ENGINEER:
@@ -96,4 +104,6 @@ class Conversation(TicketCore):
                 attachments.record(
                     session, event, file.filename, file.mimetype, file.data, max_bytes=self.file_max_bytes
                 )
+            if not line.by_email:
+                remember_message(session, ticket, event, line)  # for its edits and deletion
             return Comment(event, reopened=reopened, clipped=clipped)

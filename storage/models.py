@@ -291,7 +291,9 @@ class KnownFix(Base):
 
 
 class TicketEvent(Base):
-    """Append-only history: nothing ever updates or deletes a row of it."""
+    """Append-only history: nothing ever deletes a row of it, and nothing updates one but the
+    text of a comment its author edits or deletes in Slack (`note`: what it says now, None once
+    deleted; the text as first written is kept in `relayed_messages`, storage.comment_edits)."""
 
     __tablename__ = "ticket_events"
     __table_args__ = (
@@ -358,6 +360,27 @@ class InboundMail(Base):
     message_id: Mapped[str | None] = mapped_column(String(255))  # as it came, clipped: for people
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RelayedMessage(Base):
+    """A message written in a card's thread that became a comment (storage.conversation), and
+    where its relayed copy was posted in the other side's thread (written by the relay's
+    deliverer once posted): an edit of the message updates the copy, a deletion removes it
+    (storage.comment_edits, migration 0014)."""
+
+    __tablename__ = "relayed_messages"
+    __table_args__ = (Index("ix_relayed_messages_event", "event_id", unique=True),)
+
+    source_channel: Mapped[str] = mapped_column(String(32), primary_key=True)
+    source_ts: Mapped[str] = mapped_column(String(32), primary_key=True)
+    event_id: Mapped[int] = mapped_column(BigId, ForeignKey("ticket_events.id"))
+    ticket_id: Mapped[int] = mapped_column(BigId, ForeignKey("tickets.id"))
+    copy_audience: Mapped[str | None] = mapped_column(String(16))  # None: relayed nowhere
+    copy_channel: Mapped[str | None] = mapped_column(String(32))  # None: not posted (yet)
+    copy_ts: Mapped[str | None] = mapped_column(String(32))
+    original_text: Mapped[str | None] = mapped_column(Text)  # as first written, once edited or deleted
+    edited_at: Mapped[datetime | None]
+    deleted_at: Mapped[datetime | None]
 
 
 class SlaAlert(Base):

@@ -52,6 +52,14 @@ def stream(audience: str, ticket_id: int) -> str:
     return f"{audience}:{ticket_id}"
 
 
+def relay_stream(audience: str, ticket_id: int) -> str:
+    """The copies relayed into the thread of the audience's card, in the order they were written
+    (then their edits): a stream apart from the card's, so that a card redraw waiting on
+    chat.update's Tier 3 budget never holds a copy back (bench/relay.py). A copy whose card is
+    not posted yet waits for it (bot.slack_delivery)."""
+    return f"relay-{audience}:{ticket_id}"
+
+
 def sync_card(session: Session, ticket: Ticket, audience: str) -> None:
     outbox.write(session, _CARD_KIND[audience], {"ticket_id": ticket.id}, stream(audience, ticket.id))
 
@@ -79,7 +87,8 @@ def reply(
         payload["broadcast"] = True
     if relay:  # a message written in another card's thread, passed on: says who wrote it
         payload["relay"] = True
-    outbox.write(session, outbox.SLACK_EVENT_REPLY, payload, stream(audience, ticket.id))
+    where = relay_stream(audience, ticket.id) if relay else stream(audience, ticket.id)
+    outbox.write(session, outbox.SLACK_EVENT_REPLY, payload, where)
 
 
 def plan(
@@ -148,32 +157,53 @@ def relay(session: Session, ticket: Ticket, event: TicketEvent, line: Line) -> N
     """A note written in a card's thread goes to the other side's thread only, never back into
     its own: the reporter's to the engineer (nobody assigned: the triage channel), the
     engineer's to the reporter, the triage channel's (internal) to the engineer; its files after
-    it. Then ✅ on the message, in the same stream, so it shows once the relay was posted."""
+    it (in the same stream). Then ✅ on the message once the copy was posted: the relay's
+    deliverer writes it then (`delivered`); with nobody to relay to, at once; an email has no
+    message to react to. The cards are redrawn in their own streams (their "updated" time and
+    SLA line, the version on their buttons)."""
     internal = event.visibility == Visibility.INTERNAL.value
-    for audience in [TRIAGE, REPORTER] + ([ENGINEER] if ticket.engineer_id else []):
-        if not (audience == REPORTER and internal):  # the version on its buttons
-            sync_card(session, ticket, audience)
-    if line.audience == REPORTER:
-        to: str | None = ENGINEER if ticket.engineer_id else TRIAGE
-    elif line.audience == ENGINEER:
-        to = TRIAGE if internal else REPORTER
-    else:
-        to = ENGINEER if ticket.engineer_id else None
+    to = relay_audience(ticket, event, line)
     if to is not None:
         reply(session, ticket, event, to, relay=True)
-    if (
-        line.files or line.mailed_files
-    ):  # fetched, then uploaded into the `to` thread: after the text, before the ✅
+    if line.files or line.mailed_files:  # fetched, then uploaded into the `to` thread, after the text
         files = {"ticket_id": ticket.id, "event_id": event.id, "to": to, "from": line.audience}
-        outbox.write(session, outbox.SLACK_FILES, files, stream(to or line.audience, ticket.id))
+        where = relay_stream(to, ticket.id) if to else stream(line.audience, ticket.id)
+        outbox.write(session, outbox.SLACK_FILES, files, where)
     if line.by_email:
         # No Slack thread of the writer's shows it: an admin's public answer by email is shown
         # to the engineer too, and nothing is reacted to.
         if to == REPORTER and ticket.engineer_id and event.actor_id != ticket.engineer_id:
             reply(session, ticket, event, ENGINEER, relay=True)
-        return
-    payload = {"channel": line.channel, "ts": line.ts, "name": DELIVERED}
-    outbox.write(session, outbox.SLACK_REACTION, payload, stream(to or line.audience, ticket.id))
+    elif to is None:
+        delivered(session, ticket.id, line.channel, line.ts)
+    for audience in [TRIAGE, REPORTER] + ([ENGINEER] if ticket.engineer_id else []):
+        if not (audience == REPORTER and internal):
+            sync_card(session, ticket, audience)
+
+
+def relay_audience(ticket: Ticket, event: TicketEvent, line: Line) -> str | None:
+    """Whose card's thread a comment written under `line.audience`'s card is relayed to (None:
+    nobody's, a triage note with no engineer assigned)."""
+    if line.audience == REPORTER:
+        return ENGINEER if ticket.engineer_id else TRIAGE
+    if line.audience == ENGINEER:
+        return TRIAGE if event.visibility == Visibility.INTERNAL.value else REPORTER
+    return ENGINEER if ticket.engineer_id else None
+
+
+def delivered(session: Session, ticket_id: int, channel: str, ts: str) -> None:
+    """✅ on the thread message at (channel, ts): what it said was passed on (Tier 3: in a
+    stream of its own, where it holds back no copy)."""
+    payload = {"channel": channel, "ts": ts, "name": DELIVERED}
+    outbox.write(session, outbox.SLACK_REACTION, payload, f"reaction:{ticket_id}")
+
+
+def copy_sync(session: Session, ticket: Ticket, event: TicketEvent, audience: str) -> None:
+    """The relayed copy of a comment in `audience`'s thread, brought to what the comment is now:
+    its edited text (chat.update), or gone once deleted (chat.delete). In the relays' stream, so
+    it leaves after the copy was posted."""
+    payload = {"ticket_id": ticket.id, "event_id": event.id, "audience": audience}
+    outbox.write(session, outbox.SLACK_RELAYED_COPY, payload, relay_stream(audience, ticket.id))
 
 
 WARNINGS = frozenset(

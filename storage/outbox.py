@@ -45,6 +45,7 @@ SLACK_REACTION = "slack.reaction"  # payload: channel, ts, name: ✅ on a thread
 # payload: ticket_id, event_id, to (an audience or None), from (the card they were shared under): the
 # Slack files of a thread message, fetched and stored, then uploaded into the `to` card's thread.
 SLACK_FILES = "slack.files"
+SLACK_RELAYED_COPY = "slack.relayed_copy"  # payload: ticket_id, event_id, audience: an edit or deletion
 # Excel exports: minutes of work each, so a dispatcher of their own delivers them (`kinds`).
 SLACK_EXPORT = "slack.export"  # payload: see exports.service
 SLACK_EXPORT_FAILED = "slack.export_failed"  # tell the requester an export went dead

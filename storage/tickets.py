@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage import attachments, inbound_mail, notifications
+from storage.comment_edits import CommentEdits
 from storage.conversation import REOPEN_WINDOW, Conversation
 from storage.csat import CsatAnswers
 from storage.db import Database
@@ -47,7 +48,7 @@ class NewTicket:
     source_thread_ts: str | None = None
 
 
-class TicketService(TicketReads, TicketLifecycle, CsatAnswers, Conversation):
+class TicketService(TicketReads, TicketLifecycle, CsatAnswers, Conversation, CommentEdits):
     def __init__(
         self,
         db: Database,

@@ -36,6 +36,7 @@ TABLES = (
     "incident_exclusions",
     "known_fixes",
     "burst_suggestions",
+    "relayed_messages",
     "incident_events",
     "ticket_events",
     "outbox",

@@ -84,14 +84,18 @@ def role_of(ticket: Ticket, user_id: str, admins: Collection[str]) -> str:
     return "admin"
 
 
-def relayed_blocks(tr: Translator, event: TicketEvent, ticket: Ticket, admins: Collection[str]) -> Message:
+def relayed_blocks(
+    tr: Translator, event: TicketEvent, ticket: Ticket, admins: Collection[str], *, edited: bool = False
+) -> Message:
     """A line written in another card's thread, passed on: who wrote it (name and role), then
     all of what they wrote (escaped: no mention or <!channel> of theirs pings anyone), in as many
-    sections as it needs."""
+    sections as it needs; `edited`: redrawn after its author edited it (storage.comment_edits)."""
     role = tr(f"role.{role_of(ticket, event.actor_id, admins)}")
     internal = event.visibility == Visibility.INTERNAL.value
     key = "event.comment_internal" if internal else "event.comment"
     header = tr(key, actor=mention(event.actor_id), role=role)
+    if edited:
+        header = f"{header} {tr('event.comment_edited')}"
     chunks = escaped_chunks(event.note or "", SECTION_LIMIT)
     blocks = [SectionBlock(text=MarkdownTextObject(text=f"{header}\n{chunks[0]}"))]
     blocks += [SectionBlock(text=MarkdownTextObject(text=chunk)) for chunk in chunks[1:]]

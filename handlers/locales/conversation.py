@@ -9,6 +9,7 @@ MESSAGES = {
         ":lock: {actor} ({role}) wrote an internal note:",
         ":lock: {actor} ({role}) escribió una nota interna:",
     ),
+    "event.comment_edited": ("_(edited)_", "_(editado)_"),  # a relayed copy its author edited
     "role.reporter": ("reporter", "usuario"),
     "role.engineer": ("engineer", "técnico"),
     "role.admin": ("admin", "administrador"),

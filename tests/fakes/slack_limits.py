@@ -36,7 +36,9 @@ class LimitModel:
     tier4: Limit = Limit(60 / 100, 20)
 
 
-TIER_3 = frozenset({"chat.update", "conversations.open", "reactions.add", "users.lookupByEmail"})
+TIER_3 = frozenset(
+    {"chat.update", "chat.delete", "conversations.open", "reactions.add", "users.lookupByEmail"}
+)
 TIER_4 = frozenset({"views.publish", "chat.postEphemeral", "users.info", "views.open", "views.update"})
 
 

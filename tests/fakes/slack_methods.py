@@ -31,6 +31,7 @@ class WebApiMethods:
         self._messages: dict[tuple[str, str], Json] = {}
         self._files: dict[str, Json] = {}
         self.deleted_files: list[str] = []  # files.delete calls that found their file
+        self.deleted_messages: list[tuple[str, str]] = []  # chat.delete calls that deleted one
         self._seq = itertools.count(1)
         self._ts_micros = 1_700_000_000_000_000
         self.not_member_channels: set[str] = set()
@@ -136,8 +137,24 @@ class WebApiMethods:
         channel, ts = params.get("channel", ""), params.get("ts", "")
         if (channel, ts) not in self._messages:  # exact ids only: updating via a user id is an app bug
             return {"ok": False, "error": "message_not_found"}
+        before = self._messages[(channel, ts)]
         message = self._store_message(params, channel, ts)
+        for kept in ("thread_ts", "reactions"):  # an update leaves a reply in its thread, reactions on
+            if kept in before and kept not in message:
+                message[kept] = before[kept]
         return {"channel": channel, "ts": ts, "text": message["text"], "message": message}
+
+    def _api_chat_delete(self, params: dict[str, Any]) -> Json:
+        """As Slack documents it: a bot token deletes only the bot's own messages."""
+        channel, ts = params.get("channel", ""), str(params.get("ts", ""))
+        message = self._messages.get((channel, ts))
+        if message is None:
+            return {"ok": False, "error": "message_not_found"}
+        if message.get("bot_id") != BOT_ID:
+            return {"ok": False, "error": "cant_delete_message"}
+        del self._messages[(channel, ts)]
+        self.deleted_messages.append((channel, ts))
+        return {"channel": channel, "ts": ts}
 
     def _api_chat_postEphemeral(self, params: dict[str, Any]) -> Json:
         if not params.get("channel"):

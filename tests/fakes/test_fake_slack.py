@@ -52,6 +52,23 @@ def test_post_then_update_flow(fake: FakeSlack, client: WebClient) -> None:
     assert fake.violations == []
 
 
+def test_chat_delete_as_slack_documents_it(fake: FakeSlack, client: WebClient) -> None:
+    posted = client.chat_postMessage(channel="C100", text="mine", thread_ts="1.0")
+    client.chat_update(channel="C100", ts=posted["ts"], text="edited")
+    assert fake.message("C100", posted["ts"])["thread_ts"] == "1.0"  # still in its thread
+    fake.add_message("C100", "2.0", "a person's", user="U1")
+    with pytest.raises(SlackApiError) as err:
+        client.chat_delete(channel="C100", ts="2.0")  # a bot token deletes only the bot's own
+    assert err.value.response["error"] == "cant_delete_message"
+    deleted = client.chat_delete(channel="C100", ts=posted["ts"])
+    assert (deleted["channel"], deleted["ts"]) == ("C100", posted["ts"])
+    assert fake.message("C100", posted["ts"]) is None and fake.deleted_messages == [("C100", posted["ts"])]
+    with pytest.raises(SlackApiError) as err:
+        client.chat_delete(channel="C100", ts=posted["ts"])
+    assert err.value.response["error"] == "message_not_found"
+    assert fake.message("C100", "2.0") is not None
+
+
 def test_users_info_and_auth(fake: FakeSlack, client: WebClient) -> None:
     fake.add_user("U1", "ana", "Ana Pérez", email="ana@example.com", locale="es-ES")
     user = client.users_info(user="U1", include_locale=True)["user"]

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from storage.comment_edits import remember_copy
 from storage.domain import Actor, Status, Visibility
 from storage.email_plan import MailPolicy
 from storage.errors import NotAllowed
@@ -62,8 +63,12 @@ def filed(service: TicketService, db, engineer: Actor | None = CARLOS) -> int:
     return ticket.id
 
 
-def line(audience: str, ts: str = "200.1") -> Line:
-    return Line(audience, CARDS[audience][0], ts)
+_messages = iter(range(1, 100_000))
+
+
+def line(audience: str, ts: str | None = None) -> Line:
+    """A new message in the audience's card thread (each message has a ts of its own)."""
+    return Line(audience, CARDS[audience][0], ts or f"200.{next(_messages)}")
 
 
 def rows(db) -> list[tuple[str, dict]]:
@@ -89,16 +94,36 @@ def test_the_thread_under_each_card_names_its_ticket_and_audience(service, db):
 
 def test_the_reporters_comment_goes_to_the_engineer_not_back_to_them(service, db):
     number = filed(service, db)
-    done = service.comment(number, ANA, "The asset tag is 4411", line(REPORTER))
+    done = service.comment(number, ANA, "The asset tag is 4411", line(REPORTER, "200.1"))
     assert done.event.visibility == Visibility.PUBLIC.value and done.event.note == "The asset tag is 4411"
     assert replies_to(db) == [ENGINEER]
     assert emails(db) == [("comment", {"user": CARLOS.user_id})]
-    reaction = [p for kind, p in rows(db) if kind == "slack.reaction"]
-    assert reaction == [{"channel": "D0ANA", "ts": "200.1", "name": "white_check_mark"}]
-    # The ✅ leaves after the relay, in the engineer's stream.
+    # The copy goes in a stream of its own, which no card redraw holds back; the ✅ is written by
+    # the relay's deliverer once the copy is posted (storage.comment_edits.remember_copy).
     with db.read() as s:
-        streams = [r.stream for r in s.scalars(select(OutboxRow).where(OutboxRow.kind == "slack.reaction"))]
-    assert streams == [f"engineer:{number}"]
+        streams = {r.kind: r.stream for r in s.scalars(select(OutboxRow))}
+    assert streams["slack.event_reply"] == f"relay-engineer:{number}" and "slack.reaction" not in streams
+    remember_copy(db, done.event.id, "D0CARLOS", "300.1")
+    reaction = [(p, r.stream) for r, p in reaction_rows(db)]
+    assert reaction == [
+        ({"channel": "D0ANA", "ts": "200.1", "name": "white_check_mark"}, f"reaction:{number}")
+    ]
+
+
+def reaction_rows(db):
+    with db.read() as s:
+        found = s.scalars(select(OutboxRow).where(OutboxRow.kind == "slack.reaction")).all()
+        return [(r, r.payload) for r in found]
+
+
+def test_a_triage_note_with_nobody_to_relay_to_is_acknowledged_at_once(service, db):
+    number = filed(service, db, engineer=None)
+    said = line(TRIAGE)
+    service.comment(number, ADMIN, "watch this one", said)
+    assert replies_to(db) == []
+    assert [p for _, p in reaction_rows(db)] == [
+        {"channel": said.channel, "ts": said.ts, "name": "white_check_mark"}
+    ]
 
 
 def test_with_nobody_assigned_the_reporter_writes_to_the_triage_channel_and_the_admins(service, db):

@@ -5,7 +5,7 @@ never offered for that incident again. `tickets.csat_via_id`: a ticket closed wi
 whose reporter is asked "Was your problem solved?" once, on this other ticket of theirs.
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-06 00:00:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0013"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
