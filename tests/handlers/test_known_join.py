@@ -89,8 +89,9 @@ def test_an_incident_resolved_since_or_a_ticket_kept_out_cannot_be_joined(harnes
     second = filed(h, "VPN keeps disconnecting", reporter="U0ANA")
     h.services.tickets.assign(second, CARLOS, Actor(ADMIN))
     h.services.incidents.link(Actor(CARLOS), second, 2)
-    h.services.incidents.keep_out(Actor(CARLOS), second)  # "not part of it after all"
     mine = card_where(h.db, "reporter", second)
+    card_showing(h.fake, mine, "Part of *INC-2*")
+    h.services.incidents.keep_out(Actor(CARLOS), second)  # "not part of it after all"
     poll(lambda: "Part of" not in json.dumps(h.fake.message(*mine)), what="its card redrawn unlinked")
     assert "Known issue" not in json.dumps(h.fake.message(*mine))  # never offered it again
     press(h, mine, "U0ANA", {"value": f"{second}:2"})  # a card drawn before, clicked late
