@@ -1,12 +1,13 @@
 """What a card says of problems met before, asked when it is drawn (like bot.similar_cards):
 "Solved before: TKT-000012 — …" on a ticket's staff cards while it is worked; on the reporter's
 card of a ticket still Open and part of no incident, the open incident it matches strongly
-("Known issue: … — we are on it") and a fix staff wrote up for reporters ("Try this first").
+("Known issue: … — we are on it", with Join INC-…: storage.known_join) and a fix staff wrote
+up for reporters ("Try this first").
 
 The reporter's card never names another ticket, person, resolution or note: it is drawn from
 storage.known_issues.IncidentMatch and storage.known_fixes.PublicFix only. A ticket filed from
-a message or a reaction is not joined to the incident: the reporter never chose it (staff link
-it from the triage card's suggestions).
+a message, a reaction or an email is not joined to the incident: the reporter never chose it;
+they may, with the button (staff link it from the triage card's suggestions).
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from storage.domain import Status
 from storage.errors import DatabaseError
 from storage.known_fix_search import PublicFix
 from storage.known_fixes import SolvedBefore
-from storage.known_issues import STRONG, IncidentMatch, matching_incidents
+from storage.known_issues import IncidentMatch
+from storage.known_join import receipt_incident
 from storage.models import Ticket
 from storage.notifications import ENGINEER, REPORTER, TRIAGE
 
@@ -37,12 +39,12 @@ def for_reporter(services: Services, ticket: Ticket) -> tuple[IncidentMatch | No
         return None, []
     args = (ticket.title, ticket.description, ticket.category)
     try:
-        incidents = matching_incidents(services.db, *args, threshold=STRONG)
+        incident = receipt_incident(services.db, ticket)  # never one staff kept it out of
         fixes = services.known_fixes.try_first(*args)
     except DatabaseError:
         log.warning("known issues of %s: search failed", ticket.number, exc_info=True)
         return None, []
-    return (incidents[0] if incidents else None), fixes
+    return incident, fixes
 
 
 def receipt_lines(services: Services, tr: Translator, ticket: Ticket) -> list[tuple[str, str]]:
@@ -74,7 +76,7 @@ def card_hints(
     """The card's hints: the receipt's for the reporter, "Solved before" for staff (from `ahead`
     when the group's read ahead has the ticket)."""
     if audience == REPORTER:
-        return receipt_hints(tr, *for_reporter(services, ticket))
+        return receipt_hints(tr, *for_reporter(services, ticket), ticket_id=ticket.id)  # with Join INC-…
     if audience not in (TRIAGE, ENGINEER) or ticket.status == Status.CLOSED.value:
         return []
     if ahead is not None and ticket.id in ahead:

@@ -31,6 +31,7 @@ from handlers import ids
 from handlers.blocks.conversation import notice, plain_dm_message, too_late_message
 from handlers.blocks.ticket_form import new_ticket_view
 from handlers.edge import ack_only, error_text, logs_failures
+from handlers.incident_thread import incident_reply
 from handlers.message_edits import is_edit_or_deletion, on_edit_or_deletion
 from handlers.message_files import files_of
 from handlers.message_text import clip_words, first_line, plain_text
@@ -83,6 +84,8 @@ def register(app: App, services: Services) -> None:
                 line = Line(thread.audience, channel, ts, files_of(event))
                 comment(client, thread.ticket_id, Actor(user), text, line, thread_ts)
                 return
+            if incident_reply(services, client, channel, thread_ts, ts, user, text):
+                return  # under an incident's card: staff post an update
         if event.get("channel_type") == "im" and text:
             answer_dm(client, channel, user, text, thread_ts or ts)
 

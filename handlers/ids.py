@@ -94,6 +94,9 @@ HINT_KNOWN_ISSUE = "hint_known_issue_"
 HINT_JOIN = "hint_join_"
 JOIN_ACTION = "join_incident_value"
 HINT_TRY_FIRST = "hint_try_first_"
+# The reporter's receipt card of a ticket matching an open incident (handlers/known_join.py):
+# Join INC-… (value: "ticket id:incident id"), the reporter's only.
+KNOWN_JOIN = "known_join"
 # Writing a closed ticket's fix up for reporters (handlers/known_fixes.py): the button on a
 # closed ticket's staff cards (value: a ticket ref) and `/ticket knownfix TKT-…` open the modal.
 KNOWN_FIX_MARK = "known_fix_mark"

@@ -21,6 +21,7 @@ from handlers import (
     incidents,
     intake,
     known_fixes,
+    known_join,
     language,
     lookup,
     retries,
@@ -51,6 +52,7 @@ SURFACES = (
     incident_actions,
     filing_hints,
     known_fixes,
+    known_join,
     bursts,
 )
 
@@ -75,5 +77,6 @@ def register_all(app: App, services: Services) -> None:
     incidents.register(app, services, router)  # /ticket incident|link|unlink, the incident card
     incident_actions.register(app, services)  # a ticket card's incident buttons, the list of tickets
     known_fixes.register(app, services, router)  # /ticket knownfix, a closed card's Known fix…
+    known_join.register(app, services)  # Join INC-… on the reporter's receipt card
     bursts.register(app, services)  # the burst suggestion's Declare incident button and modal
     conversation.register(app, services)  # messages in card threads are comments; plain DMs answered

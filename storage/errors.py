@@ -88,3 +88,10 @@ class BurstDeclared(TicketError):
     """An incident was declared from this burst suggestion already."""
 
     code = "similar_burst.already_declared"
+
+
+class NotJoinable(TicketError):
+    """A receipt's Join INC-… pressed on a ticket that may no longer join it (closed since, or
+    kept out of it by staff): storage.known_join."""
+
+    code = "known.not_joinable"

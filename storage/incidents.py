@@ -259,23 +259,34 @@ class IncidentService(IncidentReads, IncidentResolving):
 
     def post_update(self, actor: Actor, incident_id: int, text: str) -> int:
         """One update, every reporter told: a public note on each linked ticket still open.
-        Returns how many tickets it went to."""
+        Returns how many tickets it went to. (Written in the card's thread:
+        storage.incident_threads.)"""
+        text = self.update_text(text)
+        with self._changing(incident_id) as (session, incident):
+            return self._update_within(session, incident, actor, text)
+
+    @staticmethod
+    def update_text(text: str) -> str:
         text = text.strip()
         if not text:
             raise InvalidInput({"note": "error.required"})
         if len(text) > NOTE_MAX:
             raise InvalidInput({"note": "error.too_long"})
-        with self._changing(incident_id) as (session, incident):
-            self._require_staff(session, actor)
-            if incident.status == IncidentStatus.RESOLVED.value:
-                raise IncidentResolved(incident=incident.number)
-            self.tickets._touch_user(session, actor)
-            told = 0
-            for ticket in self._linked(session, incident, open_only=True):
-                self.tickets.note_within(session, ticket, actor, text, Visibility.PUBLIC)
-                told += 1
-            self._event(session, incident, actor, UPDATE, note=text)
-            return told
+        return text
+
+    def _update_within(
+        self, session: Session, incident: Incident, actor: Actor, text: str, message_ts: str | None = None
+    ) -> int:
+        self._require_staff(session, actor)
+        if incident.status == IncidentStatus.RESOLVED.value:
+            raise IncidentResolved(incident=incident.number)
+        self.tickets._touch_user(session, actor)
+        told = 0
+        for ticket in self._linked(session, incident, open_only=True):
+            self.tickets.note_within(session, ticket, actor, text, Visibility.PUBLIC)
+            told += 1
+        self._event(session, incident, actor, UPDATE, note=text, message_ts=message_ts)
+        return told
 
     def set_status(self, actor: Actor, incident_id: int, status: IncidentStatus) -> Incident:
         """Investigating, identified, monitoring, in any order; resolving is `resolve`."""

@@ -210,7 +210,11 @@ class Incident(Base):
     one resolve closes every linked ticket."""
 
     __tablename__ = "incidents"
-    __table_args__ = ({"sqlite_autoincrement": True},)  # an INC number is never reused either
+    __table_args__ = (
+        # 0019: a message in a card's thread asks which incident's card it is under
+        Index("ix_incidents_card", "triage_channel", "triage_ts"),
+        {"sqlite_autoincrement": True},  # an INC number is never reused either
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     title: Mapped[str] = mapped_column(String(150))
@@ -249,7 +253,11 @@ class IncidentEvent(Base):
     """An incident's append-only history: declared, linked, unlinked, status, update, resolved."""
 
     __tablename__ = "incident_events"
-    __table_args__ = (Index("ix_incident_events_incident", "incident_id", "id"),)
+    __table_args__ = (
+        Index("ix_incident_events_incident", "incident_id", "id"),
+        # 0019: an update written in the card's thread is posted once per Slack message
+        Index("ix_incident_events_message", "incident_id", "message_ts", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"))
@@ -259,6 +267,8 @@ class IncidentEvent(Base):
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))  # linked, unlinked
     new_value: Mapped[str | None] = mapped_column(String(64))
     note: Mapped[str | None] = mapped_column(Text)
+    # An update written in the thread of the incident's card: that message's ts (0019).
+    message_ts: Mapped[str | None] = mapped_column(String(32))
 
 
 class IncidentExclusion(Base):

@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from slack_sdk.models.blocks import (
+    ActionsBlock,
     Block,
+    ButtonElement,
     CheckboxesElement,
     ContextBlock,
     InputBlock,
@@ -98,11 +100,21 @@ def with_hints(view: dict, hints: Sequence[Block]) -> dict | None:
     return updated
 
 
-def receipt_hints(tr: Translator, incident: IncidentMatch | None, fixes: Sequence[PublicFix]) -> list[Block]:
+def receipt_hints(
+    tr: Translator, incident: IncidentMatch | None, fixes: Sequence[PublicFix], ticket_id: int | None = None
+) -> list[Block]:
     """On the reporter's card of a new ticket filed without the modal's hints (the message
-    shortcut, a :ticket: reaction): the known issue it matches strongly, a written-up fix."""
+    shortcut, a :ticket: reaction, an email): the known issue it matches strongly, with Join
+    INC-… (`ticket_id`'s: value "ticket id:incident id"), a written-up fix."""
     blocks: list[Block] = []
     if incident is not None:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=issue_line(tr, incident))]))
+        if ticket_id is not None:
+            join = ButtonElement(
+                text=clip(tr("known.join_button", incident=incident.number), 75),
+                action_id=ids.KNOWN_JOIN,
+                value=f"{ticket_id}:{incident.id}",
+            )
+            blocks.append(ActionsBlock(elements=[join]))
     blocks += [SectionBlock(text=MarkdownTextObject(text=try_first_text(tr, fix))) for fix in fixes]
     return blocks

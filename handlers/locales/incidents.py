@@ -70,4 +70,23 @@ MESSAGES = {
         "{ticket} ya es parte de {incident}: desvincúlalo primero.",
     ),
     "incident.resolved": ("{incident} is resolved.", "{incident} está resuelto."),
+    # A message in the thread of the incident's card (handlers/incident_thread.py)
+    "incident.thread_staff_only": (
+        "Only staff can post updates to {incident}; nothing was sent.",
+        "Solo el equipo de TI puede publicar novedades de {incident}; no se envió nada.",
+    ),
+    "incident.thread_resolved": (
+        "{incident} is resolved: updates are no longer sent. Nothing was sent.",
+        "{incident} está resuelto: ya no se envían novedades. No se envió nada.",
+    ),
+    "incident.thread_too_long": (
+        "An update to {incident} holds at most {max} characters; nothing was sent. "
+        "Shorten it and write it again.",
+        "Una novedad de {incident} admite como máximo {max} caracteres; no se envió nada. "
+        "Acórtala y escríbela de nuevo.",
+    ),
+    "incident.thread_failed": (
+        "Your update to {incident} was not sent: {reason}",
+        "Tu novedad de {incident} no se envió: {reason}",
+    ),
 }

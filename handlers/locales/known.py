@@ -13,6 +13,22 @@ MESSAGES = {
         "Your ticket is still filed, and you hear every update of {incident}.",
         "Tu ticket se registra igual, y recibes cada novedad de {incident}.",
     ),
+    # The reporter's receipt card (handlers/known_join.py)
+    "known.join_button": ("Join {incident}", "Unirme a {incident}"),
+    "known.joined": (
+        "{ticket} is now part of {incident}: you will hear each of its updates here and by email.",
+        "{ticket} ahora es parte de {incident}: recibirás cada novedad aquí y por correo.",
+    ),
+    "known.join_reporter_only": (
+        "Only the person who reported {ticket} can join it to {incident}. Nothing was changed.",
+        "Solo quien reportó {ticket} puede unirlo a {incident}. No se cambió nada.",
+    ),
+    "known.not_joinable": (
+        "{ticket} can no longer join {incident} (it is closed, or IT staff took it out). "
+        "Nothing was changed.",
+        "{ticket} ya no puede unirse a {incident} (está cerrado, o el equipo de TI lo sacó). "
+        "No se cambió nada.",
+    ),
     "known.try_first": (
         ":bulb: *Try this first:* {title}\n{steps}",
         ":bulb: *Prueba esto primero:* {title}\n{steps}",
