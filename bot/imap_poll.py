@@ -36,18 +36,16 @@ from __future__ import annotations
 import logging
 import ssl
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from enum import Enum
 
 from imapclient import IMAPClient
-from imapclient.exceptions import IMAPClientError, LoginError
 
 from bot.config_imap import ImapSettings
 from bot.config_mail_in import DEFAULT_MAX_BYTES
-from bot.imap_oauth import TokenError, TokenSource
+from bot.imap_session import FAILURES, Mailbox
 from bot.imap_tries import Tries
 
 log = logging.getLogger("ticketbot.imap")
@@ -57,7 +55,6 @@ TEMPFAIL = "tempfail"  # cannot be stored now (an outage): tried again, never co
 FAILED = "failed"  # will not heal by waiting (a bug): tried again up to IMAP_MAX_ATTEMPTS
 FINAL = frozenset({"taken", "ignored", "refused", "dataerr"})  # done with the message
 KEYWORD = "TicketbotTaken"  # set beside \Seen where the server keeps keywords (Gmail, Dovecot…)
-TIMEOUT = 30  # seconds for connecting and for each answer of the server
 BATCH = 100  # messages whose sizes and flags one FETCH asks
 
 
@@ -73,12 +70,6 @@ class PollReport:
     error: str | None = None  # why the poll could not read the mailbox at all
 
 
-def _reason(error: BaseException) -> str:
-    if error.args and isinstance(error.args[0], bytes):  # the server's words
-        return error.args[0].decode("utf-8", "replace")
-    return str(error) or type(error).__name__
-
-
 class ImapPoller:
     def __init__(
         self,
@@ -91,8 +82,7 @@ class ImapPoller:
         self.handle = handle
         self.max_bytes = max_bytes
         self.tries: dict[tuple[int, int], int] = {}  # failed tries where keywords are not kept
-        self.ssl_context = ssl_context or ssl.create_default_context(cafile=settings.ca_file)
-        self.tokens = TokenSource(settings.oauth) if settings.oauth else None
+        self.mailbox = Mailbox(settings, ssl_context)
         self.stopping = threading.Event()  # set by Runtime.stop: finish the message in hand, no more
 
     def stop(self) -> None:
@@ -102,10 +92,10 @@ class ImapPoller:
         report = PollReport()
         s = self.settings
         try:
-            with self._session() as client:
+            with self.mailbox.session() as client:
                 self._read(client, report)
-        except (TokenError, OSError, IMAPClientError) as error:  # refused, timed out, TLS, dropped…
-            report.error = self._failure(error)
+        except FAILURES as error:  # refused, timed out, TLS, dropped…
+            report.error = self.mailbox.failure(error)
         if report.handed or report.finished or report.given_up:
             log.info(
                 "IMAP: %s new in %s, %s finished (%s too big to read), %s left for the next poll,"
@@ -123,55 +113,13 @@ class ImapPoller:
         """`ticketbot check`: log in and count what waits, changing nothing; (ok, one line)."""
         s = self.settings
         try:
-            with self._session() as client:
+            with self.mailbox.session() as client:
                 client.select_folder(s.folder, readonly=True)
                 waiting = len(client.search(["UNSEEN", "UNDELETED"]))
-        except (TokenError, OSError, IMAPClientError) as error:
-            return False, self._failure(error, log_it=False)
+        except FAILURES as error:
+            return False, self.mailbox.failure(error, log_it=False)
         how = "a token" if s.oauth else "a password"
         return True, f"{s.username} at {s.address} logs in with {how}; {waiting} unread in {s.folder}"
-
-    @contextmanager
-    def _session(self) -> Iterator[IMAPClient]:
-        s = self.settings
-        client = IMAPClient(s.host, s.port, ssl=not s.starttls, ssl_context=self.ssl_context, timeout=TIMEOUT)
-        with client:  # logs out on the way out, whatever happened
-            if s.starttls:
-                client.starttls(self.ssl_context)
-            self._login(client)
-            yield client
-
-    def _failure(self, error: Exception, log_it: bool = True) -> str:
-        """Logged as one line for an operator (no traceback) unless not `log_it`; returned: the
-        reason (the poll's report), or that line (`ticketbot check`)."""
-        s = self.settings
-        level = logging.ERROR  # needs the operator: a login or a token refused
-        if isinstance(error, TokenError):
-            reason = f"no token: {error}"
-            line = f"no OAuth 2.0 token to log in to {s.address}: {error}"
-        elif isinstance(error, LoginError):
-            reason = f"login refused: {_reason(error)}"
-            check = "the app's access to the mailbox" if s.oauth else "IMAP_PASSWORD"
-            line = f"{s.address} refused the login of {s.username} ({_reason(error)})"
-            line += f": check IMAP_USERNAME and {check}"
-        else:  # the network, the server, TLS: may pass by itself
-            reason, level = _reason(error), logging.WARNING
-            line = f"cannot read {s.folder} at {s.address} ({type(error).__name__}: {reason})"
-        if not log_it:
-            return line
-        log.log(level, "IMAP: %s; trying again in %ss", line, s.poll_seconds)
-        return reason
-
-    def _login(self, client: IMAPClient) -> None:
-        s = self.settings
-        if self.tokens is None:
-            client.login(s.username, s.password)
-            return
-        try:
-            client.oauth2_login(s.username, self.tokens.token())
-        except LoginError:
-            self.tokens.forget()  # expired or revoked early: a new one next poll
-            raise
 
     def _read(self, client: IMAPClient, report: PollReport) -> None:
         s = self.settings
