@@ -156,6 +156,7 @@ class ImapPoller:
         if raw is None:  # expunged by someone else since the search
             return
         if len(raw) > self.max_bytes:  # the server gave a size smaller than the message
+            tries.forget(uid)
             self._too_big(client, uid, len(raw), keyword, report)
             return
         report.handed += 1
