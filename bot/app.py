@@ -315,6 +315,7 @@ def build(
         scheduler, export_dispatcher, runtime.leader_only
     )
     if settings.imap is not None:  # email in by IMAP: the leader reads the mailbox
-        runtime.imap_poller = ImapPoller(settings.imap, mail_handler(services, settings))
+        handler = mail_handler(services, settings)
+        runtime.imap_poller = ImapPoller(settings.imap, handler, max_bytes=settings.mail_max_bytes)
         install_imap_poll(scheduler, runtime.leader_only, runtime.imap_poller)
     return runtime

@@ -3,8 +3,9 @@
 
 The exit status speaks sysexits, which every MTA understands: 0 taken, ignored or refused (a
 refusal is logged on stderr: nobody is answered, so forged mail makes no backscatter); 75
-EX_TEMPFAIL when it cannot be stored now (database down, Slack unreachable, a setting wrong):
-the MTA keeps the message and tries again; 65 EX_DATAERR when the input is not an email.
+EX_TEMPFAIL when it cannot be stored now (database down, Slack unreachable, a setting wrong) or
+failed (a bug): the MTA keeps the message and tries again, until its own queue lifetime;
+65 EX_DATAERR when the input is not an email.
 """
 
 from __future__ import annotations
@@ -39,7 +40,12 @@ def cmd_mail_in(settings: Settings, args: argparse.Namespace) -> int:
         log.error("mail not taken now: %s: %s", type(error).__name__, " ".join(str(error).split())[:300])
         log.debug("mail-in failure", exc_info=True)
         return EX_TEMPFAIL
-    return {MailOutcome.TEMPFAIL: EX_TEMPFAIL, MailOutcome.DATAERR: EX_DATAERR}.get(outcome, EX_OK)
+    statuses = {
+        MailOutcome.TEMPFAIL: EX_TEMPFAIL,
+        MailOutcome.FAILED: EX_TEMPFAIL,
+        MailOutcome.DATAERR: EX_DATAERR,
+    }
+    return statuses.get(outcome, EX_OK)
 
 
 def _take(settings: Settings, raw: bytes):

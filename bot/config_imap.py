@@ -17,6 +17,8 @@ _OTHERS = (
     "IMAP_STARTTLS",
     "IMAP_POLL_SECONDS",
     "IMAP_DONE_FOLDER",
+    "IMAP_FAILED_FOLDER",
+    "IMAP_MAX_ATTEMPTS",
     "IMAP_CA_FILE",
     "IMAP_OAUTH2_CLIENT_ID",
     "IMAP_OAUTH2_CLIENT_SECRET",
@@ -50,6 +52,8 @@ class ImapSettings:
     folder: str = "INBOX"
     done_folder: str | None = None  # None: a handled message is flagged \Seen (and a keyword) instead
     poll_seconds: int = 60
+    failed_folder: str = "Ticketbot/Failed"  # where a message is moved after max_attempts failed tries
+    max_attempts: int = 10  # failed tries (a bug, not an outage) before a message is given up on
     ca_file: str | None = None  # None: the system's trusted certificates
     oauth: OAuthClient | None = None  # set: XOAUTH2 with a token of this app's, and no password
 
@@ -94,6 +98,11 @@ def imap_settings(env: Env) -> dict:
         raise ConfigError(
             "IMAP_DONE_FOLDER must differ from IMAP_FOLDER: what is moved there would be read again"
         )
+    failed = _folder(env, "IMAP_FAILED_FOLDER", "Ticketbot/Failed")
+    if failed.casefold() == folder.casefold():
+        raise ConfigError(
+            "IMAP_FAILED_FOLDER must differ from IMAP_FOLDER: what is given up on would be read again"
+        )
     ca_file = env.get("IMAP_CA_FILE")
     if ca_file and not os.path.isfile(ca_file):
         raise ConfigError(f"IMAP_CA_FILE={ca_file!r} is not a file: a PEM file of CA certificates")
@@ -107,6 +116,8 @@ def imap_settings(env: Env) -> dict:
             folder=folder,
             done_folder=done,
             poll_seconds=env.number("IMAP_POLL_SECONDS", 60, 5, 3600),
+            failed_folder=failed,
+            max_attempts=env.number("IMAP_MAX_ATTEMPTS", 10, 1, 20),
             ca_file=ca_file,
             oauth=oauth,
         )

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError, SQLAlchemyError
 
 # The database's own errors, as the floors above storage catch them (they import no SQLAlchemy).
 DatabaseError = SQLAlchemyError  # any failure of the database or of the driver
 DatabaseUnusable = OperationalError  # cannot connect, no such table, a locked file
 DuplicateKey = IntegrityError  # a row with that key exists (another process wrote it first)
+RefusedValue = DataError  # a value the database will never take (a NUL byte, out of range): no retry helps
 
 
 class TicketError(Exception):

@@ -3,7 +3,8 @@
 `MailIn.take(raw)` says what became of the message (`MailOutcome`): taken (a comment on its
 ticket, or a new ticket), ignored (a robot wrote it, or it was taken before), refused (too big,
 failing DMARC, from someone who may not write there; logged, nothing changed), tempfail (the
-database or Slack cannot be reached now: leave it for later) or dataerr (not an email at all).
+database or Slack cannot be reached now: leave it for later), failed (a bug, or a value the
+database refuses: trying later will not help, but keep it) or dataerr (not an email at all).
 It never raises.
 """
 
@@ -29,7 +30,7 @@ from handlers.message_text import clip_words
 from handlers.services import Services
 from storage import inbound_mail
 from storage.domain import DESCRIPTION_MAX, TITLE_MAX, Actor, Priority, format_number
-from storage.errors import DatabaseError, NotAllowed, TicketError, TicketNotFound
+from storage.errors import DatabaseError, NotAllowed, RefusedValue, TicketError, TicketNotFound
 from storage.inbound_mail import DuplicateMail, Inbound, MailFile
 from storage.notifications import ENGINEER, REPORTER, Line
 from storage.tickets import NewTicket
@@ -41,8 +42,10 @@ class MailOutcome(str, Enum):
     TAKEN = "taken"
     IGNORED = "ignored"
     REFUSED = "refused"
-    TEMPFAIL = "tempfail"  # leave it for later; every other outcome: done with it
+    TEMPFAIL = "tempfail"  # leave it for later: it heals (an outage)
+    FAILED = "failed"  # keep it, but it will not heal by waiting (the IMAP poller gives up at last)
     DATAERR = "dataerr"
+    # taken, ignored, refused, dataerr: done with it
 
 
 class MailIn:
@@ -63,13 +66,17 @@ class MailIn:
     def take(self, raw: bytes) -> MailOutcome:
         try:
             return self._take(raw)
+        except RefusedValue as error:  # the same message, the same refusal: not an outage
+            log.error("mail not taken, the database refuses a value of it: %s", _short(error))
+            return MailOutcome.FAILED
         except DatabaseError as error:
             log.warning("mail not taken now, the database cannot be used: %s", _short(error))
         except (SlackApiError, SlackClientError, OSError) as error:
             log.warning("mail not taken now, Slack cannot be asked who the sender is: %s", _short(error))
-        except Exception as error:  # a bug: keep the message for a retry, say what it was
-            log.error("mail not taken now, unexpected %s: %s", type(error).__name__, _short(error))
+        except Exception as error:  # a bug: keep the message (a retry may meet a fix), say what it was
+            log.error("mail not taken, unexpected %s: %s", type(error).__name__, _short(error))
             log.debug("mail-in failure", exc_info=True)
+            return MailOutcome.FAILED
         return MailOutcome.TEMPFAIL
 
     def _take(self, raw: bytes) -> MailOutcome:

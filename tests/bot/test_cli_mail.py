@@ -3,14 +3,17 @@ answer in its exit status (sysexits) and never a traceback."""
 
 from __future__ import annotations
 
+import email.policy
 import subprocess
 import sys
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from bot.app import build_services
+from bot.config_mail_in import DEFAULT_MAX_BYTES
 from storage.models import TicketEvent
 from tests.bot.email.conftest import ANA, new_ticket
 from tests.bot.mail_in.conftest import fixture
@@ -80,3 +83,36 @@ def test_a_wrong_setting_exits_75_not_a_bounce(env, tmp_path):
     done = mail_in({**env, "MAIL_MAX_BYTES": "lots"}, fixture("outlook_reply_en.eml"), tmp_path)
     assert done.returncode == 75
     assert done.stderr.decode() == "ticketbot: MAIL_MAX_BYTES must be a whole number, not 'lots'\n"
+
+
+def reply_with(attachment: bytes, filename: str, message_id: str) -> bytes:
+    """Ana's reply to TKT-000001 with one file attached, as a mail client sends it (base64)."""
+    message = EmailMessage()
+    message["From"] = "Ana Gomez <ana@example.com>"
+    message["To"] = "it@example.com"
+    message["Subject"] = "Re: [TKT-000001] VPN drops - the full log"
+    message["Message-ID"] = message_id
+    message.set_content("The whole client log is attached.\n")
+    message.add_attachment(attachment, maintype="application", subtype="octet-stream", filename=filename)
+    return message.as_bytes(policy=email.policy.SMTP)
+
+
+def test_a_25_mb_attachment_is_refused_cleanly_and_a_5_mb_one_is_kept(tickets, settings, db, env, tmp_path):
+    ticket, _ = tickets.create(ANA, new_ticket("VPN drops"))
+    attachments = build_services(settings, db).attachments
+    log = bytes(range(256)) * 4096  # 1 MiB, not compressible to nothing
+    huge = reply_with(log * 25, "vpnclient-full.log", "<huge-25mb@mail.example.com>")
+    assert len(huge) > DEFAULT_MAX_BYTES  # base64 makes 25 MiB a third bigger
+    done = mail_in(env, huge, tmp_path)  # MAIL_MAX_BYTES and FILE_MAX_MB as they come
+    err = done.stderr.decode()
+    assert done.returncode == 0, err
+    assert "mail refused" in err and "over MAIL_MAX_BYTES" in err and "Traceback" not in err
+    assert comments(db) == [] and attachments.for_ticket(ticket.id, include_internal=True) == []
+
+    done = mail_in(env, reply_with(log * 5, "vpnclient.log", "<five-mb@mail.example.com>"), tmp_path)
+    assert done.returncode == 0, done.stderr.decode()
+    assert "taken: a comment on TKT-000001" in done.stderr.decode()
+    assert comments(db) == ["The whole client log is attached."]
+    [kept] = attachments.for_ticket(ticket.id, include_internal=True)
+    assert (kept.filename, kept.size) == ("vpnclient.log", 5 * 1024 * 1024)
+    assert attachments.data_of([kept.id])[kept.id] == log * 5

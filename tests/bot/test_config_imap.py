@@ -30,6 +30,7 @@ def test_off_by_default_and_imaps_on_993_when_on():
         "INBOX",
     )
     assert (imap.done_folder, imap.poll_seconds, imap.ca_file) == (None, 60, None)
+    assert (imap.failed_folder, imap.max_attempts) == ("Ticketbot/Failed", 10)
     assert "p4ss" not in repr(settings(**MAILBOX))
 
 
@@ -43,6 +44,8 @@ def test_starttls_on_143_and_every_other_setting(tmp_path):
         IMAP_DONE_FOLDER="Helpdesk/Done",
         IMAP_POLL_SECONDS="30",
         IMAP_CA_FILE=str(ca),
+        IMAP_FAILED_FOLDER="Helpdesk/Broken",
+        IMAP_MAX_ATTEMPTS="3",
     ).imap
     assert (imap.port, imap.starttls, imap.folder, imap.done_folder) == (
         143,
@@ -51,6 +54,7 @@ def test_starttls_on_143_and_every_other_setting(tmp_path):
         "Helpdesk/Done",
     )
     assert (imap.poll_seconds, imap.ca_file) == (30, str(ca))
+    assert (imap.failed_folder, imap.max_attempts) == ("Helpdesk/Broken", 3)
     assert settings(**MAILBOX, IMAP_STARTTLS="yes", IMAP_PORT="1143").imap.port == 1143
 
 
@@ -68,6 +72,11 @@ def test_starttls_on_143_and_every_other_setting(tmp_path):
         ({**MAILBOX, "IMAP_FOLDER": 'In"box'}, "IMAP_FOLDER"),
         ({**MAILBOX, "IMAP_DONE_FOLDER": "inbox"}, "IMAP_DONE_FOLDER"),
         ({**MAILBOX, "IMAP_CA_FILE": "/nowhere/ca.pem"}, "IMAP_CA_FILE"),
+        ({**MAILBOX, "IMAP_FAILED_FOLDER": "INBOX"}, "IMAP_FAILED_FOLDER"),
+        ({**MAILBOX, "IMAP_FAILED_FOLDER": "Bad\\Folder"}, "IMAP_FAILED_FOLDER"),
+        ({**MAILBOX, "IMAP_MAX_ATTEMPTS": "0"}, "IMAP_MAX_ATTEMPTS"),
+        ({**MAILBOX, "IMAP_MAX_ATTEMPTS": "21"}, "IMAP_MAX_ATTEMPTS"),
+        ({"IMAP_MAX_ATTEMPTS": "3"}, "IMAP_HOST"),
         ({**MAILBOX, **APP, "IMAP_OAUTH2_TENANT": "contoso"}, "IMAP_PASSWORD"),
         ({**APP, "IMAP_HOST": "h", "IMAP_USERNAME": "u@x.example"}, "IMAP_OAUTH2_TENANT"),
         ({**MAILBOX, "IMAP_PASSWORD": "", "IMAP_OAUTH2_CLIENT_ID": "id"}, "IMAP_OAUTH2_CLIENT_SECRET"),

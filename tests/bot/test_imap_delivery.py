@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import email.policy
 from dataclasses import replace
+from email.message import EmailMessage
 
 from sqlalchemy import select
 
@@ -15,7 +17,9 @@ from storage.models import TicketEvent
 from tests.bot.email.conftest import (
     ADMIN,
     ANA,
+    ANA_MAIL,
     CARLOS,
+    CARLOS_MAIL,
     mail_settings,  # noqa: F401 (a fixture)
     make_runtime,
     new_ticket,
@@ -138,3 +142,52 @@ def test_check_logs_in_and_counts_what_waits_taking_nothing(settings, dovecot):
     assert not refused.ok and "refused the login of helpdesk@example.com" in refused.detail
     assert "check IMAP_USERNAME and IMAP_PASSWORD" in refused.detail and "wrong-horse" not in refused.detail
     assert run_checks(settings, [check_mailbox]) == []
+
+
+def answer_to(ours, auto: bool) -> bytes:
+    """Carlos's mailbox answering one of our ticket emails: its out-of-office (RFC 3834), or him."""
+    message = EmailMessage()
+    message["From"] = f"Carlos Pérez <{CARLOS_MAIL}>"
+    message["To"] = "it@example.com"
+    message["Subject"] = f"{'Automatic reply' if auto else 'Re'}: {ours.subject}"
+    message["Message-ID"] = f"<{'ooo' if auto else 'carlos'}-1@mail.example.com>"
+    message["In-Reply-To"] = ours.message_id
+    message["References"] = ours.message_id
+    if auto:
+        message["Auto-Submitted"] = "auto-replied"
+    message.set_content("I am out of the office until Monday." if auto else "Can you send the VPN log?")
+    return message.as_bytes(policy=email.policy.SMTP)
+
+
+def test_an_auto_reply_to_our_email_is_ignored_and_moved_and_nothing_goes_out(
+    mail_settings,  # noqa: F811 (the fixture imported above)
+    db,
+    dovecot,
+    fake_slack,
+    smtp,
+):
+    runtime = make_runtime(with_mailbox(mail_settings, dovecot), db)
+    try:
+        tickets = runtime.services.tickets
+        ticket, _ = tickets.create(ANA, new_ticket("VPN drops", category="network"))
+        tickets.assign(ticket.id, CARLOS.user_id, ADMIN)
+        runtime.dispatcher.drain()
+        ours = smtp.wait_for(1, lambda m: m.rcpt_to == CARLOS_MAIL)[-1]  # "assigned to you"
+        smtp.received.clear()
+        dovecot.append(answer_to(ours, auto=True))
+        report = runtime.imap_poller.poll()
+        assert (report.handed, report.finished, report.left) == (1, 1, 0)
+        assert dovecot.messages() == {} and len(dovecot.messages(DONE)) == 1
+        runtime.dispatcher.drain()
+        with db.read() as s:
+            assert s.scalars(select(TicketEvent.id).where(TicketEvent.kind == "note")).all() == []
+        assert smtp.messages() == []  # no answer to the robot, no copy to anyone: no loop
+
+        # The same answer written by Carlos himself is taken and goes out: a loop would be seen.
+        dovecot.append(answer_to(ours, auto=False))
+        assert runtime.imap_poller.poll().finished == 1
+        runtime.dispatcher.drain()
+        [mailed] = smtp.wait_for(1, lambda m: m.rcpt_to == ANA_MAIL)
+        assert "Can you send the VPN log?" in mailed.part("plain")
+    finally:
+        runtime.stop()
