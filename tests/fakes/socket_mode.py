@@ -59,6 +59,7 @@ class FakeSocketMode:
     _refuse_until: float = 0.0
     _cond: threading.Condition = field(default_factory=threading.Condition)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+    _closing: set = field(default_factory=set)  # closing handshakes under way (link_disabled)
 
     # ---- lifecycle
     def start(self) -> FakeSocketMode:
@@ -206,8 +207,11 @@ class FakeSocketMode:
 
         async def tell() -> None:
             await connection.ws.send(message)
-            if close:
-                await connection.ws.close()
+            if close:  # Slack's side closes; its closing handshake (up to close_timeout) runs on
+                # the loop, not awaited here: the client may be busy switching to its new socket
+                closing = asyncio.get_running_loop().create_task(connection.ws.close())
+                self._closing.add(closing)
+                closing.add_done_callback(self._closing.discard)
 
         self._on_loop(tell)
         return connection

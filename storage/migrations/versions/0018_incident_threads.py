@@ -4,7 +4,7 @@ A message in a thread asks which incident's card it hangs under (storage.inciden
 an index on the card's (channel, ts). The update it becomes remembers the message's ts, unique
 per incident, so an Events API retry handled by another process posts nothing twice.
 
-Revision ID: 0019
+Revision ID: 0018
 Revises: 0017
 Create Date: 2026-12-07 00:00:00
 """
@@ -12,7 +12,7 @@ Create Date: 2026-12-07 00:00:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0019"
+revision = "0018"
 down_revision = "0017"
 branch_labels = None
 depends_on = None
