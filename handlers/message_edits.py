@@ -27,7 +27,8 @@ WRITTEN = frozenset({None, "thread_broadcast"})
 
 
 def is_edit_or_deletion(event: dict) -> bool:
-    return event.get("subtype") in SUBTYPES
+    subtype = event.get("subtype")
+    return isinstance(subtype, str) and subtype in SUBTYPES  # a subtype of another shape is neither
 
 
 def on_edit_or_deletion(

@@ -190,6 +190,16 @@ def claim(
         return [Claimed(r.id, r.kind, dict(r.payload), r.attempts, r.stream) for r in rows]
 
 
+def lock_in_order(session: Session, row_ids: Collection[int]) -> None:
+    """Lock these rows in id order before changing several at once: two transactions taking the
+    same rows in different orders deadlock (PostgreSQL aborts one). SQLite locks the database."""
+    if len(row_ids) > 1:
+        ids = sorted(row_ids)
+        session.execute(
+            select(OutboxRow.id).where(OutboxRow.id.in_(ids)).order_by(OutboxRow.id).with_for_update()
+        )
+
+
 def complete(db: Database, row_ids: int | Collection[int], worker: str) -> None:
     """Mark delivered rows done, several in one transaction (a dispatcher completes the rows of a
     batch together); a row whose lease this worker lost is left alone."""
@@ -197,6 +207,7 @@ def complete(db: Database, row_ids: int | Collection[int], worker: str) -> None:
     if not ids:
         return
     with db.transaction() as session:
+        lock_in_order(session, ids)
         session.execute(
             update(OutboxRow)
             .where(OutboxRow.id.in_(ids), OutboxRow.claimed_by == worker)

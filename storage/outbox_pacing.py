@@ -19,7 +19,7 @@ from sqlalchemy import select, update
 
 from storage.db import Database
 from storage.models import OutboxRow, utcnow
-from storage.outbox import DONE, PENDING, Claimed
+from storage.outbox import DONE, PENDING, Claimed, lock_in_order
 
 
 def defer(
@@ -87,6 +87,7 @@ def finish_merged(db: Database, merges: Mapping[int, Collection[int]], worker: s
         return
     done_at = utcnow()
     with db.transaction() as session:
+        lock_in_order(session, [i for merged in merges.values() for i in merged])
         for head, merged in merges.items():
             session.execute(
                 update(OutboxRow)

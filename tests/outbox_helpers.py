@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from storage.db import Database
 from storage.models import OutboxRow, utcnow
 
 
 def make_due(db: Database) -> None:
-    """Time passes: every pending row's backoff is over."""
+    """Time passes: every pending row's backoff is over. The rows are locked in id order first, as
+    the dispatcher locks them, so this never deadlocks with a delivery running (PostgreSQL)."""
     with db.transaction() as session:
+        pending = select(OutboxRow.id).where(OutboxRow.state == "pending").order_by(OutboxRow.id)
+        session.execute(pending.with_for_update())
         session.execute(
             update(OutboxRow)
             .where(OutboxRow.state == "pending")
