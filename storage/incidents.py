@@ -131,7 +131,7 @@ class IncidentService(IncidentReads, IncidentResolving):
                 self._not_linked(session, ticket)
             elif not self.tickets.is_admin(actor.user_id):
                 self._require_staff(session, actor)
-            self.tickets._touch_user(session, actor)
+            self.tickets.touch_user(session, actor)
             now = self.tickets.clock()
             incident = Incident(
                 title=title,
@@ -174,7 +174,7 @@ class IncidentService(IncidentReads, IncidentResolving):
             raise InvalidInput({"title": "error.required" if not title else "error.too_long"})
         with self._changing() as (session, _):
             self._require_staff(session, actor)
-            self.tickets._touch_user(session, actor)
+            self.tickets.touch_user(session, actor)
             now = self.tickets.clock()
             incident = Incident(
                 title=title,
@@ -207,7 +207,7 @@ class IncidentService(IncidentReads, IncidentResolving):
             if ticket.incident_id is not None:
                 other = session.get(Incident, ticket.incident_id)
                 raise AlreadyLinked(ticket=ticket.number, incident=other.number if other else "")
-            self.tickets._touch_user(session, actor)
+            self.tickets.touch_user(session, actor)
             self._link(session, incident, ticket, actor)
             return ticket
 
@@ -252,7 +252,7 @@ class IncidentService(IncidentReads, IncidentResolving):
 
     def _unlink(self, session: Session, ticket: Ticket, actor: Actor, kind: str) -> None:
         incident = session.get(Incident, ticket.incident_id)
-        self.tickets._touch_user(session, actor)
+        self.tickets.touch_user(session, actor)
         ticket.incident_id = None
         self._event(session, incident, actor, kind, ticket_id=ticket.id)
         notifications.refresh_cards(session, ticket)
@@ -280,7 +280,7 @@ class IncidentService(IncidentReads, IncidentResolving):
         self._require_staff(session, actor)
         if incident.status == IncidentStatus.RESOLVED.value:
             raise IncidentResolved(incident=incident.number)
-        self.tickets._touch_user(session, actor)
+        self.tickets.touch_user(session, actor)
         told = 0
         for ticket in self._linked(session, incident, open_only=True):
             self.tickets.note_within(session, ticket, actor, text, Visibility.PUBLIC)
@@ -298,7 +298,7 @@ class IncidentService(IncidentReads, IncidentResolving):
                 raise IncidentResolved(incident=incident.number)
             if incident.status == status.value:
                 return incident
-            self.tickets._touch_user(session, actor)
+            self.tickets.touch_user(session, actor)
             incident.status = status.value
             self._event(session, incident, actor, STATUS, new_value=status.value)
             for ticket in self._linked(session, incident, open_only=True):
