@@ -69,7 +69,7 @@ class IncidentReads:
         """What `declare(from_ticket=…)` would refuse, read only: an admin or its engineer, a
         ticket in no incident yet."""
         with self.db.read() as session:
-            ticket = self._read_ticket(session, ticket_id)
+            ticket = self._ticket(session, ticket_id)
             if not self.tickets.is_staff_on(ticket, actor.user_id):
                 raise NotAllowed()
             if ticket.incident_id is not None:
@@ -78,7 +78,7 @@ class IncidentReads:
 
     def check_may_link(self, actor: Actor, ticket_id: int) -> Ticket:
         with self.db.read() as session:
-            ticket = self._read_ticket(session, ticket_id)
+            ticket = self._ticket(session, ticket_id)
             if self.tickets.roles.role(actor.user_id, session) == REPORTER:
                 raise NotAllowed()
             return ticket
@@ -152,7 +152,7 @@ class IncidentReads:
             return IncidentPage(incident, listed, page, pages, total)
 
     @staticmethod
-    def _read_ticket(session: Session, ticket_id: int) -> Ticket:
+    def _ticket(session: Session, ticket_id: int) -> Ticket:
         ticket = session.get(Ticket, ticket_id)
         if ticket is None:
             raise TicketNotFound(number=ticket_id)

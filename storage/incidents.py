@@ -27,7 +27,6 @@ from storage.errors import (
     InvalidInput,
     NotAllowed,
     StaleTicket,
-    TicketNotFound,
 )
 from storage.incident_reads import IncidentReads
 from storage.incident_resolve import RESOLVED, IncidentResolving, Resolved  # noqa: F401 (re-exported)
@@ -117,11 +116,7 @@ class IncidentService(IncidentReads, IncidentResolving):
         """A new incident owned by `actor`; `from_ticket` (its triage card's button) is linked,
         and `also`, the ticket a "Possibly the same as" line of that card named. Neither may be
         in an incident already."""
-        title = title.strip()
-        if not title:
-            raise InvalidInput({"title": "error.required"})
-        if len(title) > TITLE_MAX:
-            raise InvalidInput({"title": "error.too_long"})
+        title = self._title(title)
         with self._changing() as (session, _):
             ticket = None
             if from_ticket is not None:
@@ -131,18 +126,7 @@ class IncidentService(IncidentReads, IncidentResolving):
                 self._not_linked(session, ticket)
             elif not self.tickets.is_admin(actor.user_id):
                 self._require_staff(session, actor)
-            self.tickets.touch_user(session, actor)
-            now = self.tickets.clock()
-            incident = Incident(
-                title=title,
-                owner_id=actor.user_id,
-                status=IncidentStatus.INVESTIGATING.value,
-                created_at=now,
-                updated_at=now,
-            )
-            session.add(incident)
-            session.flush()
-            self._event(session, incident, actor, DECLARED, note=title)
+            incident = self._create(session, actor, title)
             other = None
             if ticket is not None and also is not None and also != ticket.id:
                 other = self._ticket(session, also)
@@ -152,6 +136,31 @@ class IncidentService(IncidentReads, IncidentResolving):
             if other is not None:
                 self._link(session, incident, other, actor)
             return incident
+
+    @staticmethod
+    def _title(title: str) -> str:
+        title = title.strip()
+        if not title:
+            raise InvalidInput({"title": "error.required"})
+        if len(title) > TITLE_MAX:
+            raise InvalidInput({"title": "error.too_long"})
+        return title
+
+    def _create(self, session: Session, actor: Actor, title: str) -> Incident:
+        """The incident itself, investigating and owned by `actor`, its "declared" event written."""
+        self.tickets.touch_user(session, actor)
+        now = self.tickets.clock()
+        incident = Incident(
+            title=title,
+            owner_id=actor.user_id,
+            status=IncidentStatus.INVESTIGATING.value,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(incident)
+        session.flush()
+        self._event(session, incident, actor, DECLARED, note=title)
+        return incident
 
     @staticmethod
     def _not_linked(session: Session, ticket: Ticket) -> None:
@@ -169,23 +178,10 @@ class IncidentService(IncidentReads, IncidentResolving):
         """A new incident owned by `actor` (staff) with `ticket_ids` linked, in one transaction:
         those closed or in another incident meanwhile are left out. `then(session, incident)`
         runs in it too (a burst suggestion remembers its incident). Returns it and how many."""
-        title = title.strip()
-        if not title or len(title) > TITLE_MAX:
-            raise InvalidInput({"title": "error.required" if not title else "error.too_long"})
+        title = self._title(title)
         with self._changing() as (session, _):
             self._require_staff(session, actor)
-            self.tickets.touch_user(session, actor)
-            now = self.tickets.clock()
-            incident = Incident(
-                title=title,
-                owner_id=actor.user_id,
-                status=IncidentStatus.INVESTIGATING.value,
-                created_at=now,
-                updated_at=now,
-            )
-            session.add(incident)
-            session.flush()
-            self._event(session, incident, actor, DECLARED, note=title)
+            incident = self._create(session, actor, title)
             query = select(Ticket).where(
                 Ticket.id.in_(ticket_ids), Ticket.incident_id.is_(None), Ticket.status != Status.CLOSED.value
             )
@@ -204,9 +200,7 @@ class IncidentService(IncidentReads, IncidentResolving):
                 raise IncidentResolved(incident=incident.number)
             if ticket.incident_id == incident.id:
                 return ticket  # linked already: a double click
-            if ticket.incident_id is not None:
-                other = session.get(Incident, ticket.incident_id)
-                raise AlreadyLinked(ticket=ticket.number, incident=other.number if other else "")
+            self._not_linked(session, ticket)
             self.tickets.touch_user(session, actor)
             self._link(session, incident, ticket, actor)
             return ticket
@@ -337,12 +331,6 @@ class IncidentService(IncidentReads, IncidentResolving):
                 incident.triage_channel, incident.triage_ts = channel, ts
 
     # -- helpers -----------------------------------------------------------------------------
-
-    def _ticket(self, session: Session, ticket_id: int) -> Ticket:
-        ticket = session.get(Ticket, ticket_id)
-        if ticket is None:
-            raise TicketNotFound(number=ticket_id)
-        return ticket
 
     @staticmethod
     def _linked(session: Session, incident: Incident, *, open_only: bool) -> Sequence[Ticket]:
