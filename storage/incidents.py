@@ -5,21 +5,20 @@ Each public method is one transaction, like the ticket service's: an update is a
 every linked ticket (`note_within`), a resolve a close of each (`close_within`), so reporters
 are told and SLAs decided exactly as for one ticket (the resolve: storage.incident_resolve). Who
 may: an admin or an engineer (staff); declaring from a ticket and keeping one out, an admin or
-its engineer. What the buttons read before they act: storage.incident_reads.
+its engineer. What the buttons and the card read (the card's summary too): storage.incident_reads.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from storage import notifications, outbox
-from storage.domain import NOTE_MAX, TITLE_MAX, Actor, IncidentStatus, Status, Visibility, format_number
+from storage.domain import NOTE_MAX, TITLE_MAX, Actor, IncidentStatus, Status, Visibility
 from storage.errors import (
     AlreadyLinked,
     IncidentNotFound,
@@ -32,10 +31,7 @@ from storage.incident_reads import IncidentReads
 from storage.incident_resolve import RESOLVED, IncidentResolving, Resolved  # noqa: F401 (re-exported)
 from storage.models import Incident, IncidentEvent, IncidentExclusion, Ticket
 from storage.roles import REPORTER
-from storage.sla_queries import not_closed
 from storage.tickets import TicketService
-
-CARD_LISTED = 10  # linked tickets the incident card names; the rest are "…and N more"
 
 DECLARED, LINKED, UNLINKED, KEPT_OUT, STATUS, UPDATE = (
     "declared",
@@ -54,26 +50,6 @@ def card_stream(incident_id: int) -> str:
 def sync_card(session: Session, incident: Incident) -> None:
     """Post or redraw the incident's card in the triage channel (drawn at delivery)."""
     outbox.write(session, outbox.SLACK_INCIDENT_CARD, {"incident_id": incident.id}, card_stream(incident.id))
-
-
-@dataclass(frozen=True)
-class Linked:
-    """A linked ticket as the incident card lists it."""
-
-    id: int
-    number: str
-    status: str
-
-
-@dataclass(frozen=True)
-class IncidentSummary:
-    """What the incident card shows: the incident, how many tickets and reporters, the first few."""
-
-    incident: Incident
-    tickets: int
-    reporters: int
-    open_tickets: int
-    first: tuple[Linked, ...]
 
 
 class IncidentService(IncidentReads, IncidentResolving):
@@ -298,31 +274,6 @@ class IncidentService(IncidentReads, IncidentResolving):
             for ticket in self._linked(session, incident, open_only=True):
                 notifications.refresh_cards(session, ticket)  # their cards show its status
             return incident
-
-    # -- reading -----------------------------------------------------------------------------
-
-    def get(self, incident_id: int) -> Incident:
-        with self.db.read() as session:
-            incident = session.get(Incident, incident_id)
-            if incident is None:
-                raise IncidentNotFound(number=incident_id)
-            return incident
-
-    def summary(self, incident_id: int) -> IncidentSummary:
-        with self.db.read() as session:
-            incident = session.get(Incident, incident_id)
-            if incident is None:
-                raise IncidentNotFound(number=incident_id)
-            linked = Ticket.incident_id == incident_id
-            tickets, reporters = session.execute(
-                select(func.count(Ticket.id), func.count(func.distinct(Ticket.reporter_id))).where(linked)
-            ).one()
-            still_open = session.scalar(select(func.count(Ticket.id)).where(linked, not_closed()))
-            rows = session.execute(
-                select(Ticket.id, Ticket.status).where(linked).order_by(Ticket.id).limit(CARD_LISTED)
-            ).all()
-            first = tuple(Linked(r.id, format_number(r.id), r.status) for r in rows)
-            return IncidentSummary(incident, tickets, reporters, still_open or 0, first)
 
     def remember_card(self, incident_id: int, channel: str, ts: str) -> None:
         with self.db.transaction() as session:
