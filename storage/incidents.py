@@ -3,9 +3,10 @@ every linked ticket's reporter hears, resolve it and close every linked ticket a
 
 Each public method is one transaction, like the ticket service's: an update is a public note on
 every linked ticket (`note_within`), a resolve a close of each (`close_within`), so reporters
-are told and SLAs decided exactly as for one ticket (the resolve: storage.incident_resolve). Who
-may: an admin or an engineer (staff); declaring from a ticket and keeping one out, an admin or
-its engineer. What the buttons and the card read (the card's summary too): storage.incident_reads.
+are told and SLAs decided exactly as for one ticket (the resolve: storage.incident_resolve;
+linking, unlinking and keeping out: storage.incident_links). Who may: an admin or an engineer
+(staff); declaring from a ticket and keeping one out, an admin or its engineer. What the buttons
+and the card read: storage.incident_reads.
 """
 
 from __future__ import annotations
@@ -19,28 +20,15 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from storage import notifications, outbox
 from storage.domain import NOTE_MAX, TITLE_MAX, Actor, IncidentStatus, Status, Visibility
-from storage.errors import (
-    AlreadyLinked,
-    IncidentNotFound,
-    IncidentResolved,
-    InvalidInput,
-    NotAllowed,
-    StaleTicket,
-)
+from storage.errors import IncidentNotFound, IncidentResolved, InvalidInput, NotAllowed, StaleTicket
+from storage.incident_links import IncidentLinking
 from storage.incident_reads import IncidentReads
 from storage.incident_resolve import RESOLVED, IncidentResolving, Resolved  # noqa: F401 (re-exported)
-from storage.models import Incident, IncidentEvent, IncidentExclusion, Ticket
+from storage.models import Incident, IncidentEvent, Ticket
 from storage.roles import REPORTER
 from storage.tickets import TicketService
 
-DECLARED, LINKED, UNLINKED, KEPT_OUT, STATUS, UPDATE = (
-    "declared",
-    "linked",
-    "unlinked",
-    "kept_out",  # "not part of it after all" (keep_out)
-    "status",
-    "update",
-)
+DECLARED, STATUS, UPDATE = "declared", "status", "update"  # incident events' kinds
 
 
 def card_stream(incident_id: int) -> str:
@@ -52,7 +40,7 @@ def sync_card(session: Session, incident: Incident) -> None:
     outbox.write(session, outbox.SLACK_INCIDENT_CARD, {"incident_id": incident.id}, card_stream(incident.id))
 
 
-class IncidentService(IncidentReads, IncidentResolving):
+class IncidentService(IncidentReads, IncidentLinking, IncidentResolving):
     def __init__(self, tickets: TicketService) -> None:
         self.tickets = tickets
         self.db = tickets.db
@@ -138,12 +126,6 @@ class IncidentService(IncidentReads, IncidentResolving):
         self._event(session, incident, actor, DECLARED, note=title)
         return incident
 
-    @staticmethod
-    def _not_linked(session: Session, ticket: Ticket) -> None:
-        if ticket.incident_id is not None:
-            other = session.get(Incident, ticket.incident_id)
-            raise AlreadyLinked(ticket=ticket.number, incident=other.number if other else "")
-
     def declare_linking(
         self,
         actor: Actor,
@@ -167,65 +149,6 @@ class IncidentService(IncidentReads, IncidentResolving):
             if then is not None:
                 then(session, incident)
             return incident, len(linked)
-
-    def link(self, actor: Actor, ticket_id: int, incident_id: int) -> Ticket:
-        with self._changing(incident_id) as (session, incident):
-            self._require_staff(session, actor)
-            ticket = self._ticket(session, ticket_id)
-            if incident.status == IncidentStatus.RESOLVED.value:
-                raise IncidentResolved(incident=incident.number)
-            if ticket.incident_id == incident.id:
-                return ticket  # linked already: a double click
-            self._not_linked(session, ticket)
-            self.tickets.touch_user(session, actor)
-            self._link(session, incident, ticket, actor)
-            return ticket
-
-    def _link(self, session: Session, incident: Incident, ticket: Ticket, actor: Actor) -> None:
-        kept_out = session.get(IncidentExclusion, (incident.id, ticket.id))
-        if kept_out is not None:  # staff link it on purpose: it is no longer kept out
-            session.delete(kept_out)
-        ticket.incident_id = incident.id
-        self._event(session, incident, actor, LINKED, ticket_id=ticket.id)
-        notifications.refresh_cards(session, ticket)  # "Part of INC-3"
-
-    def unlink(self, actor: Actor, ticket_id: int) -> Ticket:
-        """Take a ticket out of its incident (it is then neither told nor closed with it)."""
-        with self._changing() as (session, _):
-            self._require_staff(session, actor)
-            ticket = self._ticket(session, ticket_id)
-            if ticket.incident_id is not None:
-                self._unlink(session, ticket, actor, UNLINKED)
-            return ticket
-
-    def keep_out(self, actor: Actor, ticket_id: int) -> Ticket:
-        """ "Not part of it after all": an admin or the ticket's engineer unlinks it and it stays
-        out — never offered for that incident again (storage.incident_reads), so it is neither
-        told of its updates nor closed by its resolve, and lives on as a ticket of its own. A
-        ticket in no incident changes nothing."""
-        with self._changing() as (session, _):
-            ticket = self._ticket(session, ticket_id)
-            if not self.tickets.is_staff_on(ticket, actor.user_id):
-                raise NotAllowed()
-            if ticket.incident_id is None:
-                return ticket
-            incident_id = ticket.incident_id
-            self._unlink(session, ticket, actor, KEPT_OUT)
-            if session.get(IncidentExclusion, (incident_id, ticket.id)) is None:
-                now = self.tickets.clock()
-                session.add(
-                    IncidentExclusion(
-                        incident_id=incident_id, ticket_id=ticket.id, actor_id=actor.user_id, created_at=now
-                    )
-                )
-            return ticket
-
-    def _unlink(self, session: Session, ticket: Ticket, actor: Actor, kind: str) -> None:
-        incident = session.get(Incident, ticket.incident_id)
-        self.tickets.touch_user(session, actor)
-        ticket.incident_id = None
-        self._event(session, incident, actor, kind, ticket_id=ticket.id)
-        notifications.refresh_cards(session, ticket)
 
     def post_update(self, actor: Actor, incident_id: int, text: str) -> int:
         """One update, every reporter told: a public note on each linked ticket still open.
