@@ -91,7 +91,7 @@ class Conversation(TicketCore):
                     return Comment(None)
                 self._move(session, ticket, Status.OPEN, actor, None)  # engineer and triage told
                 reopened = True
-            self._touch_user(session, actor)
+            self.touch_user(session, actor)
             ticket.updated_at = now
             staff = self.is_staff_on(ticket, actor.user_id)
             if self.levels and visibility is Visibility.PUBLIC and staff:

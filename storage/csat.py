@@ -31,7 +31,7 @@ class CsatAnswers(TicketCore):
         """The reporter says yes: the problem is solved. A rating may follow (`rate`)."""
         with self._changing(ticket_id) as (session, ticket):
             self._check_feedback(session, ticket, actor)
-            self._touch_user(session, actor)
+            self.touch_user(session, actor)
             ticket.updated_at = ticket.csat_at = self.clock()
             ticket.csat_outcome = CsatOutcome.SOLVED.value
             self._record(session, ticket, actor, EventKind.FEEDBACK, new_value=CsatOutcome.SOLVED.value)
@@ -63,7 +63,7 @@ class CsatAnswers(TicketCore):
             new_comment = old_comment if comment is KEEP else self._comment(comment)  # type: ignore[arg-type]
             if (rating, new_comment) == (old_rating, old_comment):
                 return ticket  # the same answer again: nothing to record
-            self._touch_user(session, actor)
+            self.touch_user(session, actor)
             ticket.updated_at = ticket.csat_at = self.clock()
             ticket.csat_rating, ticket.csat_comment = rating, new_comment
             self._record(

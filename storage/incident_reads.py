@@ -1,6 +1,7 @@
-"""What the incident buttons read: which open incidents a ticket may join, which action each
-"Possibly the same as" line of a triage card offers, an incident's linked tickets a page at a
-time, and the read-only checks a button makes before it opens its modal.
+"""What the incident buttons and card read: an incident and the summary its card shows, which
+open incidents a ticket may join, which action each "Possibly the same as" line of a triage card
+offers, an incident's linked tickets a page at a time, and the read-only checks a button makes
+before it opens its modal.
 
 Kept out ("not part of it after all", storage.incidents: keep_out): a ticket an engineer took
 out of an incident is never offered for it again — not in "Link to incident…", not as a
@@ -20,11 +21,33 @@ from storage.errors import AlreadyLinked, IncidentNotFound, NotAllowed, TicketNo
 from storage.models import Incident, IncidentExclusion, Ticket
 from storage.roles import REPORTER
 from storage.similar import Suggestion
+from storage.sla_queries import not_closed
 
+CARD_LISTED = 10  # linked tickets the incident card names; the rest are "…and N more"
 PICKABLE = 100  # open incidents "Link to incident…" offers: a static menu holds 100 options
 PAGE_SIZE = 25  # linked tickets per page of an incident's list
 
 LINK_TO, DECLARE_WITH = "link_to", "declare_with"  # what a suggestion line's button does
+
+
+@dataclass(frozen=True)
+class Linked:
+    """A linked ticket as the incident card lists it."""
+
+    id: int
+    number: str
+    status: str
+
+
+@dataclass(frozen=True)
+class IncidentSummary:
+    """What the incident card shows: the incident, how many tickets and reporters, the first few."""
+
+    incident: Incident
+    tickets: int
+    reporters: int
+    open_tickets: int
+    first: tuple[Linked, ...]
 
 
 @dataclass(frozen=True)
@@ -63,13 +86,38 @@ class IncidentReads:
     db: object  # storage.db.Database, set by IncidentService
     tickets: object  # storage.tickets.TicketService
 
+    # -- the incident and its card -----------------------------------------------------------
+
+    def get(self, incident_id: int) -> Incident:
+        with self.db.read() as session:
+            incident = session.get(Incident, incident_id)
+            if incident is None:
+                raise IncidentNotFound(number=incident_id)
+            return incident
+
+    def summary(self, incident_id: int) -> IncidentSummary:
+        with self.db.read() as session:
+            incident = session.get(Incident, incident_id)
+            if incident is None:
+                raise IncidentNotFound(number=incident_id)
+            linked = Ticket.incident_id == incident_id
+            tickets, reporters = session.execute(
+                select(func.count(Ticket.id), func.count(func.distinct(Ticket.reporter_id))).where(linked)
+            ).one()
+            still_open = session.scalar(select(func.count(Ticket.id)).where(linked, not_closed()))
+            rows = session.execute(
+                select(Ticket.id, Ticket.status).where(linked).order_by(Ticket.id).limit(CARD_LISTED)
+            ).all()
+            first = tuple(Linked(r.id, format_number(r.id), r.status) for r in rows)
+            return IncidentSummary(incident, tickets, reporters, still_open or 0, first)
+
     # -- checks before a modal opens ---------------------------------------------------------
 
     def check_may_declare(self, actor: Actor, ticket_id: int) -> Ticket:
         """What `declare(from_ticket=…)` would refuse, read only: an admin or its engineer, a
         ticket in no incident yet."""
         with self.db.read() as session:
-            ticket = self._read_ticket(session, ticket_id)
+            ticket = self._ticket(session, ticket_id)
             if not self.tickets.is_staff_on(ticket, actor.user_id):
                 raise NotAllowed()
             if ticket.incident_id is not None:
@@ -78,7 +126,7 @@ class IncidentReads:
 
     def check_may_link(self, actor: Actor, ticket_id: int) -> Ticket:
         with self.db.read() as session:
-            ticket = self._read_ticket(session, ticket_id)
+            ticket = self._ticket(session, ticket_id)
             if self.tickets.roles.role(actor.user_id, session) == REPORTER:
                 raise NotAllowed()
             return ticket
@@ -152,7 +200,7 @@ class IncidentReads:
             return IncidentPage(incident, listed, page, pages, total)
 
     @staticmethod
-    def _read_ticket(session: Session, ticket_id: int) -> Ticket:
+    def _ticket(session: Session, ticket_id: int) -> Ticket:
         ticket = session.get(Ticket, ticket_id)
         if ticket is None:
             raise TicketNotFound(number=ticket_id)

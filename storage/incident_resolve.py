@@ -66,7 +66,7 @@ class IncidentResolving:
             self._require_staff(session, actor)
             if incident.status == IncidentStatus.RESOLVED.value:
                 return Resolved(incident, 0, already=True)
-            self.tickets._touch_user(session, actor)
+            self.tickets.touch_user(session, actor)
             closed = self._close_linked(session, incident, actor, resolution)
             incident.status = IncidentStatus.RESOLVED.value
             incident.resolution = resolution

@@ -3,49 +3,32 @@ every linked ticket's reporter hears, resolve it and close every linked ticket a
 
 Each public method is one transaction, like the ticket service's: an update is a public note on
 every linked ticket (`note_within`), a resolve a close of each (`close_within`), so reporters
-are told and SLAs decided exactly as for one ticket (the resolve: storage.incident_resolve). Who
-may: an admin or an engineer (staff); declaring from a ticket and keeping one out, an admin or
-its engineer. What the buttons read before they act: storage.incident_reads.
+are told and SLAs decided exactly as for one ticket (the resolve: storage.incident_resolve;
+linking, unlinking and keeping out: storage.incident_links). Who may: an admin or an engineer
+(staff); declaring from a ticket and keeping one out, an admin or its engineer. What the buttons
+and the card read: storage.incident_reads.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from storage import notifications, outbox
-from storage.domain import NOTE_MAX, TITLE_MAX, Actor, IncidentStatus, Status, Visibility, format_number
-from storage.errors import (
-    AlreadyLinked,
-    IncidentNotFound,
-    IncidentResolved,
-    InvalidInput,
-    NotAllowed,
-    StaleTicket,
-    TicketNotFound,
-)
+from storage.domain import NOTE_MAX, TITLE_MAX, Actor, IncidentStatus, Status, Visibility
+from storage.errors import IncidentNotFound, IncidentResolved, InvalidInput, NotAllowed, StaleTicket
+from storage.incident_links import IncidentLinking
 from storage.incident_reads import IncidentReads
 from storage.incident_resolve import RESOLVED, IncidentResolving, Resolved  # noqa: F401 (re-exported)
-from storage.models import Incident, IncidentEvent, IncidentExclusion, Ticket
+from storage.models import Incident, IncidentEvent, Ticket
 from storage.roles import REPORTER
-from storage.sla_queries import not_closed
 from storage.tickets import TicketService
 
-CARD_LISTED = 10  # linked tickets the incident card names; the rest are "…and N more"
-
-DECLARED, LINKED, UNLINKED, KEPT_OUT, STATUS, UPDATE = (
-    "declared",
-    "linked",
-    "unlinked",
-    "kept_out",  # "not part of it after all" (keep_out)
-    "status",
-    "update",
-)
+DECLARED, STATUS, UPDATE = "declared", "status", "update"  # incident events' kinds
 
 
 def card_stream(incident_id: int) -> str:
@@ -57,27 +40,7 @@ def sync_card(session: Session, incident: Incident) -> None:
     outbox.write(session, outbox.SLACK_INCIDENT_CARD, {"incident_id": incident.id}, card_stream(incident.id))
 
 
-@dataclass(frozen=True)
-class Linked:
-    """A linked ticket as the incident card lists it."""
-
-    id: int
-    number: str
-    status: str
-
-
-@dataclass(frozen=True)
-class IncidentSummary:
-    """What the incident card shows: the incident, how many tickets and reporters, the first few."""
-
-    incident: Incident
-    tickets: int
-    reporters: int
-    open_tickets: int
-    first: tuple[Linked, ...]
-
-
-class IncidentService(IncidentReads, IncidentResolving):
+class IncidentService(IncidentReads, IncidentLinking, IncidentResolving):
     def __init__(self, tickets: TicketService) -> None:
         self.tickets = tickets
         self.db = tickets.db
@@ -117,11 +80,7 @@ class IncidentService(IncidentReads, IncidentResolving):
         """A new incident owned by `actor`; `from_ticket` (its triage card's button) is linked,
         and `also`, the ticket a "Possibly the same as" line of that card named. Neither may be
         in an incident already."""
-        title = title.strip()
-        if not title:
-            raise InvalidInput({"title": "error.required"})
-        if len(title) > TITLE_MAX:
-            raise InvalidInput({"title": "error.too_long"})
+        title = self._title(title)
         with self._changing() as (session, _):
             ticket = None
             if from_ticket is not None:
@@ -131,18 +90,7 @@ class IncidentService(IncidentReads, IncidentResolving):
                 self._not_linked(session, ticket)
             elif not self.tickets.is_admin(actor.user_id):
                 self._require_staff(session, actor)
-            self.tickets._touch_user(session, actor)
-            now = self.tickets.clock()
-            incident = Incident(
-                title=title,
-                owner_id=actor.user_id,
-                status=IncidentStatus.INVESTIGATING.value,
-                created_at=now,
-                updated_at=now,
-            )
-            session.add(incident)
-            session.flush()
-            self._event(session, incident, actor, DECLARED, note=title)
+            incident = self._create(session, actor, title)
             other = None
             if ticket is not None and also is not None and also != ticket.id:
                 other = self._ticket(session, also)
@@ -154,10 +102,29 @@ class IncidentService(IncidentReads, IncidentResolving):
             return incident
 
     @staticmethod
-    def _not_linked(session: Session, ticket: Ticket) -> None:
-        if ticket.incident_id is not None:
-            other = session.get(Incident, ticket.incident_id)
-            raise AlreadyLinked(ticket=ticket.number, incident=other.number if other else "")
+    def _title(title: str) -> str:
+        title = title.strip()
+        if not title:
+            raise InvalidInput({"title": "error.required"})
+        if len(title) > TITLE_MAX:
+            raise InvalidInput({"title": "error.too_long"})
+        return title
+
+    def _create(self, session: Session, actor: Actor, title: str) -> Incident:
+        """The incident itself, investigating and owned by `actor`, its "declared" event written."""
+        self.tickets.touch_user(session, actor)
+        now = self.tickets.clock()
+        incident = Incident(
+            title=title,
+            owner_id=actor.user_id,
+            status=IncidentStatus.INVESTIGATING.value,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(incident)
+        session.flush()
+        self._event(session, incident, actor, DECLARED, note=title)
+        return incident
 
     def declare_linking(
         self,
@@ -169,23 +136,10 @@ class IncidentService(IncidentReads, IncidentResolving):
         """A new incident owned by `actor` (staff) with `ticket_ids` linked, in one transaction:
         those closed or in another incident meanwhile are left out. `then(session, incident)`
         runs in it too (a burst suggestion remembers its incident). Returns it and how many."""
-        title = title.strip()
-        if not title or len(title) > TITLE_MAX:
-            raise InvalidInput({"title": "error.required" if not title else "error.too_long"})
+        title = self._title(title)
         with self._changing() as (session, _):
             self._require_staff(session, actor)
-            self.tickets._touch_user(session, actor)
-            now = self.tickets.clock()
-            incident = Incident(
-                title=title,
-                owner_id=actor.user_id,
-                status=IncidentStatus.INVESTIGATING.value,
-                created_at=now,
-                updated_at=now,
-            )
-            session.add(incident)
-            session.flush()
-            self._event(session, incident, actor, DECLARED, note=title)
+            incident = self._create(session, actor, title)
             query = select(Ticket).where(
                 Ticket.id.in_(ticket_ids), Ticket.incident_id.is_(None), Ticket.status != Status.CLOSED.value
             )
@@ -195,67 +149,6 @@ class IncidentService(IncidentReads, IncidentResolving):
             if then is not None:
                 then(session, incident)
             return incident, len(linked)
-
-    def link(self, actor: Actor, ticket_id: int, incident_id: int) -> Ticket:
-        with self._changing(incident_id) as (session, incident):
-            self._require_staff(session, actor)
-            ticket = self._ticket(session, ticket_id)
-            if incident.status == IncidentStatus.RESOLVED.value:
-                raise IncidentResolved(incident=incident.number)
-            if ticket.incident_id == incident.id:
-                return ticket  # linked already: a double click
-            if ticket.incident_id is not None:
-                other = session.get(Incident, ticket.incident_id)
-                raise AlreadyLinked(ticket=ticket.number, incident=other.number if other else "")
-            self.tickets._touch_user(session, actor)
-            self._link(session, incident, ticket, actor)
-            return ticket
-
-    def _link(self, session: Session, incident: Incident, ticket: Ticket, actor: Actor) -> None:
-        kept_out = session.get(IncidentExclusion, (incident.id, ticket.id))
-        if kept_out is not None:  # staff link it on purpose: it is no longer kept out
-            session.delete(kept_out)
-        ticket.incident_id = incident.id
-        self._event(session, incident, actor, LINKED, ticket_id=ticket.id)
-        notifications.refresh_cards(session, ticket)  # "Part of INC-3"
-
-    def unlink(self, actor: Actor, ticket_id: int) -> Ticket:
-        """Take a ticket out of its incident (it is then neither told nor closed with it)."""
-        with self._changing() as (session, _):
-            self._require_staff(session, actor)
-            ticket = self._ticket(session, ticket_id)
-            if ticket.incident_id is not None:
-                self._unlink(session, ticket, actor, UNLINKED)
-            return ticket
-
-    def keep_out(self, actor: Actor, ticket_id: int) -> Ticket:
-        """ "Not part of it after all": an admin or the ticket's engineer unlinks it and it stays
-        out — never offered for that incident again (storage.incident_reads), so it is neither
-        told of its updates nor closed by its resolve, and lives on as a ticket of its own. A
-        ticket in no incident changes nothing."""
-        with self._changing() as (session, _):
-            ticket = self._ticket(session, ticket_id)
-            if not self.tickets.is_staff_on(ticket, actor.user_id):
-                raise NotAllowed()
-            if ticket.incident_id is None:
-                return ticket
-            incident_id = ticket.incident_id
-            self._unlink(session, ticket, actor, KEPT_OUT)
-            if session.get(IncidentExclusion, (incident_id, ticket.id)) is None:
-                now = self.tickets.clock()
-                session.add(
-                    IncidentExclusion(
-                        incident_id=incident_id, ticket_id=ticket.id, actor_id=actor.user_id, created_at=now
-                    )
-                )
-            return ticket
-
-    def _unlink(self, session: Session, ticket: Ticket, actor: Actor, kind: str) -> None:
-        incident = session.get(Incident, ticket.incident_id)
-        self.tickets._touch_user(session, actor)
-        ticket.incident_id = None
-        self._event(session, incident, actor, kind, ticket_id=ticket.id)
-        notifications.refresh_cards(session, ticket)
 
     def post_update(self, actor: Actor, incident_id: int, text: str) -> int:
         """One update, every reporter told: a public note on each linked ticket still open.
@@ -280,7 +173,7 @@ class IncidentService(IncidentReads, IncidentResolving):
         self._require_staff(session, actor)
         if incident.status == IncidentStatus.RESOLVED.value:
             raise IncidentResolved(incident=incident.number)
-        self.tickets._touch_user(session, actor)
+        self.tickets.touch_user(session, actor)
         told = 0
         for ticket in self._linked(session, incident, open_only=True):
             self.tickets.note_within(session, ticket, actor, text, Visibility.PUBLIC)
@@ -298,37 +191,12 @@ class IncidentService(IncidentReads, IncidentResolving):
                 raise IncidentResolved(incident=incident.number)
             if incident.status == status.value:
                 return incident
-            self.tickets._touch_user(session, actor)
+            self.tickets.touch_user(session, actor)
             incident.status = status.value
             self._event(session, incident, actor, STATUS, new_value=status.value)
             for ticket in self._linked(session, incident, open_only=True):
                 notifications.refresh_cards(session, ticket)  # their cards show its status
             return incident
-
-    # -- reading -----------------------------------------------------------------------------
-
-    def get(self, incident_id: int) -> Incident:
-        with self.db.read() as session:
-            incident = session.get(Incident, incident_id)
-            if incident is None:
-                raise IncidentNotFound(number=incident_id)
-            return incident
-
-    def summary(self, incident_id: int) -> IncidentSummary:
-        with self.db.read() as session:
-            incident = session.get(Incident, incident_id)
-            if incident is None:
-                raise IncidentNotFound(number=incident_id)
-            linked = Ticket.incident_id == incident_id
-            tickets, reporters = session.execute(
-                select(func.count(Ticket.id), func.count(func.distinct(Ticket.reporter_id))).where(linked)
-            ).one()
-            still_open = session.scalar(select(func.count(Ticket.id)).where(linked, not_closed()))
-            rows = session.execute(
-                select(Ticket.id, Ticket.status).where(linked).order_by(Ticket.id).limit(CARD_LISTED)
-            ).all()
-            first = tuple(Linked(r.id, format_number(r.id), r.status) for r in rows)
-            return IncidentSummary(incident, tickets, reporters, still_open or 0, first)
 
     def remember_card(self, incident_id: int, channel: str, ts: str) -> None:
         with self.db.transaction() as session:
@@ -337,12 +205,6 @@ class IncidentService(IncidentReads, IncidentResolving):
                 incident.triage_channel, incident.triage_ts = channel, ts
 
     # -- helpers -----------------------------------------------------------------------------
-
-    def _ticket(self, session: Session, ticket_id: int) -> Ticket:
-        ticket = session.get(Ticket, ticket_id)
-        if ticket is None:
-            raise TicketNotFound(number=ticket_id)
-        return ticket
 
     @staticmethod
     def _linked(session: Session, incident: Incident, *, open_only: bool) -> Sequence[Ticket]:

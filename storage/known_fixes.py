@@ -105,7 +105,7 @@ class KnownFixes:
             ticket = self._closed_ticket(session, actor, ticket_id)  # who may, before what was typed
             if errors:
                 raise InvalidInput(errors)
-            self.tickets._touch_user(session, actor)
+            self.tickets.touch_user(session, actor)
             now = self.tickets.clock()
             fix = session.scalar(select(KnownFix).where(KnownFix.ticket_id == ticket.id))
             if fix is None:

@@ -61,6 +61,6 @@ def join_from_receipt(incidents: IncidentService, actor: Actor, ticket_id: int, 
         closed = ticket.status == Status.CLOSED.value
         if closed or session.get(IncidentExclusion, (incident.id, ticket.id)) is not None:
             raise NotJoinable(ticket=ticket.number, incident=incident.number)
-        incidents.tickets._touch_user(session, actor)
+        incidents.tickets.touch_user(session, actor)
         incidents._link(session, incident, ticket, actor)
         return ticket

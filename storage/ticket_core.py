@@ -14,13 +14,12 @@ from sqlalchemy import Row
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from storage import card_history, notifications
+from storage import card_history, known_users, notifications
 from storage.db import Database
 from storage.domain import Actor, EventKind, Status, Visibility
 from storage.email_plan import MailPolicy
 from storage.errors import StaleTicket, TicketNotFound
 from storage.inserts import insert_row
-from storage.known_users import touch_user
 from storage.models import Ticket, TicketEvent
 from storage.sla import ServiceLevels
 
@@ -80,7 +79,7 @@ class TicketCore:
         """The status change itself, checks done, in the caller's transaction."""
         current = ticket.status_enum
         reopening = current is Status.CLOSED and target is Status.OPEN
-        self._touch_user(session, actor)
+        self.touch_user(session, actor)
         now = self.clock()
         if self.levels:
             self.levels.on_status(ticket, target, now, by_staff=self.is_staff_on(ticket, actor.user_id))
@@ -100,8 +99,10 @@ class TicketCore:
         )
         self._record(session, ticket, actor, kind, old_value=current.value, new_value=target.value, note=note)
 
-    def _touch_user(self, session: Session, actor: Actor) -> None:
-        touch_user(session, self._known_users, actor)
+    def touch_user(self, session: Session, actor: Actor) -> None:
+        """Make sure `actor` has a users row, in the caller's transaction (storage.known_users);
+        public: the incident and known-fix services call it in theirs."""
+        known_users.touch_user(session, self._known_users, actor)
 
     def _record(
         self,

@@ -37,7 +37,7 @@ class TicketLifecycle(TicketCore):
             previous = ticket.engineer_id
             if previous == engineer_id:
                 return ticket
-            self._touch_user(session, actor)
+            self.touch_user(session, actor)
             previous_card = None
             if ticket.engineer_dm_channel and ticket.engineer_dm_ts:
                 previous_card = (ticket.engineer_dm_channel, ticket.engineer_dm_ts)
@@ -107,7 +107,7 @@ class TicketLifecycle(TicketCore):
         """A note, checks done, in the caller's transaction (storage.incidents: one update becomes
         a public note on every linked ticket, told to each reporter as any public note is)."""
         self._loaded(session, ticket)
-        self._touch_user(session, actor)
+        self.touch_user(session, actor)
         ticket.updated_at = self.clock()
         if self.levels and visibility is Visibility.PUBLIC:
             self.levels.responded(ticket, ticket.updated_at)  # only staff may add notes
@@ -136,7 +136,7 @@ class TicketLifecycle(TicketCore):
                     return False
                 now = self.clock()
                 session.add(SlaAlert(ticket_id=ticket_id, kind=kind.value, created_at=now))
-                self._touch_user(session, SYSTEM_ACTOR)
+                self.touch_user(session, SYSTEM_ACTOR)
                 self._record(session, ticket, SYSTEM_ACTOR, kind, visibility=Visibility.INTERNAL, at=now)
                 return True
         except IntegrityError:

@@ -114,9 +114,9 @@ class TicketService(TicketReads, TicketLifecycle, CsatAnswers, Conversation, Com
             raise InvalidInput(errors)
 
         with self.db.transaction() as session:
-            self._touch_user(session, reporter)
+            self.touch_user(session, reporter)
             if filed_by is not None and filed_by.user_id != reporter.user_id:
-                self._touch_user(session, filed_by)
+                self.touch_user(session, filed_by)
             now = self.clock()
             ticket = Ticket(
                 reporter_id=reporter.user_id,

@@ -29,7 +29,7 @@ from handlers.blocks.cards import Message, status_label
 from handlers.i18n import Translator
 from handlers.text import clip, escape, escaped, mention
 from storage.domain import NOTE_MAX, TITLE_MAX, IncidentStatus
-from storage.incidents import IncidentSummary
+from storage.incident_reads import IncidentSummary
 from storage.models import Incident, Ticket, TicketEvent
 
 RESOLUTION_LIMIT = 2800

@@ -9,7 +9,7 @@ from handlers import ids
 from handlers.blocks.incidents import incident_card
 from handlers.i18n import Translator
 from storage.domain import Actor
-from storage.incidents import CARD_LISTED
+from storage.incident_reads import CARD_LISTED
 from tests.conftest import ADMIN, REPORTER, TRIAGE
 from tests.handlers.kit import (
     CARLOS,

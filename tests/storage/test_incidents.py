@@ -12,7 +12,8 @@ from storage import outbox
 from storage.domain import Actor, IncidentStatus, Status, Visibility, format_incident, parse_incident
 from storage.email_plan import EMAIL
 from storage.errors import AlreadyLinked, IncidentResolved, InvalidInput, NotAllowed
-from storage.incidents import CARD_LISTED, IncidentService
+from storage.incident_reads import CARD_LISTED
+from storage.incidents import IncidentService
 from storage.models import OutboxRow, Ticket, TicketEvent
 from storage.people import People, Profile
 from storage.roles import Roles
