@@ -73,7 +73,7 @@ class Digests:
     def zone(self) -> str:
         return self.settings.timezone
 
-    # -- wiring (bot.app adds these to its dispatchers and scheduler) ------------------------------
+    # -- wiring (bot.jobs adds these to its dispatchers and scheduler) -----------------------------
 
     def jobs(self) -> list[CronJob]:
         """The cron jobs in the workspace's zone (run by the leader only): none when switched off."""
