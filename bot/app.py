@@ -1,9 +1,9 @@
-"""Assembly: one place builds the database, services, Bolt app, dispatcher and scheduler."""
+"""Assembly: one place builds the database, services, Bolt app, dispatcher and scheduler
+(the deliverers and dispatchers in bot/delivery_wiring.py, the scheduler's jobs in bot/jobs.py)."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -11,28 +11,19 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from slack_bolt import App
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 
-from bot.burst_suggestions import BurstSuggestions
-from bot.charts.delivery import ChartDelivery
 from bot.config import Settings
-from bot.digests import MISFIRE_GRACE, Digests
+from bot.delivery_wiring import wire_delivery
 from bot.dispatcher import Dispatcher
-from bot.email.delivery import EmailDelivery
 from bot.export_delivery import ExportDelivery
-from bot.file_delivery import FileDelivery
 from bot.imap_poll import ImapPoller, MailHandler
-from bot.imap_poll import install as install_imap_poll
-from bot.incident_delivery import IncidentCards
+from bot.jobs import MailHandlerFactory, install_jobs
 from bot.mail_in import MailIn
-from bot.slack_delivery import CARD_KINDS, SlackDelivery
-from bot.slack_http import KeepAliveWebClient
-from bot.slack_pacing import Pacer
-from bot.slack_retries import listener_retries
+from bot.slack_clients import web_client
 from exports.service import ExportService
 from handlers.i18n import Translator
 from handlers.malformed import MalformedPayloads
 from handlers.services import Services
 from handlers.surfaces import register_all
-from storage import outbox, sla_sweep
 from storage.attachments import MB, Attachments
 from storage.dashboards import Dashboards
 from storage.db import Database
@@ -44,8 +35,6 @@ from storage.people import People
 from storage.roles import Roles
 from storage.tickets import TicketService
 
-log = logging.getLogger("ticketbot")
-
 
 class _TokenIsTheClients(logging.Filter):
     """Bolt warns "`token` will be unused" whenever SLACK_BOT_TOKEN is set and a client is given;
@@ -56,25 +45,6 @@ class _TokenIsTheClients(logging.Filter):
 
 
 logging.getLogger("slack_bolt.App").addFilter(_TokenIsTheClients())
-
-EXPORT_LEASE = timedelta(
-    minutes=30
-)  # a million-ticket export takes minutes: no one else may take it meanwhile
-EXPORT_UPLOAD_TIMEOUT = 300  # seconds for a Web API call or the upload of a large workbook
-FILE_TIMEOUT = 120  # seconds for the upload of a file shared in a card's thread (FILE_MAX_MB)
-
-
-def web_client(settings: Settings, *, retries: bool) -> KeepAliveWebClient:
-    """Listeners retry a 429, a 5xx or a dropped connection on the spot, except that a call spending
-    a trigger_id never sleeps first (bot/slack_retries.py; a `views.open` that did reach Slack cannot
-    open twice: a trigger is single-use); the dispatcher leaves all that to the outbox's backoff (a
-    sleeping retry there would hold up every other row)."""
-    return KeepAliveWebClient(
-        token=settings.slack_bot_token,
-        base_url=settings.slack_api_url,
-        timeout=10,
-        retry_handlers=listener_retries() if retries else [],
-    )
 
 
 @dataclass
@@ -171,23 +141,6 @@ def share_client(app: App) -> None:
         next()
 
 
-def sweep_outbox(db: Database) -> None:
-    deleted, dead = outbox.sweep(db)
-    if deleted:
-        log.info("outbox sweep: deleted %s delivered rows older than a week", deleted)
-    if dead:
-        log.error("%s outbox rows are dead (never delivered): see `ticketbot outbox list --dead`", dead)
-
-
-def sweep_sla(services: Services, settings: Settings) -> None:
-    """Warn about tickets at risk, breached, unanswered or unassigned: each once (storage.sla_sweep)."""
-    minutes = settings.unassigned_reminder_minutes
-    sla_sweep.run(services.tickets, services.tickets.clock(), timedelta(minutes=minutes) if minutes else None)
-
-
-MailHandlerFactory = Callable[[Services, Settings], MailHandler]
-
-
 def mail_in_handler(services: Services, settings: Settings) -> MailHandler:
     """What takes each message read from the IMAP mailbox: bot.mail_in, as `ticketbot mail-in`."""
     return MailIn(services, settings, lambda: web_client(settings, retries=True)).take
@@ -214,108 +167,18 @@ def build(
     share_client(app)
     register_all(app, services)
 
-    # Slack's rate budgets, shared with every other delivery process through the database.
-    pacer = Pacer(db, enabled=settings.slack_pacing)
-    delivery = SlackDelivery(web_client(settings, retries=False), services, settings, pacer=pacer)
-    email = EmailDelivery.build(services, settings, web_client(settings, retries=False), pacer=pacer)
-    incident_cards = IncidentCards(web_client(settings, retries=False), services, settings)
-    files_client = web_client(settings, retries=False)
-    files_client.timeout = FILE_TIMEOUT
-    files = FileDelivery(files_client, services, settings)
-    burst_suggestions = BurstSuggestions(web_client(settings, retries=False), services, settings, pacer)
-    deliverers = {
-        **delivery.deliverers(),
-        **email.deliverers(),
-        **incident_cards.deliverers(),
-        **files.deliverers(),
-        **burst_suggestions.deliverers(),
-    }
-    dispatcher = Dispatcher(
-        db,
-        deliverers,
-        max_attempts=settings.outbox_max_attempts,
-        lease=timedelta(seconds=settings.outbox_lease_seconds),
-        exclude_kinds=outbox.EXPORT_KINDS,
-        # Several changes to one card pending: one redraw (storage.outbox_pacing). Incident cards
-        # and burst suggestions too: a declare linking 30 tickets redraws its card once.
-        mergeable=CARD_KINDS | {outbox.SLACK_INCIDENT_CARD, outbox.SLACK_BURST_SUGGESTION},
-        on_dead=files.on_dead,  # files that will never come: an email waiting for them leaves
-    )
-    dispatcher.on_idle(email.tidy)
-    dispatcher.on_prepare(delivery.prepare)
-    dispatcher.on_prepare(email.prepare)
-    db.on_commit(dispatcher.kick)
-    export_client = web_client(settings, retries=False)
-    export_client.timeout = EXPORT_UPLOAD_TIMEOUT
-    export_delivery = ExportDelivery(export_client, services, settings)
-    export_dispatcher = Dispatcher(
-        db,
-        export_delivery.deliverers(),
-        max_attempts=settings.export_max_attempts,
-        batch=1,  # each export is long: lease one at a time
-        kinds=outbox.EXPORT_KINDS,
-        lease=EXPORT_LEASE,
-        on_dead=export_delivery.on_dead,
-        name="export-dispatcher",
-        concurrency=1,
-    )
-    db.on_commit(export_dispatcher.kick)
-
-    scheduler = BackgroundScheduler(timezone="UTC")
-    scheduler.add_job(
-        dispatcher.kick, "interval", seconds=settings.dispatch_interval, id="outbox-sweep", coalesce=True
-    )
-    scheduler.add_job(
-        export_dispatcher.kick,
-        "interval",
-        seconds=settings.dispatch_interval,
-        id="export-sweep",
-        coalesce=True,
-    )
+    delivery = wire_delivery(settings, services)
     runtime = Runtime(
         settings,
         services,
         app,
-        dispatcher,
-        scheduler,
+        delivery.dispatcher,
+        BackgroundScheduler(timezone="UTC"),
         Leadership(db.engine),
-        export_dispatcher,
-        export_delivery,
+        delivery.export_dispatcher,
+        delivery.export_delivery,
     )
-    scheduler.add_job(
-        runtime.leader_only(lambda: sweep_outbox(db)),
-        "interval",
-        minutes=10,
-        id="outbox-cleanup",
-        coalesce=True,
+    runtime.imap_poller = install_jobs(
+        runtime.scheduler, runtime.leader_only, settings, services, delivery, mail_handler
     )
-    scheduler.add_job(
-        runtime.leader_only(lambda: sweep_sla(services, settings)),
-        "interval",
-        seconds=settings.sla_sweep_seconds,
-        id="sla-sweep",
-        coalesce=True,
-        max_instances=1,
-    )
-    # Daily digest, engineers' morning DMs, weekly report: their deliverers and cron jobs.
-    digests = Digests(web_client(settings, retries=False), services, settings)
-    dispatcher.deliverers.update(digests.deliverers())
-    export_dispatcher.deliverers.update(digests.report_deliverers())
-    for job in digests.jobs():
-        scheduler.add_job(
-            runtime.leader_only(job.run),
-            job.trigger,
-            id=job.id,
-            coalesce=True,
-            misfire_grace_time=MISFIRE_GRACE,
-            max_instances=1,
-        )
-    # Charts: the weekly report's and the Home tabs', drawn and uploaded beside the exports.
-    ChartDelivery(export_client, services, settings).install(
-        scheduler, export_dispatcher, runtime.leader_only
-    )
-    if settings.imap is not None:  # email in by IMAP: the leader reads the mailbox
-        handler = mail_handler(services, settings)
-        runtime.imap_poller = ImapPoller(settings.imap, handler, max_bytes=settings.mail_max_bytes)
-        install_imap_poll(scheduler, runtime.leader_only, runtime.imap_poller)
     return runtime

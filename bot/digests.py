@@ -5,20 +5,16 @@ The jobs only write outbox rows, each run once per period (`storage.scheduled.ru
 Slack or mail outage delays them but loses nothing, and two schedulers firing together send
 one. Digest figures are computed by the job (a snapshot at DIGEST_TIME) and drawn at delivery.
 The weekly report is the admin "all" export (`slack.export`) asked for by the bot itself; the
-email rows write the same workbook again on the export dispatcher (once per process and week).
+email rows write the same workbook again on the export dispatcher (once per process and week:
+bot.report_email).
 """
 
 from __future__ import annotations
 
-import hashlib
-import html
 import logging
-import os
-import tempfile
 import uuid
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from email.utils import parseaddr
 from pathlib import Path
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
@@ -28,21 +24,15 @@ from apscheduler.triggers.cron import CronTrigger
 from slack_sdk import WebClient
 
 from bot import slack_errors
-from bot.charts.mail import report_email
-from bot.charts.report import category_labels, report_figures
+from bot.charts.report import report_figures
 from bot.config import Settings
 from bot.cron import cron_trigger
 from bot.dispatcher import Deliver
-from bot.email.attachments import Attachment, attach
-from bot.email.compose import compose
-from bot.email.inline import inline_images
 from bot.email.links import SlackLinks
-from bot.email.render import EmailContent
-from bot.email.smtp import Sender, sender_for
+from bot.email.smtp import Sender
+from bot.report_email import ReportEmails
 from exports.scope import ALL, ExportScope, filter_to_dict
-from exports.workbook import ExportJob, write_workbook
 from handlers.blocks.digest import daily_digest_message, engineer_summary_message
-from handlers.i18n import Translator
 from handlers.services import Services
 from storage import outbox
 from storage.digest_payloads import DailyDigest, EngineerSummary
@@ -77,14 +67,13 @@ class Digests:
         self.services = services
         self.settings = settings
         self.links = SlackLinks(client, settings.triage_channel_id)
-        self._sender = sender
-        self.spool = spool or Path(tempfile.gettempdir()) / "ticketbot-reports"
+        self.report_emails = ReportEmails(services, settings, sender, spool)  # bot.report_email
 
     @property
     def zone(self) -> str:
         return self.settings.timezone
 
-    # -- wiring (bot.app adds these to its dispatchers and scheduler) ------------------------------
+    # -- wiring (bot.jobs adds these to its dispatchers and scheduler) -----------------------------
 
     def jobs(self) -> list[CronJob]:
         """The cron jobs in the workspace's zone (run by the leader only): none when switched off."""
@@ -103,7 +92,7 @@ class Digests:
         return {outbox.SLACK_DIGEST: self.deliver_digest, outbox.SLACK_DIGEST_DM: self.deliver_summary}
 
     def report_deliverers(self) -> dict[str, Deliver]:
-        return {outbox.EMAIL_REPORT: self.deliver_report_email}
+        return {outbox.EMAIL_REPORT: self.report_emails.deliver}
 
     # -- jobs ----------------------------------------------------------------------------------------
 
@@ -219,65 +208,3 @@ class Digests:
         message = engineer_summary_message(self.services.tr_for(payload["user_id"]), summary)  # their DM
         # A user id as channel: Slack posts in the app's DM with them.
         slack_errors.call(self.client.chat_postMessage, channel=payload["user_id"], **message.as_kwargs())
-
-    def deliver_report_email(self, payload: dict[str, Any]) -> None:
-        settings, tr = self.settings, self.services.tr
-        address = payload["to"]
-        path = self._workbook(payload["period"])
-        content = EmailContent(
-            subject=tr("report.subject", week=payload["week_of"]),
-            text=tr("report.body", when=payload["requested_at"][:16].replace("T", " "), bot=tr("report.bot")),
-            html="",
-        )
-        content = EmailContent(content.subject, content.text, _html(content.text))
-        images = []
-        if payload.get("charts"):  # the report's pictures inline, their numbers in the text part
-            content, images = report_email(tr, content, payload["charts"], category_labels(tr, settings))
-        key = hashlib.sha1(address.lower().encode()).hexdigest()[:12]
-        message_id = f"<report.{payload['period'].lower()}.{key}@{settings.mail_domain}>"
-        body = compose(
-            content,
-            sender=settings.mail_from,
-            to=("", address),
-            reply_to=settings.mail_reply_to,
-            message_id=message_id,
-            root=message_id,  # a report starts no thread
-            date=datetime.fromisoformat(payload["requested_at"]),
-        )
-        if images:
-            inline_images(body, content.html, images)
-        filename = f"{tr('report.filename')}-{payload['week_of']}.xlsx"
-        message = attach(body, Attachment(filename, path.read_bytes()))
-        sender = self._sender or sender_for(settings)
-        try:
-            sender.send(message, parseaddr(settings.mail_from)[1], address)
-        finally:
-            if self._sender is None:
-                sender.tidy(final=True)  # a report a week: no connection worth keeping open
-
-    def _workbook(self, period: str) -> Path:
-        """This week's workbook for the emails: written by the first row, reused by the others."""
-        path = self.spool / f"weekly-{period}.xlsx"
-        if path.exists():
-            return path
-        self.spool.mkdir(parents=True, exist_ok=True)
-        for old in self.spool.glob("weekly-*"):
-            if not old.name.startswith(f"weekly-{period}."):  # last week's, never this week's
-                old.unlink(missing_ok=True)
-        settings = self.settings
-        job = ExportJob(
-            ExportScope(ALL),
-            TicketFilter(),
-            Translator(settings.language),
-            settings.timezone,
-            settings.categories,
-        )
-        partial = self.spool / f"weekly-{period}.{os.getpid()}.part.xlsx"
-        write_workbook(self.services.db, job, partial)  # a failure is retried by the outbox
-        partial.replace(path)
-        return path
-
-
-def _html(text: str) -> str:
-    paragraphs = (html.escape(p).replace("\n", "<br>") for p in text.split("\n\n"))
-    return "<html><body>" + "".join(f"<p>{p}</p>" for p in paragraphs) + "</body></html>"

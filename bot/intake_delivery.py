@@ -38,7 +38,7 @@ class SourceReplies:
     ) -> None:
         self.client = client
         self.services = services
-        self._ticket = ticket  # SlackDelivery._ticket: Permanent when gone
+        self._ticket = ticket  # CardReads.ticket: Permanent when gone
         self.call = call  # slack_errors.call, or a Pacer's (bot.slack_pacing)
 
     def deliver(self, payload: dict[str, Any]) -> None:

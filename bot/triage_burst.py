@@ -50,14 +50,14 @@ class TriageBursts:
         self.services = services
         self.settings = settings
         self.pacer = pacer
-        self._ticket = ticket  # SlackDelivery._ticket: read ahead for the group
+        self._ticket = ticket  # CardReads.ticket: read ahead for the group
         self._engineers = engineers
         self.listed: set[int] = set()  # tickets of the group already announced
         self.next_list_at: float | None = None  # the next list of waiting tickets (epoch seconds)
         self._left_over = False  # the last list was full and tickets were left: no gap
 
     def prepare(self, rows: list[outbox.Claimed]) -> None:
-        """Dispatcher hook (after SlackDelivery.prepare): when the group holds a new ticket's
+        """Dispatcher hook (after CardReads.prepare): when the group holds a new ticket's
         first triage card, list every new ticket waiting for one that the channel cannot take."""
         self.listed = set()
         self.next_list_at = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from handlers.locales import (
+    cards,
     charts,
     conversation,
     core,
@@ -23,6 +24,7 @@ from handlers.locales import (
 
 AREAS = (
     core,
+    cards,
     triage,
     email,
     export,

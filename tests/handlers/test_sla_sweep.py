@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, select
 
-from bot.app import sweep_sla
+from bot.jobs import sweep_sla
 from storage import email_plan
 from storage.domain import Actor, EventKind, Status
 from storage.models import OutboxRow, SlaAlert

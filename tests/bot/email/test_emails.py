@@ -9,7 +9,8 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select, update
 
-from bot.app import build, sweep_sla
+from bot.app import build
+from bot.jobs import sweep_sla
 from storage import email_plan
 from storage.domain import Status, Visibility
 from storage.models import OutboxRow, User, utcnow
