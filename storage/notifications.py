@@ -56,7 +56,7 @@ def relay_stream(audience: str, ticket_id: int) -> str:
     """The copies relayed into the thread of the audience's card, in the order they were written
     (then their edits): a stream apart from the card's, so that a card redraw waiting on
     chat.update's Tier 3 budget never holds a copy back (bench/relay.py). A copy whose card is
-    not posted yet waits for it (bot.slack_delivery)."""
+    not posted yet waits for it (bot.thread_replies)."""
     return f"relay-{audience}:{ticket_id}"
 
 
