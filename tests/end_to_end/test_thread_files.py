@@ -201,8 +201,10 @@ def test_a_download_that_fails_on_slacks_side_is_retried(h):
     poll(lambda: uploads_to(h, mine), timeout=15, what="the file, after a retry")
     downloads = h.fake.calls("file_download")
     assert [c.status for c in downloads] == [503, 200]
+    # The upload lands in Slack a moment before its row is marked done: wait for that too.
+    poll(lambda: [r.state for r in outbox(h, "slack.files")] == ["done"], what="the row done")
     (row,) = outbox(h, "slack.files")
-    assert row.state == "done" and row.attempts == 1
+    assert row.attempts == 1
     assert uploads_to(h, mine)[0]["bytes"] == SCREENSHOT
 
 
