@@ -30,17 +30,21 @@ def _host(url: str) -> str:
 
 
 def trusted(url: str, api_url: str) -> bool:
+    """Whether the bot token may go to `url`: Slack's hosts over https, or the host of
+    SLACK_API_URL over its own scheme (the tests' fake Slack is plain http on 127.0.0.1)."""
+    parts, api = urlsplit(url), urlsplit(api_url)
     host = _host(url)
-    return urlsplit(url).scheme in ("https", "http") and (
-        host == "slack.com" or host.endswith(".slack.com") or host == _host(api_url)
-    )
+    if host == _host(api_url) and parts.scheme == api.scheme:
+        return True
+    return parts.scheme == "https" and (host == "slack.com" or host.endswith(".slack.com"))
 
 
 class _SameHostAuth(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, req, fp, code, msg, headers, newurl):
         new = super().redirect_request(req, fp, code, msg, headers, newurl)
-        if new is not None and _host(newurl) != _host(req.full_url):
-            new.remove_header("Authorization")
+        old, moved = urlsplit(req.full_url), urlsplit(newurl)
+        if new is not None and (_host(newurl) != _host(req.full_url) or moved.scheme != old.scheme):
+            new.remove_header("Authorization")  # the token stays with the host and scheme it was for
         return new
 
 

@@ -21,13 +21,16 @@ from handlers.router import Invocation, Router
 from handlers.services import Services
 from handlers.text import escape
 from storage.domain import Actor, IncidentStatus, format_incident, parse_incident, parse_number
-from storage.errors import InvalidInput, NotAllowed, TicketError
+from storage.errors import InvalidInput, NotAllowed, StaleTicket, TicketError
 
 # The button → the modal it opens: (callback id, title key, field label key).
 MODALS = {
     ids.INCIDENT_UPDATE: (ids.INCIDENT_UPDATE_VIEW, "incident.update_title", "incident.update_label"),
     ids.INCIDENT_RESOLVE: (ids.INCIDENT_RESOLVE_VIEW, "incident.resolve_title", "incident.resolve_label"),
 }
+
+
+RESOLVE_TRIES = 3  # a resolve rolled back by a linked ticket changing under it is tried again
 
 
 def _incident_id(raw: object) -> int | None:
@@ -159,11 +162,23 @@ def register(app: App, services: Services, router: Router) -> None:
 
     # A resolve closes every linked ticket (hundreds, in an outage): the ack only checks it may,
     # so the modal closes within Slack's 3 s; the closes themselves run right after the ack.
+    # A linked ticket changing meanwhile (a reporter writing "any news?") rolls the resolve back
+    # whole; it is tried again (resolving a resolved incident is a no-op), and if the tickets
+    # keep changing the resolver is told, in a DM, that nothing was closed.
     @logs_failures
-    def resolve_after(body, view):
+    def resolve_after(body, view, client):
         incident_id = _incident_id(view.get("private_metadata"))
-        if incident_id is not None:
-            incidents.resolve(actor_of(body), incident_id, submitted_words(view))
+        if incident_id is None:
+            return
+        actor = actor_of(body)
+        for _ in range(RESOLVE_TRIES):
+            try:
+                incidents.resolve(actor, incident_id, submitted_words(view))
+                return
+            except StaleTicket:
+                continue
+        said = services.tr_for(actor.user_id)("incident.resolve_retry", incident=format_incident(incident_id))
+        client.chat_postMessage(channel=actor.user_id, text=said)
 
     app.view(ids.INCIDENT_RESOLVE_VIEW)(
         services.after_ack.listener(submission(incidents.check_resolve), resolve_after)

@@ -62,7 +62,9 @@ class IncidentService(IncidentReads, IncidentLinking, IncidentResolving):
             with self.db.transaction() as session:
                 incident = None
                 if incident_id is not None:
-                    incident = session.get(Incident, incident_id)
+                    # Locked: a link, a status or an update waits for a resolve under way (and
+                    # the other way round), so none of them is lost or undoes the other.
+                    incident = session.get(Incident, incident_id, with_for_update=True)
                     if incident is None:
                         raise IncidentNotFound(number=incident_id)
                 yield session, incident

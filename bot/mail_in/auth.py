@@ -27,7 +27,8 @@ class AuthResults:
 
 
 def dmarc_fails(headers: Iterable[str], trusted_ids: Iterable[str], from_domain: str) -> bool:
-    """A trusted server said `dmarc=fail` for `from_domain` (or without naming a domain)."""
+    """A trusted server said `dmarc=fail` for `from_domain` (or without naming a domain), or
+    judged another From domain than the one read here (it saw a different From: than we do)."""
     trusted = {i.lower() for i in trusted_ids}
     domain = from_domain.lower().rstrip(".")
     for header in headers:
@@ -36,7 +37,9 @@ def dmarc_fails(headers: Iterable[str], trusted_ids: Iterable[str], from_domain:
             continue
         for result in parsed.results:
             named = result.properties.get("header.from", "").lower().rstrip(".")
-            if result.method == "dmarc" and result.result == "fail" and named in ("", domain):
+            if result.method != "dmarc":
+                continue
+            if (result.result == "fail" and named in ("", domain)) or named not in ("", domain):
                 return True
     return False
 

@@ -45,6 +45,9 @@ class ParsedMail:
     headers: dict[str, tuple[str, ...]]  # lower-case name → raw values (loops, Authentication-Results)
     content_type: str
     attachments: tuple[Attachment, ...] = ()
+    # One address in From:. "ceo@corp.com <attacker@evil.com>" reads as two, and which one a
+    # receiving server checked for DMARC is not ours to guess: such a message is refused.
+    sender_clear: bool = True
 
     def header(self, name: str) -> tuple[str, ...]:
         return self.headers.get(name.lower(), ())
@@ -64,6 +67,7 @@ def parse(raw: bytes) -> ParsedMail:
     if not headers or "from" not in headers:
         raise NotAnEmail("no header block with a From:")
     name, sender = _sender(headers["from"][0])
+    addresses = [a for _, a in _safe(lambda: getaddresses(headers["from"]), []) if "@" in a]
     if "@" not in sender:
         raise NotAnEmail("the From: header has no address")
     return ParsedMail(
@@ -76,6 +80,7 @@ def parse(raw: bytes) -> ParsedMail:
         headers={k: tuple(v) for k, v in headers.items()},
         content_type=_safe(message.get_content_type, "text/plain"),
         attachments=tuple(attachments(message)),
+        sender_clear=len(addresses) == 1 and len(headers["from"]) == 1,
     )
 
 

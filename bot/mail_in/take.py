@@ -30,12 +30,20 @@ from handlers.message_text import clip_words
 from handlers.services import Services
 from storage import inbound_mail
 from storage.domain import DESCRIPTION_MAX, TITLE_MAX, Actor, Priority, format_number
-from storage.errors import DatabaseError, NotAllowed, RefusedValue, TicketError, TicketNotFound
+from storage.errors import (
+    DatabaseUnusable,
+    NotAllowed,
+    RefusedValue,
+    StaleTicket,
+    TicketError,
+    TicketNotFound,
+)
 from storage.inbound_mail import DuplicateMail, Inbound, MailFile
 from storage.notifications import ENGINEER, REPORTER, Line
 from storage.tickets import NewTicket
 
 log = logging.getLogger("ticketbot.mail_in")
+STALE_TRIES = 3  # a comment that lost a race with another change of its ticket is tried again
 
 
 class MailOutcome(str, Enum):
@@ -69,7 +77,7 @@ class MailIn:
         except RefusedValue as error:  # the same message, the same refusal: not an outage
             log.error("mail not taken, the database refuses a value of it: %s", _short(error))
             return MailOutcome.FAILED
-        except DatabaseError as error:
+        except DatabaseUnusable as error:  # down, unreachable: the outage passes, try again later
             log.warning("mail not taken now, the database cannot be used: %s", _short(error))
         except (SlackApiError, SlackClientError, OSError) as error:
             log.warning("mail not taken now, Slack cannot be asked who the sender is: %s", _short(error))
@@ -100,6 +108,9 @@ class MailIn:
         if inbound_mail.taken(self.services.db, inbound.key):
             log.info("%s ignored: taken before", about)
             return MailOutcome.IGNORED
+        if not mail.sender_clear:
+            log.warning("%s refused: its From: names more than one address", about)
+            return MailOutcome.REFUSED
         trusted = self.settings.mail_trusted_authserv_ids
         if trusted and dmarc_fails(mail.header("authentication-results"), trusted, mail.sender_domain):
             log.warning("%s refused: it fails DMARC for %s", about, mail.sender_domain)
@@ -139,15 +150,19 @@ class MailIn:
         audience = REPORTER if ticket.reporter_id == sender.user_id else ENGINEER
         line = Line(audience, mailed_files=bool(inbound.files))
         text = mail.text or ("\n".join(a.filename for a in mail.attachments))
+        text += self._not_kept(mail, sender)
         try:
-            done = tickets.comment(number, sender, text, line, mail=inbound)
+            done = self._commented(number, sender, text, line, inbound)
+        except StaleTicket:  # the ticket kept changing under it: nothing written, try again later
+            log.warning("%s not taken now: %s kept changing", about, ticket_name)
+            return MailOutcome.TEMPFAIL
         except DuplicateMail:
             log.info("%s ignored: taken before", about)
             return MailOutcome.IGNORED
         except NotAllowed:
             log.warning("%s refused: %s may not write to %s", about, sender.user_id, ticket_name)
             return MailOutcome.REFUSED
-        except TicketError as error:  # nothing but blanks, or a lost race: nothing was written
+        except TicketError as error:  # nothing but blanks: nothing was written
             log.warning("%s refused: %s (%s)", about, error.code, ticket_name)
             return MailOutcome.REFUSED
         if done.too_late:
@@ -156,6 +171,16 @@ class MailIn:
             return MailOutcome.REFUSED
         log.info("%s taken: a comment on %s%s", about, ticket_name, " (reopened)" if done.reopened else "")
         return MailOutcome.TAKEN
+
+    def _commented(self, number: int, sender: Actor, text: str, line: Line, inbound: Inbound):
+        """The comment, tried again when another change of the ticket won the race (its version
+        moved on: nothing was written); StaleTicket if it keeps losing."""
+        for _ in range(STALE_TRIES - 1):
+            try:
+                return self.services.tickets.comment(number, sender, text, line, mail=inbound)
+            except StaleTicket:
+                continue
+        return self.services.tickets.comment(number, sender, text, line, mail=inbound)
 
     # -- a new ticket ----------------------------------------------------------------------------
 
@@ -190,6 +215,15 @@ class MailIn:
             return MailOutcome.IGNORED
         log.info("%s taken: filed as %s", about, ticket.number)
         return MailOutcome.TAKEN
+
+    def _not_kept(self, mail: ParsedMail, sender: Actor) -> str:
+        """A line naming the attachments left out (over FILE_MAX_MB), so the reader knows."""
+        limit = self.services.attachments.max_bytes
+        left_out = [a.filename for a in mail.attachments if len(a.data) > limit]
+        if not left_out:
+            return ""
+        tr = self.services.tr_for(sender.user_id)
+        return "\n\n" + tr("mail.files_not_kept", names=", ".join(left_out), max_mb=limit // (1024 * 1024))
 
     def _kept(self, mail: ParsedMail, about: str) -> tuple[MailFile, ...]:
         """The attachments kept with the ticket: each up to FILE_MAX_MB, as a file shared in Slack;

@@ -141,4 +141,5 @@ def reopened_notice(tr: Translator, incident: Incident, ticket: Ticket, event: T
         who=mention(event.actor_id),
         note=escaped(event.note or "", RESOLUTION_LIMIT),
     )
-    return Message(text=clip(text, 3000), blocks=[SectionBlock(text=MarkdownTextObject(text=text))])
+    text = clip(text, 3000)  # a reopen reason may be nearly as long as a section's whole text
+    return Message(text=text, blocks=[SectionBlock(text=MarkdownTextObject(text=text))])

@@ -55,6 +55,12 @@ MESSAGES = {
         "*{incident}* resolved: {count} tickets closed.",
         "*{incident}* resuelto: {count} tickets cerrados.",
     ),
+    "incident.resolve_retry": (
+        "{incident} was not resolved: its tickets kept changing while it closed them. Nothing was "
+        "closed; please resolve it again.",
+        "{incident} no se resolvió: sus tickets cambiaban mientras se cerraban. No se cerró nada; "
+        "vuelve a resolverlo.",
+    ),
     "incident.resolved_already": (
         "*{incident}* was already resolved: nothing changed.",
         "*{incident}* ya estaba resuelto: no cambió nada.",

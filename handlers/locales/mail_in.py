@@ -8,4 +8,9 @@ MESSAGES = {
     # First line of the description of a ticket filed from the email of someone who is not in
     # the workspace (MAIL_ACCEPT_UNKNOWN): they are quoted, an admin is the reporter.
     "mail.written_by": ("Sent by email by {address}:", "Enviado por correo por {address}:"),
+    # Under an emailed comment whose attachments were too large to keep (FILE_MAX_MB)
+    "mail.files_not_kept": (
+        "📎 Not kept, over {max_mb} MB: {names}",
+        "📎 No se guardó, más de {max_mb} MB: {names}",
+    ),
 }

@@ -185,8 +185,13 @@ def test_dmarc_fail_counts_only_from_a_trusted_server_and_for_the_from_domain():
     assert len(results) == 2
     assert dmarc_fails(results, ["mx.example.com"], "example.com")  # the fail counts, whatever else says pass
     assert not dmarc_fails(results, ["mx.other.test"], "example.com")  # nobody we trust said it
+    # A trusted verdict on another From domain than ours: that server saw another From: than
+    # the one read here ("a@example.com <b@other.test>"), so the message is not believed either.
+    for verdict in ("fail", "pass"):
+        header = f"mx.example.com; dmarc={verdict} header.from=other.test"
+        assert dmarc_fails([header], ["mx.example.com"], "example.com")
     assert not dmarc_fails(
-        ["mx.example.com; dmarc=fail header.from=other.test"], ["mx.example.com"], "example.com"
+        ["mx.example.com; dmarc=pass header.from=example.com"], ["mx.example.com"], "example.com"
     )
     assert not dmarc_fails(
         parse(fixture("outlook_reply_en.eml")).header("authentication-results"),

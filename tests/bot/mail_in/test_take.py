@@ -4,6 +4,7 @@ in Slack and by email; who may write; robots, duplicates, forgeries and stranger
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import replace
 from datetime import timedelta
 
@@ -262,7 +263,33 @@ def test_an_attachment_over_file_max_mb_is_left_out_and_the_rest_is_taken(runtim
     )
     kept = runtime.services.attachments.for_ticket(number, include_internal=True)
     assert [(f.filename, f.size) for f in kept] == [("vpn error.png", 70)]
-    assert notes(runtime.db)[-1].note == "Here is the error on screen and the client log."
+    assert notes(runtime.db)[-1].note == (  # the reader is told what was left out
+        "Here is the error on screen and the client log.\n\n📎 Not kept, over 0 MB: vpnclient.log"
+    )
+
+
+def test_a_from_naming_two_addresses_is_refused_and_a_dmarc_verdict_on_another_domain_too(runtime):
+    assigned_ticket(runtime)
+    before = len(notes(runtime.db))
+    reply = fixture("outlook_reply_en.eml")
+    # What a receiving server checked ("attacker@evil.com") is not what a lax parser reads first.
+    for forged in (
+        b"From: ana@example.com <attacker@evil.com>",
+        b"From: Ana <ana@example.com>, <x@evil.com>",
+    ):
+        forged_mail = re.sub(rb"(?m)^From: .*$", forged, reply, count=1)
+        assert (
+            MailIn(runtime.services, runtime.settings, slack_of(runtime.settings)).take(forged_mail)
+            is MailOutcome.REFUSED
+        )
+    trusting = MailIn(
+        runtime.services,
+        replace(runtime.settings, mail_trusted_authserv_ids=("mx.example.com",)),
+        slack_of(runtime.settings),
+    )
+    other = b"Authentication-Results: mx.example.com; dmarc=pass header.from=evil.com\r\n" + reply
+    assert trusting.take(other) is MailOutcome.REFUSED
+    assert len(notes(runtime.db)) == before
 
 
 def test_a_database_that_cannot_be_reached_is_a_tempfail(runtime, fake_slack):
