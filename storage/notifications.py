@@ -166,9 +166,7 @@ def relay(session: Session, ticket: Ticket, event: TicketEvent, line: Line) -> N
     if to is not None:
         reply(session, ticket, event, to, relay=True)
     if line.files or line.mailed_files:  # fetched, then uploaded into the `to` thread, after the text
-        files = {"ticket_id": ticket.id, "event_id": event.id, "to": to, "from": line.audience}
-        where = relay_stream(to, ticket.id) if to else stream(line.audience, ticket.id)
-        outbox.write(session, outbox.SLACK_FILES, files, where)
+        pass_files(session, ticket, event, to, line.audience, relay_stream(to, ticket.id) if to else None)
     if line.by_email:
         # No Slack thread of the writer's shows it: an admin's public answer by email is shown
         # to the engineer too, and nothing is reacted to.
@@ -179,6 +177,21 @@ def relay(session: Session, ticket: Ticket, event: TicketEvent, line: Line) -> N
     for audience in [TRIAGE, REPORTER] + ([ENGINEER] if ticket.engineer_id else []):
         if not (audience == REPORTER and internal):
             sync_card(session, ticket, audience)
+
+
+def pass_files(
+    session: Session,
+    ticket: Ticket,
+    event: TicketEvent,
+    to: str | None,
+    written_under: str,
+    where: str | None,
+) -> None:
+    """The files of `event` (fetched from Slack if they are not stored yet) uploaded into the
+    thread of `to`'s card; `written_under`: the card whose writer hears if one cannot be had.
+    In stream `where` (None: the writer's card's), after what it follows."""
+    files = {"ticket_id": ticket.id, "event_id": event.id, "to": to, "from": written_under}
+    outbox.write(session, outbox.SLACK_FILES, files, where or stream(written_under, ticket.id))
 
 
 def relay_audience(ticket: Ticket, event: TicketEvent, line: Line) -> str | None:

@@ -151,6 +151,10 @@ class TicketService(TicketReads, TicketLifecycle, CsatAnswers, Conversation, Com
                 attachments.record(
                     session, event, file.filename, file.mimetype, file.data, max_bytes=self.file_max_bytes
                 )
+            if mail is not None and mail.files:  # the emailed files, in the triage card's thread
+                notifications.pass_files(
+                    session, ticket, event, notifications.TRIAGE, notifications.REPORTER, None
+                )
             if new.source_channel and new.source_ts:
                 notifications.source_reply(session, ticket, event, new.source_thread_ts)
             if then is not None:

@@ -174,6 +174,23 @@ def test_a_member_without_a_reference_files_a_new_ticket_from_html_mail(runtime,
     assert len(tickets_in(runtime.db)) == 1
 
 
+def test_a_new_ticket_by_email_brings_its_attachments_to_the_triage_thread(runtime, mail_in, fake_slack):
+    raw = re.sub(rb"(?m)^(In-Reply-To|References): .*\r?\n", b"", fixture("with_attachment.eml"))
+    raw = raw.replace(b"Re: [TKT-000001] VPN drops - screenshot and log", b"VPN drops")
+    assert mail_in.take(raw) is MailOutcome.TAKEN
+    (ticket,) = tickets_in(runtime.db)
+    files = runtime.services.attachments.for_ticket(ticket.id, include_internal=False)
+    assert sorted(f.filename for f in files) == ["vpn error.png", "vpnclient.log"]
+    runtime.dispatcher.drain()
+    triage = card_where(runtime.db, "triage", ticket.id)
+    uploaded = [
+        f["filename"]
+        for f in fake_slack.uploaded_files()
+        if f["completed"] and (f["channel_id"], f["thread_ts"]) == triage
+    ]
+    assert sorted(uploaded) == ["vpn error.png", "vpnclient.log"]
+
+
 def test_a_member_known_only_to_slack_is_looked_up_by_email(runtime, mail_in, fake_slack):
     fake_slack.add_user("U0NEW", "new", "Nia Newcomer", email="nia@example.com")
     raw = fixture("header_injection.eml").replace(b"Ana Gomez <ana@example.com>", b"Nia <NIA@example.com>")
