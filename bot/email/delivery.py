@@ -141,6 +141,13 @@ class EmailDelivery:
             files=listed,
             # The reporter's receipt: the known issue and written-up fix it matches, if any.
             hints=receipt_lines(self.services, tr, ticket) if template == email_plan.RECEIVED else (),
+            replies=(
+                None
+                if not settings.mail_reply_to
+                else "reporter"
+                if to.get("user") == ticket.reporter_id
+                else "staff"
+            ),
         )
         message = compose(
             content,

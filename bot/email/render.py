@@ -91,11 +91,15 @@ def render(
     zone: str = "UTC",
     files: Sequence[Any] = (),
     hints: Sequence[tuple[str, str]] = (),
+    replies: str | None = None,
 ) -> EmailContent:
     """`reader` is the recipient's name for the greeting; `name_of(user_id)` names anyone else;
     times are shown in `zone` (the workspace's TIMEZONE); `files`, the comment's (bot.email.files
     `Listed`: name, size, attached); `hints` are (line, details) told below the intro (the
-    receipt's known issue and fix, bot.known_cards)."""
+    receipt's known issue and fix, bot.known_cards); `replies`, what a reply to it does when the
+    helpdesk mailbox is read (MAIL_REPLY_TO): "reporter" (reaches the helpdesk) or "staff"
+    (reaches the reporter, in public: said so, so nobody answers a staff notice thinking it is
+    among staff)."""
     status, priority = ticket.status, ticket.priority
     engineer = name_of(event.new_value) if template == email_plan.REASSIGNED else ""
     new_status = tr(f"status.{event.new_value}") if template == email_plan.STATUS else ""
@@ -139,7 +143,7 @@ def render(
             "files": tr("email.label.files"),
             "not_attached": tr("email.files.not_attached"),
         },
-        "footer": tr("email.footer", number=ticket.number),
+        "footer": tr(f"email.footer.{replies}" if replies else "email.footer", number=ticket.number),
     }
     env = environment()
     return EmailContent(

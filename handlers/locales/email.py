@@ -136,4 +136,16 @@ MESSAGES = {
         "This email mirrors ticket {number} in Slack; the ticket lives there.",
         "Este correo refleja el ticket {number} de Slack; el ticket vive allí.",
     ),
+    # With MAIL_REPLY_TO (the mailbox ticketbot reads): what replying does, to the reporter…
+    "email.footer.reporter": (
+        "This email mirrors ticket {number} in Slack. Reply to it to write to the helpdesk.",
+        "Este correo refleja el ticket {number} de Slack. Respóndelo para escribir a soporte.",
+    ),
+    # …and to staff: a reply is public (an internal note is written in Slack, with Add note)
+    "email.footer.staff": (
+        "This email mirrors ticket {number} in Slack. A reply to it reaches the reporter as a public "
+        "comment; for an internal note, use Add note in Slack.",
+        "Este correo refleja el ticket {number} de Slack. Una respuesta llega al solicitante como "
+        "comentario público; para una nota interna, usa Agregar nota en Slack.",
+    ),
 }

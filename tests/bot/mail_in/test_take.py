@@ -191,6 +191,15 @@ def test_a_new_ticket_by_email_brings_its_attachments_to_the_triage_thread(runti
     assert sorted(uploaded) == ["vpn error.png", "vpnclient.log"]
 
 
+def test_the_emails_say_what_a_reply_does_to_whom(runtime, smtp):
+    assigned_ticket(runtime)
+    (to_ana,) = smtp.wait_for(1, lambda m: m.rcpt_to == ANA_MAIL and "received" in m.subject)
+    assert "Reply to it to write to the helpdesk." in to_ana.part("plain")
+    to_carlos = smtp.wait_for(1, lambda m: m.rcpt_to == CARLOS_MAIL)
+    assert all("reaches the reporter as a public comment" in m.part("plain") for m in to_carlos)
+    assert "reaches the reporter" not in to_ana.part("plain")
+
+
 def test_a_member_known_only_to_slack_is_looked_up_by_email(runtime, mail_in, fake_slack):
     fake_slack.add_user("U0NEW", "new", "Nia Newcomer", email="nia@example.com")
     raw = fixture("header_injection.eml").replace(b"Ana Gomez <ana@example.com>", b"Nia <NIA@example.com>")
