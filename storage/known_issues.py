@@ -132,7 +132,10 @@ def _load_open(session: Session) -> list[_Open]:
 
 
 # Every change to an incident (declared, linked, unlinked, status, resolved) writes an event.
-_OPEN = Snapshot(select(func.max(IncidentEvent.id)), _load_open)
+# Every change to an incident writes an event. Ids may commit out of order on PostgreSQL (a
+# sequence hands them out before commit), so the count is in the version too: an event that
+# commits late still changes it.
+_OPEN = Snapshot(select(func.max(IncidentEvent.id), func.count(IncidentEvent.id)), _load_open)
 
 
 def _linked_words(session: Session, incident_ids: Iterable[int]) -> dict[int, list[tuple[str, str, str]]]:
