@@ -64,7 +64,7 @@ class IncidentService(IncidentReads, IncidentLinking, IncidentResolving):
                 if incident_id is not None:
                     # Locked: a link, a status or an update waits for a resolve under way (and
                     # the other way round), so none of them is lost or undoes the other.
-                    incident = session.get(Incident, incident_id, with_for_update=True)
+                    incident = session.get(Incident, incident_id, with_for_update={"of": Incident})
                     if incident is None:
                         raise IncidentNotFound(number=incident_id)
                 yield session, incident

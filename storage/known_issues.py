@@ -171,7 +171,9 @@ def file_joining(
     takes no more tickets: the ticket is filed on its own, as if the box was not ticked."""
 
     def join(session: Session, ticket: Ticket) -> None:
-        incident = session.get(Incident, incident_id, with_for_update=True)  # not while it resolves
+        incident = session.get(
+            Incident, incident_id, with_for_update={"of": Incident}
+        )  # not while it resolves
         if incident is None or incident.status == IncidentStatus.RESOLVED.value:
             return
         # The new ticket is a row INSERTed by a Core statement (storage.inserts), not one the
